@@ -1,0 +1,22 @@
+// createTerminal(config): the terminal's services wired over one SQLite database.
+// Hosts (Electron main, browser-mode server, CLI, tests) hold a Terminal and nothing else.
+import type { EventName, EventPayloads, Reply } from '../contract/api';
+import type { Clock } from '../lib/clock';
+import type { Handlers } from './dispatch';
+
+export interface TerminalConfig {
+  /** Folder holding terminal.db (created if missing). */
+  dataDir: string;
+  /** Load the demo venue's catalog and settings into a new data dir. */
+  demo?: boolean;
+  clock?: Clock;
+}
+
+export interface Terminal {
+  readonly terminalId: string;
+  readonly handlers: Handlers;
+  /** Validate and run one command (what both hosts call). */
+  dispatch(method: unknown, input: unknown): Promise<Reply<unknown>>;
+  on<E extends EventName>(event: E, listener: (payload: EventPayloads[E]) => void): () => void;
+  close(): void;
+}
