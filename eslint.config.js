@@ -55,7 +55,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['*', '!zod', '!./*', '!../*'], message: 'contract/ uses only zod' }] },
+        { patterns: [{ regex: '^(?!zod$|\\.\\.?/)', message: 'contract/ uses only zod (ARCHITECTURE §2)' }] },
       ],
     },
   },

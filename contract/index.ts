@@ -1,3 +1,4 @@
 export * from './api';
 export * from './money';
 export * from './pricing';
+export * from './venue';

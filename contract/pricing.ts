@@ -50,11 +50,8 @@ export function taxOf(base: Minor, rate: Pick<TaxRate, 'rateBp' | 'inclusive'>):
   return Number(rate.inclusive ? divRoundHalfAway(b * bp, 10_000n + bp) : divRoundHalfAway(b * bp, 10_000n));
 }
 
-export function computeTotals(
-  lines: readonly PricedLine[],
-  rates: ReadonlyMap<string, TaxRate> | readonly TaxRate[],
-): SaleTotals {
-  const byId = rates instanceof Map ? rates : new Map((rates as readonly TaxRate[]).map((r) => [r.id, r]));
+export function computeTotals(lines: readonly PricedLine[], rates: readonly TaxRate[]): SaleTotals {
+  const byId = new Map(rates.map((r) => [r.id, r]));
   const bases = new Map<string, Minor>();
   for (const line of lines) {
     bases.set(line.taxRateId, (bases.get(line.taxRateId) ?? 0) + lineAmount(line));

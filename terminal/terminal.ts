@@ -10,6 +10,8 @@ export interface TerminalConfig {
   /** Load the demo venue's catalog and settings into a new data dir. */
   demo?: boolean;
   clock?: Clock;
+  /** better-sqlite3's native .node file (the Electron-ABI build when running inside Electron). */
+  nativeBinding?: string;
 }
 
 export interface Terminal {

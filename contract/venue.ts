@@ -1,0 +1,20 @@
+// A venue's terminal configuration. Stored by the terminal in its settings; later issues deliver
+// it from the gateway's reference data.
+import { z } from 'zod';
+import { Locale, LocalizedText } from './api';
+import { CurrencyCode, Minor } from './money';
+
+export const VenueConfig = z.object({
+  name: LocalizedText,
+  currency: CurrencyCode,
+  /** IANA time zone of the venue, for business dates. */
+  timeZone: z.string().min(1),
+  /** Business day change, HH:MM local time: a sale at 01:30 belongs to the evening before. */
+  dayChange: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
+  /** Cash rounding increment in minor units (1 = no rounding, 5 = to 0.05). */
+  cashRounding: z.number().int().positive(),
+  /** Banknotes in minor units, offered as quick cash amounts. */
+  cashNotes: z.array(Minor.refine((n) => n > 0)).max(12),
+  defaultLocale: Locale,
+});
+export type VenueConfig = z.infer<typeof VenueConfig>;

@@ -1,0 +1,89 @@
+// The journal: append-only and hash-chained (ARCHITECTURE §4). Triggers reject UPDATE and
+// DELETE; verifyJournal recomputes the chain, so an edit made behind the triggers' back (or on a
+// copied file) is found, naming the first entry that no longer fits.
+import { createHash } from 'node:crypto';
+import { canonicalJson } from './canonical-json';
+import type { Db } from './open';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export interface JournalEntry {
+  seq: number;
+  at: string;
+  type: string;
+  payload: unknown;
+  prevHash: string;
+  hash: string;
+}
+
+interface JournalRow {
+  seq: number;
+  at: string;
+  type: string;
+  payload: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export function entryHash(prevHash: string, seq: number, at: string, type: string, payloadJson: string): string {
+  return createHash('sha256')
+    .update(prevHash)
+    .update('\n')
+    .update(canonicalJson({ at, payload: JSON.parse(payloadJson) as unknown, seq, type }))
+    .digest('hex');
+}
+
+export function journalHead(db: Db): { seq: number; hash: string } {
+  const row = db.prepare('SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1').get() as
+    | { seq: number; hash: string }
+    | undefined;
+  return row ?? { seq: 0, hash: GENESIS_HASH };
+}
+
+/** Appends one entry. Call inside the business action's transaction. */
+export function appendJournal(db: Db, at: string, type: string, payload: unknown): JournalEntry {
+  const head = journalHead(db);
+  const seq = head.seq + 1;
+  const payloadJson = canonicalJson(payload);
+  const hash = entryHash(head.hash, seq, at, type, payloadJson);
+  db.prepare('INSERT INTO journal (seq, at, type, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)').run(
+    seq,
+    at,
+    type,
+    payloadJson,
+    head.hash,
+    hash,
+  );
+  return { seq, at, type, payload, prevHash: head.hash, hash };
+}
+
+export type JournalVerdict =
+  | { ok: true; entries: number; headHash: string | null }
+  | { ok: false; entries: number; brokenSeq: number; reason: string };
+
+export function verifyJournal(db: Db): JournalVerdict {
+  let prev = GENESIS_HASH;
+  let expectedSeq = 1;
+  let entries = 0;
+  for (const row of db.prepare('SELECT seq, at, type, payload, prev_hash, hash FROM journal ORDER BY seq').iterate() as IterableIterator<JournalRow>) {
+    entries++;
+    if (row.seq !== expectedSeq) {
+      return { ok: false, entries, brokenSeq: row.seq, reason: `expected seq ${expectedSeq}: entries are missing` };
+    }
+    if (row.prev_hash !== prev) {
+      return { ok: false, entries, brokenSeq: row.seq, reason: 'prev_hash does not match the previous entry' };
+    }
+    let recomputed: string;
+    try {
+      recomputed = entryHash(row.prev_hash, row.seq, row.at, row.type, row.payload);
+    } catch {
+      return { ok: false, entries, brokenSeq: row.seq, reason: 'payload is not valid JSON' };
+    }
+    if (recomputed !== row.hash) {
+      return { ok: false, entries, brokenSeq: row.seq, reason: 'content does not match its hash (entry was altered)' };
+    }
+    prev = row.hash;
+    expectedSeq++;
+  }
+  return { ok: true, entries, headHash: entries ? prev : null };
+}

@@ -1,0 +1,5 @@
+import type { Migration } from '../migrate';
+import { migration001 } from './001-initial';
+
+/** Every terminal migration in order. Append only: never edit one that has shipped. */
+export const terminalMigrations: readonly Migration[] = [migration001];

@@ -1,0 +1,171 @@
+// Sales storage: the open sale (cart) and completed sales with their lines, taxes and payments.
+import type { CompletedSaleDto, PaymentDto, SaleLineDto } from '../contract/api';
+import type { Db } from './open';
+
+export interface StoredLine extends SaleLineDto {
+  position: number;
+  taxRateBp: number;
+  taxInclusive: boolean;
+}
+
+export interface OpenSaleRow {
+  saleId: string;
+  currency: string;
+  startedAt: string;
+  lines: StoredLine[];
+}
+
+interface LineRow {
+  line_id: string;
+  position: number;
+  product_id: string;
+  name_en: string;
+  name_zh: string;
+  unit_price: number;
+  quantity: number;
+  amount: number;
+  tax_rate_id: string;
+  tax_rate_bp: number;
+  tax_inclusive: number;
+}
+
+const LINE_COLUMNS =
+  'line_id, position, product_id, name_en, name_zh, unit_price, quantity, amount, tax_rate_id, tax_rate_bp, tax_inclusive';
+
+const toLine = (r: LineRow): StoredLine => ({
+  lineId: r.line_id,
+  position: r.position,
+  productId: r.product_id,
+  name: { en: r.name_en, zh: r.name_zh },
+  unitPrice: r.unit_price,
+  quantity: r.quantity,
+  amount: r.amount,
+  taxRateId: r.tax_rate_id,
+  taxRateBp: r.tax_rate_bp,
+  taxInclusive: r.tax_inclusive === 1,
+});
+
+export function saleLines(db: Db, saleId: string): StoredLine[] {
+  return (
+    db.prepare(`SELECT ${LINE_COLUMNS} FROM sale_lines WHERE sale_id = ? ORDER BY position`).all(saleId) as LineRow[]
+  ).map(toLine);
+}
+
+export function getOpenSale(db: Db): OpenSaleRow | undefined {
+  const row = db.prepare("SELECT sale_id, currency, started_at FROM sales WHERE status = 'open'").get() as
+    | { sale_id: string; currency: string; started_at: string }
+    | undefined;
+  if (!row) return undefined;
+  return { saleId: row.sale_id, currency: row.currency, startedAt: row.started_at, lines: saleLines(db, row.sale_id) };
+}
+
+export function insertOpenSale(db: Db, sale: { saleId: string; currency: string; startedAt: string }): void {
+  db.prepare("INSERT INTO sales (sale_id, status, currency, started_at) VALUES (?, 'open', ?, ?)").run(
+    sale.saleId,
+    sale.currency,
+    sale.startedAt,
+  );
+}
+
+/** A new open sale restarts its clock when its first item is added after sitting empty. */
+export function restartOpenSale(db: Db, saleId: string, startedAt: string): void {
+  db.prepare("UPDATE sales SET started_at = ? WHERE sale_id = ? AND status = 'open'").run(startedAt, saleId);
+}
+
+export function insertLine(db: Db, saleId: string, line: StoredLine): void {
+  db.prepare(
+    `INSERT INTO sale_lines (sale_id, ${LINE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    saleId,
+    line.lineId,
+    line.position,
+    line.productId,
+    line.name.en,
+    line.name.zh,
+    line.unitPrice,
+    line.quantity,
+    line.amount,
+    line.taxRateId,
+    line.taxRateBp,
+    line.taxInclusive ? 1 : 0,
+  );
+}
+
+export function updateLineQuantity(db: Db, lineId: string, quantity: number, amount: number): void {
+  db.prepare('UPDATE sale_lines SET quantity = ?, amount = ? WHERE line_id = ?').run(quantity, amount, lineId);
+}
+
+export function deleteLine(db: Db, lineId: string): void {
+  db.prepare('DELETE FROM sale_lines WHERE line_id = ?').run(lineId);
+}
+
+export function deleteAllLines(db: Db, saleId: string): void {
+  db.prepare('DELETE FROM sale_lines WHERE sale_id = ?').run(saleId);
+}
+
+export function lastReceiptNo(db: Db): number | null {
+  const row = db.prepare('SELECT MAX(receipt_no) AS n FROM sales').get() as { n: number | null };
+  return row.n;
+}
+
+/** Writes the completion of the open sale. Call inside the completing transaction. */
+export function writeCompletedSale(db: Db, sale: CompletedSaleDto): void {
+  const changed = db
+    .prepare(
+      `UPDATE sales SET status = 'completed', completed_at = ?, business_date = ?, receipt_no = ?,
+         receipt_token = ?, subtotal = ?, tax_total = ?, total = ?, cash_rounding = ?, change_given = ?
+       WHERE sale_id = ? AND status = 'open'`,
+    )
+    .run(
+      sale.completedAt,
+      sale.businessDate,
+      sale.receiptNo,
+      sale.receiptToken,
+      sale.totals.subtotal,
+      sale.totals.taxTotal,
+      sale.totals.total,
+      sale.cashRounding,
+      sale.change,
+      sale.saleId,
+    ).changes;
+  if (changed !== 1) throw new Error(`sale ${sale.saleId} is not open`);
+  const tax = db.prepare(
+    'INSERT INTO sale_taxes (sale_id, tax_rate_id, rate_bp, inclusive, net, tax, gross) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  for (const t of sale.totals.taxes) {
+    tax.run(sale.saleId, t.taxRateId, t.rateBp, t.inclusive ? 1 : 0, t.net, t.tax, t.gross);
+  }
+  const pay = db.prepare(
+    `INSERT INTO payments (payment_id, sale_id, kind, status, amount, tendered, change_given, rounding, created_at)
+     VALUES (?, ?, ?, 'captured', ?, ?, ?, ?, ?)`,
+  );
+  for (const p of sale.payments) {
+    pay.run(p.paymentId, sale.saleId, p.kind, p.amount, p.tendered, p.change, p.rounding, sale.completedAt);
+  }
+}
+
+export function completedSaleCount(db: Db): number {
+  return (db.prepare("SELECT COUNT(*) AS n FROM sales WHERE status = 'completed'").get() as { n: number }).n;
+}
+
+export function paymentsOf(db: Db, saleId: string): PaymentDto[] {
+  return (
+    db
+      .prepare('SELECT payment_id, kind, amount, tendered, change_given, rounding FROM payments WHERE sale_id = ?')
+      .all(saleId) as {
+      payment_id: string;
+      kind: 'cash';
+      amount: number;
+      tendered: number;
+      change_given: number;
+      rounding: number;
+    }[]
+  ).map((r) => ({
+    paymentId: r.payment_id,
+    kind: r.kind,
+    amount: r.amount,
+    tendered: r.tendered,
+    change: r.change_given,
+    rounding: r.rounding,
+  }));
+}
