@@ -1,0 +1,57 @@
+import { useEffect } from 'react';
+import { useStore } from 'zustand';
+import { useT } from '../i18n/hooks';
+import { handleKey } from '../keyboard';
+import { saleStore } from '../state/sale';
+import { ChangeScreen } from './ChangeScreen';
+import { ErrorToast } from './ErrorToast';
+import { SellScreen } from './SellScreen';
+import { StatusBar } from './StatusBar';
+import { TenderScreen } from './TenderScreen';
+
+function useGlobalKeys(): void {
+  useEffect(() => {
+    function onKeyDown(e: KeyboardEvent) {
+      if (e.defaultPrevented) return; // the product grid already moved focus
+      const onButton = e.target instanceof Element && e.target.closest('button') !== null;
+      if (handleKey({ key: e.key, modified: e.ctrlKey || e.altKey || e.metaKey, onButton })) {
+        e.preventDefault();
+        return;
+      }
+      // From nowhere in particular, an arrow key starts keyboard navigation at the first product.
+      if (!onButton && saleStore.getState().screen === 'sell' && e.key.startsWith('Arrow')) {
+        document.querySelector<HTMLButtonElement>('button[data-product]')?.focus();
+        e.preventDefault();
+      }
+    }
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, []);
+}
+
+function HelpLine() {
+  const t = useT();
+  const screen = useStore(saleStore, (s) => s.screen);
+  return (
+    <footer className="help-line" data-testid="help-line">
+      {t(screen === 'sell' ? 'help.sell' : screen === 'tender' ? 'help.tender' : 'help.change')}
+    </footer>
+  );
+}
+
+export function App() {
+  const screen = useStore(saleStore, (s) => s.screen);
+  useGlobalKeys();
+  return (
+    <div className="app">
+      <StatusBar />
+      <main className="main" data-screen={screen}>
+        {screen === 'sell' && <SellScreen />}
+        {screen === 'tender' && <TenderScreen />}
+        {screen === 'change' && <ChangeScreen />}
+      </main>
+      <HelpLine />
+      <ErrorToast />
+    </div>
+  );
+}

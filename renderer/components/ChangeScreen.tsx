@@ -1,0 +1,48 @@
+import { useStore } from 'zustand';
+import { useMoney, useT } from '../i18n/hooks';
+import { nextSale, saleStore } from '../state/sale';
+
+export function ChangeScreen() {
+  const t = useT();
+  const money = useMoney();
+  const done = useStore(saleStore, (s) => s.lastCompleted);
+  if (!done) return null;
+  const { currency } = done;
+  const paid = done.payments.reduce((sum, p) => sum + p.tendered, 0);
+  return (
+    <div className="change">
+      <div className="change-label">{t('change.title')}</div>
+      <div className={done.change === 0 ? 'change-amount zero' : 'change-amount'} data-testid="change-due">
+        {money(done.change, currency)}
+      </div>
+      {done.change === 0 && <div className="change-none">{t('change.none')}</div>}
+      <dl className="change-facts">
+        <div>
+          <dt>{t('change.total')}</dt>
+          <dd data-testid="change-total">{money(done.totals.total, currency)}</dd>
+        </div>
+        {done.cashRounding !== 0 && (
+          <div>
+            <dt>{t('change.rounding')}</dt>
+            <dd data-testid="cash-rounding">
+              {done.cashRounding > 0 ? '+' : ''}
+              {money(done.cashRounding, currency)}
+            </dd>
+          </div>
+        )}
+        <div>
+          <dt>{t('change.paid')}</dt>
+          <dd data-testid="change-paid">{money(paid, currency)}</dd>
+        </div>
+        <div>
+          <dt>{t('change.receipt')}</dt>
+          <dd data-testid="receipt-ref">{done.receiptRef}</dd>
+        </div>
+      </dl>
+      {/* A native button: autoFocus lets Enter start the next sale even without the global handler. */}
+      <button type="button" className="next-sale" data-testid="next-sale" autoFocus onClick={() => void nextSale()}>
+        {t('change.next')}
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,59 @@
+// Language and the error toast. Language changes go through setLanguage so the store (which
+// picks catalog names) and i18next (which picks UI labels) never disagree.
+import { createStore } from 'zustand/vanilla';
+import type { ApiError, ErrorCode, Locale } from '../../contract/api';
+
+export interface Toast {
+  code: ErrorCode;
+  /** The technician's message, kept for the title attribute and logs; the UI shows the code's text. */
+  detail: string;
+  /** Increments so the same error twice restarts the timer and re-announces. */
+  seq: number;
+}
+
+export interface UiState {
+  language: Locale;
+  toast: Toast | null;
+}
+
+export const initialUiState: UiState = { language: 'en', toast: null };
+export const uiStore = createStore<UiState>()(() => initialUiState);
+
+type LanguageListener = (language: Locale) => void;
+const languageListeners = new Set<LanguageListener>();
+
+/** i18n subscribes here; the store stays free of React and i18next. */
+export function onLanguageChange(listener: LanguageListener): () => void {
+  languageListeners.add(listener);
+  return () => languageListeners.delete(listener);
+}
+
+export function setLanguage(language: Locale): void {
+  if (uiStore.getState().language === language) return;
+  uiStore.setState({ language });
+  for (const l of languageListeners) l(language);
+}
+
+export function toggleLanguage(): void {
+  setLanguage(uiStore.getState().language === 'en' ? 'zh' : 'en');
+}
+
+export const TOAST_MS = 6_000;
+let toastTimer: ReturnType<typeof setTimeout> | null = null;
+let toastSeq = 0;
+
+export function showError(error: ApiError): void {
+  toastSeq += 1;
+  uiStore.setState({ toast: { code: error.code, detail: error.message, seq: toastSeq } });
+  if (toastTimer) clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => {
+    toastTimer = null;
+    uiStore.setState({ toast: null });
+  }, TOAST_MS);
+}
+
+export function dismissError(): void {
+  if (toastTimer) clearTimeout(toastTimer);
+  toastTimer = null;
+  uiStore.setState({ toast: null });
+}
