@@ -1,6 +1,6 @@
 // createTerminal(config): opens the data dir, seeds a new one, and wires the services to the
 // contract's handlers. Hosts hold the returned Terminal and nothing else.
-import { readFileSync } from 'node:fs';
+import packageJson from '../package.json' with { type: 'json' };
 import type { TerminalStatusDto } from '../contract/api';
 import { VenueConfig } from '../contract/venue';
 import { businessDate, systemClock } from '../lib/clock';
@@ -21,8 +21,7 @@ export const defaultVenueConfig: VenueConfig = {
   name: { en: 'Venue POS', zh: '场馆收银' },
 };
 
-const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
-  .version;
+const VERSION = packageJson.version;
 
 export function terminalShortId(terminalId: string): string {
   return terminalId.slice(-6).toUpperCase();
