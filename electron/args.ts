@@ -1,0 +1,36 @@
+// The shell's command line. Chromium adds switches of its own to argv, so unknown arguments are
+// ignored rather than refused.
+
+export interface ShellArgs {
+  /** Folder holding terminal.db; null means the per-user default. */
+  dataDir: string | null;
+  /** Seed a new data dir with the demo venue. */
+  demo: boolean;
+  /** Full-screen counter mode. */
+  kiosk: boolean;
+}
+
+export class ShellUsageError extends Error {
+  override readonly name = 'ShellUsageError';
+}
+
+export function parseShellArgs(argv: readonly string[]): ShellArgs {
+  const args: ShellArgs = { dataDir: null, demo: false, kiosk: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--demo') args.demo = true;
+    else if (arg === '--kiosk') args.kiosk = true;
+    else if (arg === '--data-dir') {
+      const value = argv[++i];
+      if (value === undefined || value === '' || value.startsWith('--')) {
+        throw new ShellUsageError('--data-dir needs a folder, e.g. --data-dir /var/lib/venue-pos');
+      }
+      args.dataDir = value;
+    } else if (arg?.startsWith('--data-dir=')) {
+      const value = arg.slice('--data-dir='.length);
+      if (value === '') throw new ShellUsageError('--data-dir= needs a folder');
+      args.dataDir = value;
+    }
+  }
+  return args;
+}
