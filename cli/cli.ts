@@ -1,0 +1,120 @@
+// The `pos` command: finds the command named by the first words of argv and runs it. Command
+// modules load lazily, so `pos --help` or a usage error never opens SQLite or native modules.
+import { readFileSync } from 'node:fs';
+import {
+  EXIT_OK,
+  UsageError,
+  printFailure,
+  printOutcome,
+  reporter,
+  type Io,
+  type Outcome,
+  type Reporter,
+} from './output';
+
+interface CommandModule {
+  usage: string;
+  run(argv: string[], out: Reporter): Promise<Outcome>;
+}
+
+interface CommandEntry {
+  /** The words that name it: ['journal', 'verify']. */
+  words: string[];
+  summary: string;
+  load: () => Promise<CommandModule>;
+}
+
+const COMMANDS: CommandEntry[] = [
+  {
+    words: ['start'],
+    summary: 'start the demo (till with the demo venue)',
+    load: () => import('./commands/start'),
+  },
+  {
+    words: ['terminal'],
+    summary: 'start a till without demo data',
+    load: () => import('./commands/terminal'),
+  },
+  {
+    words: ['journal', 'verify'],
+    summary: "check a terminal's hash-chained journal",
+    load: () => import('./commands/journal-verify'),
+  },
+];
+
+export const mainUsage = `Usage: pos <command> [options]
+
+Commands:
+${COMMANDS.map((c) => `  ${c.words.join(' ').padEnd(18)}${c.summary}`).join('\n')}
+
+Options:
+  -h, --help        show help (also: pos <command> --help)
+  -v, --version     print the version
+
+Exit codes: 0 ok, 1 failed (reason on stderr), 2 usage error.
+With --json, a command's last line on stdout is one JSON object.`;
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+function findCommand(argv: string[]): { entry: CommandEntry; rest: string[] } | null {
+  const matches = COMMANDS.filter((c) => c.words.every((w, i) => argv[i] === w));
+  const entry = matches.sort((a, b) => b.words.length - a.words.length)[0];
+  return entry ? { entry, rest: argv.slice(entry.words.length) } : null;
+}
+
+function unknownCommand(argv: string[]): UsageError {
+  // `pos journal` alone or with a wrong sub-command: list what that group has.
+  const group = COMMANDS.filter((c) => c.words.length > 1 && c.words[0] === argv[0]);
+  if (group.length > 0) {
+    const sub = argv[1];
+    const what =
+      sub === undefined || sub.startsWith('-')
+        ? `pos ${argv[0]} needs a sub-command`
+        : `unknown command "${argv[0]} ${sub}"`;
+    return new UsageError(`${what}: ${group.map((c) => c.words.join(' ')).join(', ')}`, mainUsage);
+  }
+  return new UsageError(`unknown command "${argv[0]}"`, mainUsage);
+}
+
+/** Runs `pos` with argv (without node and script) and returns the exit code. */
+export async function runCli(argv: string[], io: Io): Promise<number> {
+  // Options after `--` are data, not ours.
+  const ownArgs = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
+  const json = ownArgs.includes('--json');
+  const first = argv[0];
+  if (first === undefined)
+    return printFailure(io, json, new UsageError('no command given', mainUsage));
+  if (first === '--help' || first === '-h' || first === 'help') {
+    io.stdout(`${mainUsage}\n`);
+    return EXIT_OK;
+  }
+  if (first === '--version' || first === '-v') {
+    io.stdout(`${version()}\n`);
+    return EXIT_OK;
+  }
+  const found = findCommand(argv);
+  if (!found)
+    return printFailure(
+      io,
+      json,
+      first.startsWith('-')
+        ? new UsageError(`unknown option "${first}"`, mainUsage)
+        : unknownCommand(argv),
+    );
+  try {
+    const command = await found.entry.load();
+    if (found.rest.includes('--help') || found.rest.includes('-h')) {
+      io.stdout(`${command.usage}\n`);
+      return EXIT_OK;
+    }
+    const outcome = await command.run(found.rest, reporter(io, json));
+    return printOutcome(io, json, outcome);
+  } catch (err) {
+    return printFailure(io, json, err);
+  }
+}

@@ -1,0 +1,196 @@
+// Starts one till: in Electron when its binary is installed, else in browser mode (the same
+// terminal services in this process, the UI served on 127.0.0.1 and opened in Chromium).
+// `pos start` and `pos terminal` both come here; they differ in the data dir and the demo venue.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CliError, parseOptions, parsePort, type Reporter } from './output';
+
+export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+/** The built UI; POS_RENDERER_DIR points elsewhere (a packaged layout, or a test's stub page). */
+export function rendererDir(env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(env.POS_RENDERER_DIR ?? path.join(repoRoot, 'dist', 'renderer'));
+}
+export const electronMain = path.join(repoRoot, 'dist', 'electron', 'main.cjs');
+
+export interface TillOptions {
+  dataDir: string;
+  demo: boolean;
+  /** Browser-mode port; 0 picks a free one. */
+  port: number;
+  open: boolean;
+  /** Browser mode even when Electron is installed. */
+  forceBrowser: boolean;
+}
+
+/** Something `pos start` runs until a signal arrives (the till now; the gateway later). */
+export interface RunningService {
+  readonly name: string;
+  /** Resolves if the service ends by itself (Electron window closed, crash). */
+  readonly ended: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The options `pos start` and `pos terminal` share, for their usage texts. */
+export const tillOptionsHelp = `  --port P       browser-mode port (default 0: a free port)
+  --no-open      do not open a browser window; just print the url
+  --browser      use browser mode even when Electron is installed
+  -h, --help     show this help`;
+
+export function parseTillArgs(
+  argv: string[],
+  usage: string,
+  defaults: { dataDir: string; demo: boolean },
+): TillOptions {
+  const { values } = parseOptions(
+    argv,
+    {
+      'data-dir': { type: 'string' },
+      port: { type: 'string' },
+      'no-open': { type: 'boolean' },
+      browser: { type: 'boolean' },
+    },
+    usage,
+  );
+  return {
+    dataDir: path.resolve(values['data-dir'] ?? defaults.dataDir),
+    demo: defaults.demo,
+    port: parsePort(values.port, usage),
+    open: !values['no-open'],
+    forceBrowser: values.browser ?? false,
+  };
+}
+
+export const NOT_BUILT =
+  'the app is not built: run `npm run build` first (npm start does it for you)';
+
+export async function startTill(opts: TillOptions, out: Reporter): Promise<RunningService> {
+  mkdirSync(opts.dataDir, { recursive: true });
+  const { findElectronBinary } = await import('../electron/binary');
+  const electron = opts.forceBrowser ? null : findElectronBinary();
+  if (electron !== null) return startElectronTill(electron, opts, out);
+  const reason = opts.forceBrowser ? '--browser was given' : 'the Electron binary is not installed';
+  out.info(`Browser mode: ${reason}`);
+  return startBrowserTill(opts, out);
+}
+
+function startElectronTill(binary: string, opts: TillOptions, out: Reporter): RunningService {
+  if (!existsSync(electronMain))
+    throw new CliError(`${electronMain} is missing; ${NOT_BUILT}`, 'not_built');
+  out.info(`Electron mode: ${binary}`);
+  const args = [electronMain, '--data-dir', opts.dataDir, ...(opts.demo ? ['--demo'] : [])];
+  // Electron refuses to run as root with Chromium's sandbox; only then is it turned off.
+  if (typeof process.getuid === 'function' && process.getuid() === 0) args.push('--no-sandbox');
+  const child = spawn(binary, args, { stdio: 'inherit' });
+  const ended = childEnded(child).then((code) => {
+    if (code !== 0 && code !== null) out.warn(`Electron exited with code ${code}`);
+  });
+  return {
+    name: 'terminal (Electron)',
+    ended,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await ended;
+    },
+  };
+}
+
+async function startBrowserTill(opts: TillOptions, out: Reporter): Promise<RunningService> {
+  const staticDir = rendererDir();
+  if (!existsSync(path.join(staticDir, 'index.html'))) {
+    throw new CliError(`${staticDir} is missing; ${NOT_BUILT}`, 'not_built');
+  }
+  const [{ createTerminal }, { startBrowserHost }, { openAppWindow }] = await Promise.all([
+    import('../terminal/create-terminal'),
+    import('../terminal/browser-host'),
+    import('./open-browser'),
+  ]);
+  const terminal = await createTerminal({ dataDir: opts.dataDir, demo: opts.demo });
+  let host;
+  try {
+    host = await startBrowserHost({ terminal, staticDir, port: opts.port });
+  } catch (err) {
+    terminal.close();
+    throw new CliError((err as Error).message, 'host_failed');
+  }
+  out.info(`url: ${host.url}`);
+
+  let browser: ChildProcess | null = null;
+  if (opts.open) {
+    const opened = await openAppWindow(host.url, path.join(opts.dataDir, 'browser-profile'));
+    if (opened.opened) {
+      browser = opened.child;
+      out.info(`Opened the till in ${opened.command}`);
+    } else {
+      out.info(`Not opening a browser: ${opened.reason}. Open the url above in Chromium.`);
+    }
+  }
+  out.info('Press Ctrl+C to stop.');
+
+  const h = host;
+  return {
+    name: 'terminal (browser mode)',
+    // Closing the browser window leaves the till serving: the cashier can reopen the url.
+    ended: new Promise<void>(() => undefined),
+    stop: async () => {
+      if (browser && browser.exitCode === null && browser.signalCode === null)
+        browser.kill('SIGTERM');
+      await h.close();
+      terminal.close();
+    },
+  };
+}
+
+function childEnded(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.once('error', () => resolve(1));
+  });
+}
+
+export interface SignalTrap {
+  /** Resolves with the first SIGINT/SIGTERM. */
+  readonly received: Promise<string>;
+  release(): void;
+}
+
+/**
+ * Catches SIGINT/SIGTERM from before anything starts, so a Ctrl+C during start-up still ends in
+ * a clean stop instead of killing the process mid-write. A second signal exits at once.
+ */
+export function trapSignals(out: Reporter): SignalTrap {
+  let resolve: (signal: string) => void = () => undefined;
+  const received = new Promise<string>((r) => (resolve = r));
+  let count = 0;
+  const handler = (signal: NodeJS.Signals): void => {
+    count += 1;
+    if (count === 1) return resolve(signal);
+    out.warn(`${signal} again: exiting without a clean stop`);
+    process.exit(130);
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return {
+    received,
+    release: () => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
+}
+
+/** Runs until a signal (or until a service ends by itself), then stops the services in reverse order. */
+export async function runUntilSignal(
+  services: RunningService[],
+  out: Reporter,
+  trap: SignalTrap,
+): Promise<string> {
+  const why = await Promise.race([
+    trap.received,
+    ...services.map((s) => s.ended.then(() => `${s.name} ended`)),
+  ]);
+  out.info(`Stopping (${why})...`);
+  for (const service of [...services].reverse()) await service.stop();
+  return why;
+}
