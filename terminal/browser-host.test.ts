@@ -14,9 +14,8 @@ type Listener = (payload: unknown) => void;
 /** Just enough of a Terminal: records calls and lets the test fire events. */
 function fakeTerminal() {
   const listeners = new Map<string, Set<Listener>>();
-  const dispatch = vi.fn(
-    (method: unknown, input: unknown): Promise<Reply<unknown>> =>
-      Promise.resolve({ ok: true, value: { echo: method, input } }),
+  const dispatch = vi.fn((method: unknown, input: unknown): Promise<Reply<unknown>> =>
+    Promise.resolve({ ok: true, value: { echo: method, input } }),
   );
   const terminal: Pick<Terminal, 'dispatch' | 'on'> = {
     dispatch,
@@ -41,7 +40,11 @@ interface HttpResult {
 }
 
 /** Raw GET, so the path goes on the wire exactly as written (fetch would normalise `..`). */
-function get(port: number, rawPath: string, headers: Record<string, string> = {}): Promise<HttpResult> {
+function get(
+  port: number,
+  rawPath: string,
+  headers: Record<string, string> = {},
+): Promise<HttpResult> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path: rawPath, headers }, (res) => {
       let body = '';
@@ -67,7 +70,10 @@ function connect(host: BrowserHost, opts: Connect = {}): Promise<WebSocket | num
   const url = `ws://127.0.0.1:${host.port}${p}?token=${encodeURIComponent(opts.token ?? host.token)}`;
   const headers: Record<string, string> = {};
   if (opts.host !== undefined) headers.Host = opts.host;
-  const ws = new WebSocket(url, { origin: opts.origin ?? `http://127.0.0.1:${host.port}`, headers });
+  const ws = new WebSocket(url, {
+    origin: opts.origin ?? `http://127.0.0.1:${host.port}`,
+    headers,
+  });
   return new Promise((resolve, reject) => {
     ws.once('open', () => resolve(ws));
     ws.once('unexpected-response', (_req, res) => {
@@ -79,7 +85,9 @@ function connect(host: BrowserHost, opts: Connect = {}): Promise<WebSocket | num
 }
 
 function nextMessage(ws: WebSocket): Promise<unknown> {
-  return new Promise((resolve) => ws.once('message', (data: Buffer) => resolve(JSON.parse(data.toString('utf8')))));
+  return new Promise((resolve) =>
+    ws.once('message', (data: Buffer) => resolve(JSON.parse(data.toString('utf8')))),
+  );
 }
 
 let dir: string;
@@ -125,16 +133,21 @@ describe('startBrowserHost', () => {
     await other.close();
   });
 
-  it.each(['0.0.0.0', '192.168.1.20', '::', 'example.com'])('refuses to listen on %s', async (bad) => {
-    await expect(startBrowserHost({ terminal: fakeTerminal().terminal, staticDir, host: bad })).rejects.toThrow(
-      /loopback/,
-    );
-  });
+  it.each(['0.0.0.0', '192.168.1.20', '::', 'example.com'])(
+    'refuses to listen on %s',
+    async (bad) => {
+      await expect(
+        startBrowserHost({ terminal: fakeTerminal().terminal, staticDir, host: bad }),
+      ).rejects.toThrow(/loopback/);
+    },
+  );
 
   it('answers a valid call with the terminal reply', async () => {
     const { host: h, dispatch } = await start();
     const ws = await open(h);
-    ws.send(JSON.stringify({ type: 'call', id: 7, method: 'sale.addItem', input: { productId: 'p1' } }));
+    ws.send(
+      JSON.stringify({ type: 'call', id: 7, method: 'sale.addItem', input: { productId: 'p1' } }),
+    );
     expect(await nextMessage(ws)).toEqual({
       type: 'reply',
       id: 7,
@@ -145,7 +158,10 @@ describe('startBrowserHost', () => {
 
   it('also accepts the localhost spelling of Host and Origin', async () => {
     const { host: h } = await start();
-    const ws = await connect(h, { host: `localhost:${h.port}`, origin: `http://localhost:${h.port}` });
+    const ws = await connect(h, {
+      host: `localhost:${h.port}`,
+      origin: `http://localhost:${h.port}`,
+    });
     expect(ws).toBeInstanceOf(WebSocket);
     if (typeof ws !== 'number') sockets.push(ws);
   });
@@ -178,11 +194,14 @@ describe('startBrowserHost', () => {
     ['an Origin on another port', { origin: 'http://127.0.0.1:1' }, 403],
     ['a rebinding Host', { host: 'evil.example' }, 403],
     ['another path', { path: '/other' }, 404],
-  ] as const)('refuses an upgrade with %s and never calls the terminal', async (_what, opts, status) => {
-    const { host: h, dispatch } = await start();
-    expect(await connect(h, opts)).toBe(status);
-    expect(dispatch).not.toHaveBeenCalled();
-  });
+  ] as const)(
+    'refuses an upgrade with %s and never calls the terminal',
+    async (_what, opts, status) => {
+      const { host: h, dispatch } = await start();
+      expect(await connect(h, opts)).toBe(status);
+      expect(dispatch).not.toHaveBeenCalled();
+    },
+  );
 
   it('sends terminal events to every open page', async () => {
     const { host: h, emit } = await start();
@@ -200,9 +219,17 @@ describe('startBrowserHost', () => {
     const { host: h, dispatch } = await start();
     const ws = await open(h);
     ws.send('{not json');
-    expect(await nextMessage(ws)).toMatchObject({ type: 'reply', id: -1, reply: { ok: false, error: { code: 'validation' } } });
+    expect(await nextMessage(ws)).toMatchObject({
+      type: 'reply',
+      id: -1,
+      reply: { ok: false, error: { code: 'validation' } },
+    });
     ws.send(JSON.stringify({ type: 'call', id: 3, method: 42 }));
-    expect(await nextMessage(ws)).toMatchObject({ type: 'reply', id: 3, reply: { ok: false, error: { code: 'validation' } } });
+    expect(await nextMessage(ws)).toMatchObject({
+      type: 'reply',
+      id: 3,
+      reply: { ok: false, error: { code: 'validation' } },
+    });
     expect(dispatch).not.toHaveBeenCalled();
     ws.send(JSON.stringify({ type: 'call', id: 4, method: 'sale.get', input: {} }));
     expect(await nextMessage(ws)).toMatchObject({ type: 'reply', id: 4, reply: { ok: true } });
@@ -212,7 +239,14 @@ describe('startBrowserHost', () => {
     const { host: h, dispatch } = await start();
     const ws = await open(h);
     const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
-    ws.send(JSON.stringify({ type: 'call', id: 1, method: 'sale.get', input: 'x'.repeat(MAX_MESSAGE_BYTES) }));
+    ws.send(
+      JSON.stringify({
+        type: 'call',
+        id: 1,
+        method: 'sale.get',
+        input: 'x'.repeat(MAX_MESSAGE_BYTES),
+      }),
+    );
     expect(await closed).toBe(1009);
     expect(dispatch).not.toHaveBeenCalled();
   });

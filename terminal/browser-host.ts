@@ -136,7 +136,11 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   async function handleMessage(ws: WebSocket, data: RawData, isBinary: boolean): Promise<void> {
     const msg = parseClientMessage(isBinary ? undefined : rawToString(data));
     if (!msg.ok) {
-      send(ws, { type: 'reply', id: msg.id, reply: { ok: false, error: { code: 'validation', message: msg.message } } });
+      send(ws, {
+        type: 'reply',
+        id: msg.id,
+        reply: { ok: false, error: { code: 'validation', message: msg.message } },
+      });
       return;
     }
     let reply: Reply<unknown>;
@@ -165,7 +169,9 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     // Echo the id when there is a usable one, so the caller's pending call fails instead of hanging.
     const rawId = (json as { id?: unknown } | null)?.id;
     const id = typeof rawId === 'number' && Number.isSafeInteger(rawId) && rawId >= 0 ? rawId : -1;
-    const message = parsed.error.issues.map((i) => `${i.path.join('.') || 'message'}: ${i.message}`).join('; ');
+    const message = parsed.error.issues
+      .map((i) => `${i.path.join('.') || 'message'}: ${i.message}`)
+      .join('; ');
     return { ok: false, id, message: `bad message: ${message}` };
   }
 
@@ -190,12 +196,14 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     for (const off of unsubscribe) off();
     wss.close();
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new Error(`browser host: port ${opts.port} is already in use`, { cause: err });
+    if (code === 'EADDRINUSE')
+      throw new Error(`browser host: port ${opts.port} is already in use`, { cause: err });
     throw err;
   }
 
   const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('browser host: no TCP address');
+  if (address === null || typeof address === 'string')
+    throw new Error('browser host: no TCP address');
   port = address.port;
   const urlHost = bindAddress.includes(':') ? `[${bindAddress}]` : bindAddress;
   hostAuthorities = new Set([`127.0.0.1:${port}`, `localhost:${port}`, `${urlHost}:${port}`]);
@@ -302,7 +310,12 @@ async function resolveInside(root: string, urlPath: string): Promise<string | nu
   return real;
 }
 
-async function serveStatic(staticDir: string, csp: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serveStatic(
+  staticDir: string,
+  csp: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { Allow: 'GET, HEAD', ...baseHeaders(csp) });
     res.end();
