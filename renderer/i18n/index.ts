@@ -32,6 +32,7 @@ export async function createI18n(language: Locale, react = true): Promise<I18n> 
     nsSeparator: false,
     interpolation: { escapeValue: false }, // React escapes
     returnNull: false,
+    showSupportNotice: false,
   });
   return instance;
 }

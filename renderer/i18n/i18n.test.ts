@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { ErrorCode } from '../../contract/api';
+import { formatMoney, localized } from './format';
+import { createI18n } from './index';
+
+describe('translations', () => {
+  it('gives every error code a friendly message in both languages', async () => {
+    const i18n = await createI18n('en', false);
+    for (const code of ErrorCode.options) {
+      const en = i18n.t(`error.${code}`, { lng: 'en' });
+      const zh = i18n.t(`error.${code}`, { lng: 'zh' });
+      expect(en).not.toBe(`error.${code}`);
+      expect(zh).not.toBe(en);
+      expect(zh).toMatch(/[\u4e00-\u9fff]/);
+    }
+  });
+
+  it('switches labels at run time and fills in values', async () => {
+    const i18n = await createI18n('en', false);
+    expect(i18n.t('sale.payCash')).toBe('Pay cash');
+    await i18n.changeLanguage('zh');
+    expect(i18n.t('sale.payCash')).toBe('现金支付');
+    expect(i18n.t('status.pending', { count: 3 })).toContain('3');
+  });
+});
+
+describe('formatting', () => {
+  it('shows minor units as the currency in the current language', () => {
+    expect(formatMoney(3750, 'CNY', 'zh')).toBe('¥37.50');
+    expect(formatMoney(3750, 'CNY', 'en')).toMatch(/37\.50/);
+    expect(formatMoney(500, 'JPY', 'en')).toMatch(/500$/);
+    expect(formatMoney(1234, 'KWD', 'en')).toMatch(/1\.234/);
+  });
+  it('picks the name for the language, falling back when one is missing', () => {
+    expect(localized({ en: 'Beer', zh: '啤酒' }, 'zh')).toBe('啤酒');
+    expect(localized({ en: 'Beer', zh: '' }, 'zh')).toBe('Beer');
+  });
+});

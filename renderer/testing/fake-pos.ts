@@ -1,0 +1,138 @@
+// A PosApi double for store and keyboard tests: canned replies per command, a call log, and a
+// way to fire events. Not a mock of the terminal's rules: each test says what the terminal answers.
+import type {
+  CatalogDto,
+  CommandInput,
+  CommandName,
+  CommandOutput,
+  CompletedSaleDto,
+  EventName,
+  EventPayloads,
+  PosApi,
+  Reply,
+  SaleDto,
+  SaleLineDto,
+  TerminalStatusDto,
+} from '../../contract/api';
+import { commandNames } from '../../contract/api';
+
+type Handler<K extends CommandName> = (input: CommandInput<K>) => Reply<CommandOutput<K>> | Promise<Reply<CommandOutput<K>>>;
+
+export interface FakePos {
+  api: PosApi;
+  calls: { method: CommandName; input: unknown }[];
+  reply<K extends CommandName>(method: K, handler: Handler<K>): void;
+  emit<E extends EventName>(event: E, payload: EventPayloads[E]): void;
+}
+
+export function createFakePos(): FakePos {
+  const handlers = new Map<CommandName, (input: unknown) => unknown>();
+  const listeners = new Map<EventName, Set<(p: unknown) => void>>();
+  const calls: FakePos['calls'] = [];
+  const api = {
+    on(event: EventName, listener: (p: unknown) => void) {
+      const set = listeners.get(event) ?? new Set();
+      listeners.set(event, set);
+      set.add(listener);
+      return () => set.delete(listener);
+    },
+  } as unknown as Record<string, unknown>;
+  for (const name of commandNames) {
+    api[name] = (input: unknown) => {
+      calls.push({ method: name, input });
+      const h = handlers.get(name);
+      if (!h) return Promise.resolve({ ok: false, error: { code: 'internal', message: `fake: no reply for ${name}` } });
+      return Promise.resolve(h(input));
+    };
+  }
+  return {
+    api: api as unknown as PosApi,
+    calls,
+    reply(method, handler) {
+      handlers.set(method, handler as (input: unknown) => unknown);
+    },
+    emit(event, payload) {
+      for (const l of listeners.get(event) ?? []) l(payload);
+    },
+  };
+}
+
+export const ok = <T>(value: T): Reply<T> => ({ ok: true, value });
+
+export function line(overrides: Partial<SaleLineDto> = {}): SaleLineDto {
+  return {
+    lineId: 'L1',
+    productId: 'hot-dog',
+    name: { en: 'Hot dog', zh: '热狗' },
+    unitPrice: 2500,
+    quantity: 1,
+    amount: 2500,
+    taxRateId: 'vat6',
+    ...overrides,
+  };
+}
+
+export function sale(lines: SaleLineDto[] = [], overrides: Partial<SaleDto> = {}): SaleDto {
+  const total = lines.reduce((s, l) => s + l.amount, 0);
+  return {
+    saleId: 'S1',
+    status: 'open',
+    currency: 'CNY',
+    startedAt: '2026-05-01T12:00:00.000Z',
+    lines,
+    totals: { subtotal: total, exclusiveTax: 0, taxTotal: 0, total, taxes: [] },
+    cashDue: total,
+    tender: null,
+    ...overrides,
+  };
+}
+
+export function completed(from: SaleDto, tendered: number): CompletedSaleDto {
+  return {
+    saleId: from.saleId,
+    status: 'completed',
+    currency: from.currency,
+    receiptNo: 1,
+    receiptRef: 'ABC123-1',
+    receiptToken: 'TOKEN',
+    startedAt: from.startedAt,
+    completedAt: '2026-05-01T12:01:00.000Z',
+    businessDate: '2026-05-01',
+    lines: from.lines,
+    totals: from.totals,
+    payments: [
+      { paymentId: 'P1', kind: 'cash', amount: from.cashDue, tendered, change: tendered - from.cashDue, rounding: 0 },
+    ],
+    cashRounding: 0,
+    change: tendered - from.cashDue,
+  };
+}
+
+export const catalog: CatalogDto = {
+  currency: 'CNY',
+  categories: [
+    { id: 'drinks', name: { en: 'Drinks', zh: '饮料' }, color: '#00f', sort: 2 },
+    { id: 'food', name: { en: 'Food', zh: '食品' }, color: '#f00', sort: 1 },
+  ],
+  products: [
+    { id: 'cola', categoryId: 'drinks', name: { en: 'Cola', zh: '可乐' }, price: 800, taxRateId: 'vat6', barcode: null, sort: 1 },
+    { id: 'hot-dog', categoryId: 'food', name: { en: 'Hot dog', zh: '热狗' }, price: 2500, taxRateId: 'vat6', barcode: null, sort: 1 },
+  ],
+  taxRates: [{ id: 'vat6', name: { en: 'VAT 6%', zh: '增值税 6%' }, rateBp: 600, inclusive: true }],
+};
+
+export const status: TerminalStatusDto = {
+  terminalId: '01HXYZ',
+  shortId: 'ABC123',
+  venueName: { en: 'Test Arena', zh: '测试体育馆' },
+  currency: 'CNY',
+  cashRounding: 1,
+  cashNotes: [1000, 2000, 5000, 10000],
+  defaultLocale: 'zh',
+  businessDate: '2026-05-01',
+  cashier: null,
+  devices: { printer: 'ok', reader: 'not_configured', scanner: 'not_configured' },
+  network: { state: 'standalone', pendingEvents: 0 },
+  lastReceiptNo: null,
+  version: '0.1.0',
+};

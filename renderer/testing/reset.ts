@@ -1,0 +1,14 @@
+import { catalogStore, initialCatalogState } from '../state/catalog';
+import { entryStore, initialEntryState } from '../state/entry';
+import { initialSaleState, saleStore } from '../state/sale';
+import { initialStatusState, statusStore } from '../state/status';
+import { dismissError, initialUiState, uiStore } from '../state/ui';
+
+export function resetStores(): void {
+  dismissError();
+  catalogStore.setState(initialCatalogState, true);
+  entryStore.setState(initialEntryState, true);
+  saleStore.setState(initialSaleState, true);
+  statusStore.setState(initialStatusState, true);
+  uiStore.setState(initialUiState, true);
+}
