@@ -3,15 +3,21 @@ import { parseShellArgs, ShellUsageError } from './args';
 
 describe('parseShellArgs', () => {
   it('defaults to the per-user data dir, no demo, windowed', () => {
-    expect(parseShellArgs(['/app/dist/electron/main.cjs'])).toEqual({ dataDir: null, demo: false, kiosk: false });
+    expect(parseShellArgs(['/app/dist/electron/main.cjs'])).toEqual({
+      dataDir: null,
+      demo: false,
+      kiosk: false,
+    });
   });
 
   it('reads the data dir in both spellings, demo and kiosk, among Chromium switches', () => {
-    expect(parseShellArgs(['--no-sandbox', '--data-dir', '/srv/pos', '--demo', '--kiosk'])).toEqual({
-      dataDir: '/srv/pos',
-      demo: true,
-      kiosk: true,
-    });
+    expect(parseShellArgs(['--no-sandbox', '--data-dir', '/srv/pos', '--demo', '--kiosk'])).toEqual(
+      {
+        dataDir: '/srv/pos',
+        demo: true,
+        kiosk: true,
+      },
+    );
     expect(parseShellArgs(['--data-dir=/srv/pos 2']).dataDir).toBe('/srv/pos 2');
   });
 

@@ -37,7 +37,9 @@ describe('appUrlMatcher', () => {
   });
 
   it('sees through dot segments to the real file', () => {
-    expect(isAppUrl(pathToFileURL(path.join(rendererDir, 'assets')).href + '/../index.html')).toBe(true);
+    expect(isAppUrl(pathToFileURL(path.join(rendererDir, 'assets')).href + '/../index.html')).toBe(
+      true,
+    );
     expect(isAppUrl(pathToFileURL(rendererDir).href + '/../evil/index.html')).toBe(false);
   });
 });
@@ -59,7 +61,8 @@ function fakeContents() {
   /** Emits like Electron; returns whether some listener prevented the default. */
   const emit = (event: string, url?: string): boolean => {
     let prevented = false;
-    for (const l of listeners.get(event) ?? []) l({ url: url ?? '', preventDefault: () => (prevented = true) });
+    for (const l of listeners.get(event) ?? [])
+      l({ url: url ?? '', preventDefault: () => (prevented = true) });
     return prevented;
   };
   return { contents, emit, open: (url: string) => openHandler?.({ url }) };
@@ -128,7 +131,9 @@ describe('lockDownSession', () => {
     const { session, seen } = fakeSession();
     lockDownSession(session, rendererDir, () => Promise.reject(new Error('unused')));
     expect(seen.filter?.urls).toEqual(REMOTE_URL_PATTERNS);
-    expect(seen.filter?.urls).toEqual(expect.arrayContaining(['http://*/*', 'https://*/*', 'wss://*/*']));
+    expect(seen.filter?.urls).toEqual(
+      expect.arrayContaining(['http://*/*', 'https://*/*', 'wss://*/*']),
+    );
     const callback = vi.fn();
     seen.beforeRequest?.({ url: 'https://cdn.example/x.js' }, callback);
     expect(callback).toHaveBeenCalledWith({ cancel: true });

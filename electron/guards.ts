@@ -8,7 +8,9 @@ import { CONTENT_SECURITY_POLICY } from './window-options';
 /** Case-insensitive file systems make `C:\App` and `c:\app` the same file. */
 function comparablePath(p: string): string {
   const resolved = path.resolve(p);
-  return process.platform === 'win32' || process.platform === 'darwin' ? resolved.toLowerCase() : resolved;
+  return process.platform === 'win32' || process.platform === 'darwin'
+    ? resolved.toLowerCase()
+    : resolved;
 }
 
 function filePathOf(url: string): string | null {
@@ -61,7 +63,10 @@ export interface GuardedContents {
  * Applied to every WebContents the app creates: a link, a form, a script or a drag-and-drop can
  * never take the till's window to another page, and nothing can open a second window.
  */
-export function hardenWebContents(contents: GuardedContents, isAppUrl: (url: string) => boolean): void {
+export function hardenWebContents(
+  contents: GuardedContents,
+  isAppUrl: (url: string) => boolean,
+): void {
   const blockForeign = (event: NavigationEvent): void => {
     if (!isAppUrl(event.url)) event.preventDefault();
   };
@@ -82,7 +87,10 @@ export interface GuardedSession {
   webRequest: {
     onBeforeRequest(
       filter: { urls: string[] },
-      listener: (details: { url: string }, callback: (response: { cancel: boolean }) => void) => void,
+      listener: (
+        details: { url: string },
+        callback: (response: { cancel: boolean }) => void,
+      ) => void,
     ): void;
   };
   protocol: {
@@ -91,7 +99,13 @@ export interface GuardedSession {
 }
 
 /** Anything that would reach past this machine. */
-export const REMOTE_URL_PATTERNS = ['http://*/*', 'https://*/*', 'ws://*/*', 'wss://*/*', 'ftp://*/*'];
+export const REMOTE_URL_PATTERNS = [
+  'http://*/*',
+  'https://*/*',
+  'ws://*/*',
+  'wss://*/*',
+  'ftp://*/*',
+];
 
 /**
  * Locks the renderer's session: every permission (camera, notifications, WebHID, WebSerial, ...)
@@ -115,7 +129,10 @@ export function lockDownSession(
 function plain(status: number, text: string): Response {
   return new Response(text, {
     status,
-    headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Security-Policy': CONTENT_SECURITY_POLICY },
+    headers: {
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+    },
   });
 }
 
@@ -140,6 +157,10 @@ export function rendererFileHandler(
     const headers = new Headers(upstream.headers);
     headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     headers.set('X-Content-Type-Options', 'nosniff');
-    return new Response(upstream.body, { status: upstream.status, statusText: upstream.statusText, headers });
+    return new Response(upstream.body, {
+      status: upstream.status,
+      statusText: upstream.statusText,
+      headers,
+    });
   };
 }

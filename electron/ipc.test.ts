@@ -46,7 +46,11 @@ describe('the pos:call channel', () => {
     mainFrame = { url: INDEX_URL, processId: 4, routingId: 1 };
     const fake = fakeIpcMain();
     handlers = fake.handlers;
-    unregister = registerIpc(fake.ipcMain, terminal, trustedFrameCheck(() => mainFrame, isAppUrl));
+    unregister = registerIpc(
+      fake.ipcMain,
+      terminal,
+      trustedFrameCheck(() => mainFrame, isAppUrl),
+    );
     call = (frame, method, input) => {
       const handler = handlers.get(CALL_CHANNEL);
       if (!handler) throw new Error('pos:call is not registered');
@@ -76,7 +80,10 @@ describe('the pos:call channel', () => {
       ok: false,
       error: { code: 'validation' },
     });
-    expect(await call(mainFrame, 'shell.exec', {})).toMatchObject({ ok: false, error: { code: 'unknown_command' } });
+    expect(await call(mainFrame, 'shell.exec', {})).toMatchObject({
+      ok: false,
+      error: { code: 'unknown_command' },
+    });
   });
 
   it('refuses calls from any other frame before the terminal sees them', async () => {
@@ -96,9 +103,14 @@ describe('the pos:call channel', () => {
   it('refuses the main window once it shows a page that is not ours', async () => {
     const dispatch = vi.spyOn(terminal, 'dispatch');
     mainFrame = { url: 'https://evil.example/', processId: 4, routingId: 1 };
-    expect(await call(mainFrame, 'sale.clear', {})).toMatchObject({ ok: false, error: { code: 'host.unauthorized' } });
+    expect(await call(mainFrame, 'sale.clear', {})).toMatchObject({
+      ok: false,
+      error: { code: 'host.unauthorized' },
+    });
     mainFrame = null; // window closed
-    expect(await call({ url: INDEX_URL, processId: 4, routingId: 1 }, 'sale.clear', {})).toMatchObject({
+    expect(
+      await call({ url: INDEX_URL, processId: 4, routingId: 1 }, 'sale.clear', {}),
+    ).toMatchObject({
       ok: false,
       error: { code: 'host.unauthorized' },
     });

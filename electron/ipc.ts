@@ -21,7 +21,10 @@ export interface CallEvent {
 
 /** The parts of Electron's IpcMain the host uses. */
 export interface IpcMainLike {
-  handle(channel: string, listener: (event: CallEvent, ...args: unknown[]) => Promise<Reply<unknown>>): void;
+  handle(
+    channel: string,
+    listener: (event: CallEvent, ...args: unknown[]) => Promise<Reply<unknown>>,
+  ): void;
   removeHandler(channel: string): void;
 }
 
@@ -40,7 +43,8 @@ export function trustedFrameCheck(
     const main = mainFrame();
     if (sender === null || main === null) return false;
     const sameFrame =
-      sender === main || (sender.processId === main.processId && sender.routingId === main.routingId);
+      sender === main ||
+      (sender.processId === main.processId && sender.routingId === main.routingId);
     return sameFrame && isAppUrl(sender.url);
   };
 }
@@ -56,7 +60,10 @@ export function registerIpc(
       const from = event.senderFrame?.url ?? 'a destroyed frame';
       return {
         ok: false,
-        error: { code: 'host.unauthorized', message: `refused ${String(method)} from ${from}: not the POS window` },
+        error: {
+          code: 'host.unauthorized',
+          message: `refused ${String(method)} from ${from}: not the POS window`,
+        },
       };
     }
     try {

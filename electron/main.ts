@@ -24,7 +24,11 @@ function sqliteBinding(): string | undefined {
   const fromEnv = process.env.POS_SQLITE_BINDING;
   if (fromEnv) return fromEnv;
   if (app.isPackaged) return path.join(process.resourcesPath, 'native', SQLITE_BINDING_FILE);
-  const checkout = electronSqliteBindingPath(path.join(__dirname, '..', '..'), process.versions.electron, process.arch);
+  const checkout = electronSqliteBindingPath(
+    path.join(__dirname, '..', '..'),
+    process.versions.electron,
+    process.arch,
+  );
   return existsSync(checkout) ? checkout : undefined;
 }
 

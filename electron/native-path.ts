@@ -6,6 +6,10 @@ export const NATIVE_DIR = '.native';
 export const SQLITE_BINDING_FILE = 'better_sqlite3.node';
 
 /** `<root>/.native/electron-<version>-<arch>/better_sqlite3.node` */
-export function electronSqliteBindingPath(root: string, electronVersion: string, arch: string): string {
+export function electronSqliteBindingPath(
+  root: string,
+  electronVersion: string,
+  arch: string,
+): string {
   return path.join(root, NATIVE_DIR, `electron-${electronVersion}-${arch}`, SQLITE_BINDING_FILE);
 }

@@ -18,8 +18,10 @@ for (const name of commandNames) {
 }
 
 api.on = (event: unknown, listener: unknown): (() => void) => {
-  if (!isEventName(event)) throw new TypeError(`window.pos.on: unknown event ${JSON.stringify(event)}`);
-  if (typeof listener !== 'function') throw new TypeError('window.pos.on: listener must be a function');
+  if (!isEventName(event))
+    throw new TypeError(`window.pos.on: unknown event ${JSON.stringify(event)}`);
+  if (typeof listener !== 'function')
+    throw new TypeError('window.pos.on: listener must be a function');
   const relay = (_ipc: IpcRendererEvent, name: unknown, payload: unknown): void => {
     if (name === event) (listener as (payload: unknown) => void)(payload);
   };

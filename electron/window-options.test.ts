@@ -31,7 +31,11 @@ describe('windowOptions', () => {
   });
 
   it('fills the screen without a frame only in kiosk mode', () => {
-    expect(windowOptions({ ...base, kiosk: true })).toMatchObject({ kiosk: true, fullscreen: true, frame: false });
+    expect(windowOptions({ ...base, kiosk: true })).toMatchObject({
+      kiosk: true,
+      fullscreen: true,
+      frame: false,
+    });
     expect(windowOptions(base)).toMatchObject({ kiosk: false, fullscreen: false, frame: true });
   });
 
@@ -54,7 +58,9 @@ describe('CONTENT_SECURITY_POLICY', () => {
   it('never allows remote content, inline script or eval', () => {
     for (const [name, sources] of csp) {
       for (const source of sources) {
-        expect(source, `${name} ${source}`).not.toMatch(/^(\*|https?:|wss?:|'unsafe-inline'|'unsafe-eval')/);
+        expect(source, `${name} ${source}`).not.toMatch(
+          /^(\*|https?:|wss?:|'unsafe-inline'|'unsafe-eval')/,
+        );
         expect(source, `${name} ${source}`).not.toContain('.');
       }
     }
