@@ -1,0 +1,89 @@
+// Shared browser end-to-end setup: each test gets its own data dir, a demo terminal, the
+// browser-mode host serving dist/renderer, and Debian's Chromium driven by playwright-core.
+// Never downloads a browser: the counter image ships /usr/bin/chromium.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { CommandName, CommandOutput } from '../../contract/api';
+import { startBrowserHost, type BrowserHost } from '../../terminal/browser-host';
+import { createTerminal } from '../../terminal/create-terminal';
+import type { Terminal } from '../../terminal/terminal';
+
+export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+export const rendererDir = path.join(repoRoot, 'dist', 'renderer');
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-gpu',
+  '--no-first-run',
+];
+
+/** Builds the renderer once if no build is there (a fresh checkout running only the e2e tests). */
+export function ensureRendererBuilt(): void {
+  if (existsSync(path.join(rendererDir, 'index.html'))) return;
+  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: repoRoot, stdio: 'inherit' });
+}
+
+export interface PosFixture {
+  browser: Browser;
+  page: Page;
+  terminal: Terminal;
+  host: BrowserHost;
+  dataDir: string;
+  /** Runs a command directly on the terminal (test setup and expectations), failing on an error reply. */
+  command: <K extends CommandName>(method: K, input?: unknown) => Promise<CommandOutput<K>>;
+  cleanup: () => Promise<void>;
+}
+
+export interface PosFixtureOptions {
+  /** Counter screens are typically 1280×800 or larger. */
+  viewport?: { width: number; height: number };
+}
+
+export async function startPos(options: PosFixtureOptions = {}): Promise<PosFixture> {
+  ensureRendererBuilt();
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'pos-e2e-'));
+  const undo: (() => Promise<void> | void)[] = [() => rmSync(dataDir, { recursive: true, force: true })];
+  const cleanup = async () => {
+    for (const step of undo.reverse()) {
+      try {
+        await step();
+      } catch (err) {
+        console.error('e2e cleanup step failed', err);
+      }
+    }
+    undo.length = 0;
+  };
+  try {
+    const terminal = await createTerminal({ dataDir, demo: true });
+    undo.push(() => terminal.close());
+    const host = await startBrowserHost({ terminal, staticDir: rendererDir, port: 0 });
+    undo.push(() => host.close());
+    const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    undo.push(() => browser.close());
+    const page = await browser.newPage({ viewport: options.viewport ?? { width: 1280, height: 800 } });
+    // A renderer exception would otherwise only show up as a confusing timeout.
+    const pageErrors: Error[] = [];
+    page.on('pageerror', (err) => pageErrors.push(err));
+    undo.push(() => {
+      if (pageErrors.length) console.error('renderer errors during the test:', pageErrors);
+    });
+    await page.goto(host.url);
+    const command = async <K extends CommandName>(method: K, input: unknown = {}): Promise<CommandOutput<K>> => {
+      const reply = await terminal.dispatch(method, input);
+      if (!reply.ok) throw new Error(`${method} failed: ${reply.error.code} ${reply.error.message}`);
+      return reply.value as CommandOutput<K>;
+    };
+    return { browser, page, terminal, host, dataDir, command, cleanup };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}
