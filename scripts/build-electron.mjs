@@ -24,11 +24,21 @@ const shipped = new Set(Object.keys(pkg.dependencies ?? {}));
 
 // Native addons (loaded with bindings/node-gyp-build) and packages that require files by
 // computed name (pino's transports, ws's optional accelerators) cannot be bundled.
-const mainExternals = ['electron', 'better-sqlite3', 'serialport', '@serialport/*', 'node-hid', 'pino', 'ws'];
+const mainExternals = [
+  'electron',
+  'better-sqlite3',
+  'serialport',
+  '@serialport/*',
+  'node-hid',
+  'pino',
+  'ws',
+];
 
 for (const name of mainExternals) {
   if (name !== 'electron' && !name.endsWith('/*') && !shipped.has(name)) {
-    throw new Error(`build-electron: ${name} is left out of the bundle, so it must be in package.json dependencies`);
+    throw new Error(
+      `build-electron: ${name} is left out of the bundle, so it must be in package.json dependencies`,
+    );
   }
 }
 
@@ -42,7 +52,10 @@ const importMetaUrl = {
   setup(b) {
     b.onLoad({ filter: /\.[cm]?ts$/ }, async (args) => {
       const text = await readFile(args.path, 'utf8');
-      if (!text.includes('import.meta.url') || args.path.includes(`${path.sep}node_modules${path.sep}`)) {
+      if (
+        !text.includes('import.meta.url') ||
+        args.path.includes(`${path.sep}node_modules${path.sep}`)
+      ) {
         return undefined;
       }
       const fromBundle = path.relative(outDir, args.path).split(path.sep).join('/');
@@ -71,7 +84,9 @@ async function contractNames() {
   new Function('module', 'exports', out.outputFiles[0].text)(mod, mod.exports);
   const { commandNames, eventNames } = mod.exports;
   if (!Array.isArray(commandNames) || !Array.isArray(eventNames)) {
-    throw new Error('build-electron: contract/api.ts no longer exports commandNames and eventNames arrays');
+    throw new Error(
+      'build-electron: contract/api.ts no longer exports commandNames and eventNames arrays',
+    );
   }
   return { commandNames, eventNames };
 }
@@ -79,7 +94,10 @@ async function contractNames() {
 const contractNamesOnly = {
   name: 'contract-names-only',
   setup(b) {
-    b.onResolve({ filter: /\/contract\/api$/ }, () => ({ path: 'contract-names', namespace: 'contract-names' }));
+    b.onResolve({ filter: /\/contract\/api$/ }, () => ({
+      path: 'contract-names',
+      namespace: 'contract-names',
+    }));
     b.onLoad({ filter: /.*/, namespace: 'contract-names' }, async () => {
       const { commandNames, eventNames } = await contractNames();
       return {
@@ -130,7 +148,8 @@ if (failed.length > 0) {
   for (const [i, t] of targets.entries()) {
     const r = results[i];
     // esbuild has printed its own errors (file, line, what did not resolve); anything else here.
-    if (r.status === 'rejected' && !Array.isArray(r.reason?.errors)) console.error(`${t}: ${r.reason?.message ?? r.reason}`);
+    if (r.status === 'rejected' && !Array.isArray(r.reason?.errors))
+      console.error(`${t}: ${r.reason?.message ?? r.reason}`);
   }
   console.error(`build-electron: the ${failed.join(' and ')} bundle failed`);
   process.exit(1);
