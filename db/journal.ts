@@ -25,12 +25,14 @@ interface JournalRow {
   hash: string;
 }
 
+/**
+ * SHA-256 over the previous hash and the canonical entry `{"at","payload","seq","type"}`.
+ * `payloadJson` must already be canonical (appendJournal stores it so); the entry is assembled
+ * as text so the payload is not parsed and re-serialised on the sale's hot path.
+ */
 export function entryHash(prevHash: string, seq: number, at: string, type: string, payloadJson: string): string {
-  return createHash('sha256')
-    .update(prevHash)
-    .update('\n')
-    .update(canonicalJson({ at, payload: JSON.parse(payloadJson) as unknown, seq, type }))
-    .digest('hex');
+  const entry = `{"at":${JSON.stringify(at)},"payload":${payloadJson},"seq":${seq},"type":${JSON.stringify(type)}}`;
+  return createHash('sha256').update(prevHash).update('\n').update(entry).digest('hex');
 }
 
 export function journalHead(db: Db): { seq: number; hash: string } {
@@ -73,13 +75,7 @@ export function verifyJournal(db: Db): JournalVerdict {
     if (row.prev_hash !== prev) {
       return { ok: false, entries, brokenSeq: row.seq, reason: 'prev_hash does not match the previous entry' };
     }
-    let recomputed: string;
-    try {
-      recomputed = entryHash(row.prev_hash, row.seq, row.at, row.type, row.payload);
-    } catch {
-      return { ok: false, entries, brokenSeq: row.seq, reason: 'payload is not valid JSON' };
-    }
-    if (recomputed !== row.hash) {
+    if (entryHash(row.prev_hash, row.seq, row.at, row.type, row.payload) !== row.hash) {
       return { ok: false, entries, brokenSeq: row.seq, reason: 'content does not match its hash (entry was altered)' };
     }
     prev = row.hash;

@@ -1,8 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { ulid } from 'ulid';
+import { monotonicFactory } from 'ulid';
+
+// One factory for the process: plain ulid() probes for a random source on every call (~70 µs),
+// which is most of a sale's commit time. Monotonic also keeps ids sortable within a millisecond.
+const nextUlid = monotonicFactory();
 
 export function newId(): string {
-  return ulid();
+  return nextUlid();
 }
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';

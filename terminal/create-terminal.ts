@@ -49,6 +49,7 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
     }
     const venue = venueParsed.data;
     const hub = createEventHub();
+    let closed = false;
 
     const status = (): TerminalStatusDto => ({
       terminalId,
@@ -75,7 +76,10 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
       onUpdated: (sale) => hub.emit('sale.updated', sale),
       onCompleted: (sale) => {
         hub.emit('sale.completed', sale);
-        hub.emit('terminal.status', status());
+        // The status bar can wait a turn; the cashier's reply should not.
+        setImmediate(() => {
+          if (!closed) hub.emit('terminal.status', status());
+        });
       },
     });
 
@@ -91,7 +95,6 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
       'terminal.getStatus': () => status(),
     };
 
-    let closed = false;
     return {
       terminalId,
       handlers,

@@ -182,7 +182,7 @@ export function createSaleService(deps: SaleServiceDeps): SaleService {
     },
 
     complete() {
-      const completed = db.transaction((): CompletedSaleDto => {
+      const { completed, next } = db.transaction(() => {
         const sale = openSale();
         if (sale.lines.length === 0) throw new PosError('sale.empty', 'the sale has no items');
         const dto = toDto(sale);
@@ -226,11 +226,14 @@ export function createSaleService(deps: SaleServiceDeps): SaleService {
           businessDate: doc.businessDate,
           data: record,
         });
-        return doc;
+        // The next (empty) sale is born in the same commit: one fsync per sale, not two.
+        const nextSale = { saleId: newId(), currency: venue.currency, startedAt: doc.completedAt };
+        insertOpenSale(db, nextSale);
+        return { completed: doc, next: { ...nextSale, lines: [] } };
       })();
       tender = null;
       deps.onCompleted(completed);
-      deps.onUpdated(toDto(db.transaction(openSale)()));
+      deps.onUpdated(toDto(next));
       return completed;
     },
   };
