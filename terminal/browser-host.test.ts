@@ -286,6 +286,11 @@ describe('startBrowserHost', () => {
     expect(res.body).not.toContain('outside the static dir');
   });
 
+  it("answers the browser's unprompted favicon request without an error when there is none", async () => {
+    const { host: h } = await start();
+    expect((await get(h.port, '/favicon.ico')).status).toBe(204);
+  });
+
   it('does not follow a symlink out of the static dir', async () => {
     symlinkSync(path.join(dir, 'secret.txt'), path.join(staticDir, 'link.txt'));
     const { host: h } = await start();

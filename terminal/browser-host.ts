@@ -327,6 +327,12 @@ async function serveStatic(
   const info = file === null ? null : await stat(file).catch(() => null);
   if (file === null || info === null || !info.isFile()) {
     if (isIndex) return sendNotBuilt(res, staticDir);
+    if (rawPath === '/favicon.ico') {
+      // Chromium asks for it unprompted; a 404 would show as a console error on every start.
+      res.writeHead(204, baseHeaders(csp));
+      res.end();
+      return;
+    }
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', ...baseHeaders(csp) });
     res.end('Not found.');
     return;
