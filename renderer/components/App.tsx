@@ -16,6 +16,8 @@ function useGlobalKeys(): void {
       const onButton = e.target instanceof Element && e.target.closest('button') !== null;
       if (handleKey({ key: e.key, modified: e.ctrlKey || e.altKey || e.metaKey, onButton })) {
         e.preventDefault();
+        // Escape also steps out of the product grid, so the next Enter pays instead of adding.
+        if (e.key === 'Escape' && document.activeElement instanceof HTMLElement) document.activeElement.blur();
         return;
       }
       // From nowhere in particular, an arrow key starts keyboard navigation at the first product.

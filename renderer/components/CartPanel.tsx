@@ -10,10 +10,10 @@ function CartLine({ line, currency }: { line: SaleLineDto; currency: string }) {
   const name = useLocalized()(line.name);
   return (
     <li className="cart-line" data-testid="cart-line" data-line-id={line.lineId} data-product-id={line.productId}>
-      <div className="line-text">
-        <span className="line-name">{name}</span>
-        <span className="line-unit">{t('cart.each', { price: money(line.unitPrice, currency) })}</span>
-      </div>
+      <span className="line-name" title={name}>
+        {name}
+      </span>
+      <span className="line-unit">{t('cart.each', { price: money(line.unitPrice, currency) })}</span>
       <div className="line-qty-controls">
         <TouchButton
           className="qty-btn"

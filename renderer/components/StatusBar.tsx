@@ -11,7 +11,7 @@ function Device({ label, state }: { label: string; state: DeviceState }) {
   return (
     <span className={`device device-${state}`} title={`${label}: ${stateText}`} aria-label={`${label}: ${stateText}`}>
       <span className="dot" aria-hidden="true" />
-      {label}
+      <span className="device-label">{label}</span>
     </span>
   );
 }
@@ -58,7 +58,7 @@ export function StatusBar() {
       <span className="status-item spacer">
         {status && (
           <>
-            <span className="muted">{t('status.businessDate')}</span> <strong>{status.businessDate}</strong>
+            <span className="muted date-label">{t('status.businessDate')}</span> <strong>{status.businessDate}</strong>
           </>
         )}
       </span>

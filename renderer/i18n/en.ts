@@ -77,7 +77,7 @@ export const en = {
   'change.rounding': 'Cash rounding',
   'change.receipt': 'Receipt',
   'change.next': 'Next sale',
-  'help.sell': 'Keys: 0–9 quantity · Tab/arrows choose product · Enter/Space add · Enter pay cash · Esc clear quantity',
+  'help.sell': 'Keys: 0–9 quantity · arrows/Tab choose product · Enter/Space add it · Esc leave products · Enter pay cash',
   'help.tender': 'Keys: 0–9 and . type the cash received · Backspace delete · Enter confirm (exact if empty) · Esc cancel',
   'help.change': 'Keys: Enter next sale',
   'toast.dismiss': 'Dismiss',

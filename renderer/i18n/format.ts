@@ -17,6 +17,8 @@ export function formatMoney(amount: Minor, currency: string, language: Locale): 
     f = new Intl.NumberFormat(intlLocale(language), {
       style: 'currency',
       currency,
+      // One currency per venue: "¥" rather than "CN¥", "$" rather than "US$".
+      currencyDisplay: 'narrowSymbol',
       minimumFractionDigits: digits,
       maximumFractionDigits: digits,
     });

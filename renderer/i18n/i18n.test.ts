@@ -27,7 +27,7 @@ describe('translations', () => {
 describe('formatting', () => {
   it('shows minor units as the currency in the current language', () => {
     expect(formatMoney(3750, 'CNY', 'zh')).toBe('¥37.50');
-    expect(formatMoney(3750, 'CNY', 'en')).toMatch(/37\.50/);
+    expect(formatMoney(3750, 'CNY', 'en')).toBe('¥37.50');
     expect(formatMoney(500, 'JPY', 'en')).toMatch(/500$/);
     expect(formatMoney(1234, 'KWD', 'en')).toMatch(/1\.234/);
   });

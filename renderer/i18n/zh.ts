@@ -3,19 +3,19 @@ import type { ErrorCode } from '../../contract/api';
 import type { MessageKey } from './en';
 
 export const errorsZh: Record<ErrorCode, string> = {
-  validation: '终端拒绝了该输入,请重试。',
-  unknown_command: '界面与终端版本不匹配,请重启终端。',
+  validation: '终端拒绝了该输入，请重试。',
+  unknown_command: '界面与终端版本不匹配，请重启终端。',
   not_found: '未找到。',
-  'sale.empty': '当前销售为空,请先添加商品。',
+  'sale.empty': '当前销售为空，请先添加商品。',
   'sale.line_not_found': '该商品行已不在当前销售中。',
   'sale.not_paid': '该笔销售尚未付清。',
-  'sale.too_many_lines': '本笔销售商品行过多,请先结账再开始新的销售。',
+  'sale.too_many_lines': '本笔销售商品行过多，请先结账再开始新的销售。',
   'catalog.product_not_found': '该商品已停售。',
-  'payment.insufficient_tender': '现金不足:收取金额少于应收金额。',
+  'payment.insufficient_tender': '现金不足：收取金额少于应收金额。',
   'payment.already_tendered': '本笔销售已收取现金。',
-  'host.unauthorized': '此界面无权使用终端,请重启终端。',
-  'host.disconnected': '与终端的连接已断开,正在重新连接……请重试。',
-  internal: '终端出现错误,请重试或联系主管。',
+  'host.unauthorized': '此界面无权使用终端，请重启终端。',
+  'host.disconnected': '与终端的连接已断开，正在重新连接……请重试。',
+  internal: '终端出现错误，请重试或联系主管。',
 };
 
 export const zh: Record<MessageKey, string> = {
@@ -41,11 +41,11 @@ export const zh: Record<MessageKey, string> = {
   'sell.categories': '分类',
   'sell.all': '全部',
   'sell.products': '商品',
-  'sell.quantityPending': '数量 × {{qty}}:请选择商品',
+  'sell.quantityPending': '数量 × {{qty}}：请选择商品',
   'sell.noProducts': '此分类暂无商品。',
   'sell.loading': '正在连接终端……',
   'cart.title': '当前销售',
-  'cart.empty': '尚无商品,点击商品即可添加。',
+  'cart.empty': '尚无商品，点击商品即可添加。',
   'cart.increase': '{{name}} 加一',
   'cart.decrease': '{{name}} 减一',
   'cart.remove': '删除 {{name}}',
@@ -78,8 +78,8 @@ export const zh: Record<MessageKey, string> = {
   'change.rounding': '现金舍入',
   'change.receipt': '小票',
   'change.next': '下一笔',
-  'help.sell': '按键:0–9 输入数量 · Tab/方向键选择商品 · Enter/空格 添加 · Enter 现金支付 · Esc 清除数量',
-  'help.tender': '按键:0–9 和 . 输入实收金额 · Backspace 删除 · Enter 确认(未输入则按应收金额)· Esc 取消',
-  'help.change': '按键:Enter 下一笔',
+  'help.sell': '按键：0–9 输入数量 · 方向键/Tab 选择商品 · Enter/空格 添加 · Esc 退出商品选择 · Enter 现金支付',
+  'help.tender': '按键：0–9 和 . 输入实收金额 · Backspace 删除 · Enter 确认（未输入则按应收金额）· Esc 取消',
+  'help.change': '按键：Enter 下一笔',
   'toast.dismiss': '关闭',
 };
