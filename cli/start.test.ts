@@ -192,14 +192,14 @@ describe('pos start with Electron installed', () => {
       const fake = path.join(fakeDist, process.platform === 'win32' ? 'electron.exe' : 'electron');
       writeFileSync(
         fake,
-        `#!/bin/sh\nprintf '%s\\n' "$@" > '${argsFile}'\necho fake-electron-up\ntrap 'exit 0' TERM\nwhile :; do sleep 0.05; done\n`,
+        `#!/bin/sh\nprintf '%s\\n' "$@" "binding=$POS_SQLITE_BINDING" > '${argsFile}'\necho fake-electron-up\ntrap 'exit 0' TERM\nwhile :; do sleep 0.05; done\n`,
       );
       chmodSync(fake, 0o755);
 
       const started = await startPos(
         'start',
         ['--no-open'],
-        { ELECTRON_OVERRIDE_DIST_PATH: fakeDist },
+        { ELECTRON_OVERRIDE_DIST_PATH: fakeDist, POS_SQLITE_BINDING: '/opt/electron-sqlite.node' },
         /fake-electron-up/,
       );
       expect(started.output()).toContain(`Electron mode: ${fake}`);

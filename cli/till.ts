@@ -67,22 +67,64 @@ export const NOT_BUILT =
 
 export async function startTill(opts: TillOptions, out: Reporter): Promise<RunningService> {
   mkdirSync(opts.dataDir, { recursive: true });
-  const { findElectronBinary } = await import('../electron/binary');
-  const electron = opts.forceBrowser ? null : findElectronBinary();
-  if (electron !== null) return startElectronTill(electron, opts, out);
-  const reason = opts.forceBrowser ? '--browser was given' : 'the Electron binary is not installed';
+  let reason = '--browser was given';
+  if (!opts.forceBrowser) {
+    const { findElectronBinary } = await import('../electron/binary');
+    const electron = findElectronBinary();
+    if (electron === null) reason = 'the Electron binary is not installed';
+    else {
+      const binding = await sqliteBindingForElectron(out);
+      if (binding.ok) return startElectronTill(electron, binding.path, opts, out);
+      reason = binding.reason;
+    }
+  }
   out.info(`Browser mode: ${reason}`);
   return startBrowserTill(opts, out);
 }
 
-function startElectronTill(binary: string, opts: TillOptions, out: Reporter): RunningService {
+/**
+ * better-sqlite3's Node build cannot load in Electron (ARCHITECTURE §3). The Electron build is
+ * fetched or compiled once into .native/ (needs the internet); without it, browser mode still works.
+ * POS_SQLITE_BINDING names a ready file and skips all that.
+ */
+async function sqliteBindingForElectron(
+  out: Reporter,
+): Promise<{ ok: true; path: string } | { ok: false; reason: string }> {
+  const given = process.env.POS_SQLITE_BINDING;
+  if (given) return { ok: true, path: given };
+  const [{ electronVersion }, { ensureElectronSqliteBinding }] = await Promise.all([
+    import('../electron/binary'),
+    import('../electron/native-binding'),
+  ]);
+  const version = electronVersion();
+  if (version === null) return { ok: false, reason: 'the electron package version is unknown' };
+  out.info(`Preparing better-sqlite3 for Electron ${version} (once; may download or compile)...`);
+  try {
+    return { ok: true, path: await ensureElectronSqliteBinding(version) };
+  } catch (err) {
+    return {
+      ok: false,
+      reason: `no better-sqlite3 build for Electron (${(err as Error).message})`,
+    };
+  }
+}
+
+function startElectronTill(
+  binary: string,
+  sqliteBinding: string,
+  opts: TillOptions,
+  out: Reporter,
+): RunningService {
   if (!existsSync(electronMain))
     throw new CliError(`${electronMain} is missing; ${NOT_BUILT}`, 'not_built');
   out.info(`Electron mode: ${binary}`);
   const args = [electronMain, '--data-dir', opts.dataDir, ...(opts.demo ? ['--demo'] : [])];
   // Electron refuses to run as root with Chromium's sandbox; only then is it turned off.
   if (typeof process.getuid === 'function' && process.getuid() === 0) args.push('--no-sandbox');
-  const child = spawn(binary, args, { stdio: 'inherit' });
+  const child = spawn(binary, args, {
+    stdio: 'inherit',
+    env: { ...process.env, POS_SQLITE_BINDING: sqliteBinding },
+  });
   const ended = childEnded(child).then((code) => {
     if (code !== 0 && code !== null) out.warn(`Electron exited with code ${code}`);
   });
