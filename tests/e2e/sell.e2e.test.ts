@@ -122,4 +122,19 @@ describe('selling in the browser', () => {
     expect(await payCash.textContent()).toContain('现金支付');
     expect(await page.getByTestId(`category-tab-${first.id}`).textContent()).toBe(first.name.zh);
   });
+
+  it('hides the token from the address bar and keeps working after a reload', async () => {
+    pos = await startPos();
+    const { page, command, host } = pos;
+    const product = (await command('catalog.list')).products[0]!;
+    await page.getByTestId(`product-${product.id}`).waitFor();
+    expect(page.url()).not.toContain(host.token);
+    await page.getByTestId(`product-${product.id}`).click();
+    await expect.poll(() => page.getByTestId('cart-line').count()).toBe(1);
+
+    await page.reload();
+    // The open sale lives in the terminal, so the reloaded page shows it again.
+    await expect.poll(() => page.getByTestId('cart-line').count()).toBe(1);
+    expect(await page.getByTestId('error-toast').count()).toBe(0);
+  });
 });
