@@ -34,16 +34,21 @@ interface Call {
   tool: string;
   args: readonly string[];
   cwd: string;
+  env: NodeJS.ProcessEnv;
 }
 
-/** A runner that plays prebuild-install and node-gyp: each either writes the addon or fails. */
-function runner(
-  outcome: { prebuild: 'ok' | 'fail'; gyp: 'ok' | 'fail' },
-  calls: Call[],
-): CommandRunner {
-  return async (_command, args, { cwd }) => {
+const ELECTRON_ABI = 146;
+/** What a real addon carries: its registration symbol names the ABI it was built for. */
+const addon = (abi: number, note: string) => `\x7fELF...node_register_module_v${abi}\0${note}`;
+
+/** ok: writes an Electron addon; fail: exits 1; node-abi: "succeeds" with a Node addon. */
+type Outcome = 'ok' | 'fail' | 'node-abi';
+
+/** A runner that plays prebuild-install and node-gyp. */
+function runner(outcome: { prebuild: Outcome; gyp: Outcome }, calls: Call[]): CommandRunner {
+  return async (_command, args, { cwd, env }) => {
     const tool = args[0]?.includes('prebuild-install') ? 'prebuild' : 'gyp';
-    calls.push({ tool, args, cwd });
+    calls.push({ tool, args, cwd, env });
     // The scratch copy must not carry the Node build along.
     if (existsSync(path.join(cwd, 'build', 'Release', 'better_sqlite3.node')))
       throw new Error('stale build copied');
@@ -57,9 +62,10 @@ function runner(
       };
     }
     await mkdir(path.join(cwd, 'build', 'Release'), { recursive: true });
+    const abi = outcome[tool] === 'node-abi' ? 115 : ELECTRON_ABI;
     await writeFile(
       path.join(cwd, 'build', 'Release', 'better_sqlite3.node'),
-      `ELECTRON BUILD via ${tool}`,
+      addon(abi, `via ${tool}`),
     );
     return { code: 0, output: '' };
   };
@@ -75,7 +81,7 @@ describe('ensureElectronSqliteBinding', () => {
   it('returns a build that is already there without running anything', async () => {
     const target = electronSqliteBindingPath(root, '42.11.18', 'x64');
     await mkdir(path.dirname(target), { recursive: true });
-    await writeFile(target, 'ELECTRON BUILD');
+    await writeFile(target, addon(ELECTRON_ABI, 'present'));
     const calls: Call[] = [];
     expect(
       await ensureElectronSqliteBinding('42.11.18', {
@@ -97,7 +103,7 @@ describe('ensureElectronSqliteBinding', () => {
       run: runner({ prebuild: 'ok', gyp: 'fail' }, calls),
     });
     expect(result).toBe(electronSqliteBindingPath(root, '42.11.18', 'arm64'));
-    expect(await readFile(result, 'utf8')).toBe('ELECTRON BUILD via prebuild');
+    expect(await readFile(result, 'utf8')).toContain('via prebuild');
     expect(await readFile(nodeBuild(), 'utf8')).toBe('NODE ABI BUILD');
     expect(calls).toHaveLength(1);
     expect(calls[0]?.args.slice(1)).toEqual([
@@ -120,7 +126,7 @@ describe('ensureElectronSqliteBinding', () => {
       tmpDir,
       run: runner({ prebuild: 'fail', gyp: 'ok' }, calls),
     });
-    expect(await readFile(result, 'utf8')).toBe('ELECTRON BUILD via gyp');
+    expect(await readFile(result, 'utf8')).toContain('via gyp');
     expect(calls.map((c) => c.tool)).toEqual(['prebuild', 'gyp']);
     expect(calls[1]?.args).toEqual(
       expect.arrayContaining([
@@ -157,10 +163,77 @@ describe('ensureElectronSqliteBinding', () => {
     expect(await readdir(tmpDir)).toEqual([]);
   });
 
+  it('rejects an addon built for Node instead of Electron, and replaces a stale one', async () => {
+    const target = electronSqliteBindingPath(root, '42.11.18', 'x64');
+    await mkdir(path.dirname(target), { recursive: true });
+    await writeFile(target, addon(115, 'stale'));
+    const calls: Call[] = [];
+    const failing = ensureElectronSqliteBinding('42.11.18', {
+      root,
+      arch: 'x64',
+      abi: ELECTRON_ABI,
+      tmpDir,
+      run: runner({ prebuild: 'fail', gyp: 'node-abi' }, calls),
+    });
+    await expect(failing).rejects.toThrow(/built for ABI 115, not Electron's 146/);
+    expect(calls).toHaveLength(2);
+
+    const fixed = await ensureElectronSqliteBinding('42.11.18', {
+      root,
+      arch: 'x64',
+      abi: ELECTRON_ABI,
+      tmpDir,
+      run: runner({ prebuild: 'node-abi', gyp: 'ok' }, []),
+    });
+    expect(await readFile(fixed, 'utf8')).toContain('via gyp');
+  });
+
+  it('takes the expected ABI from the installed electron package when it is that version', async () => {
+    const electronPkg = path.join(root, 'node_modules', 'electron');
+    await mkdir(electronPkg, { recursive: true });
+    await writeFile(path.join(electronPkg, 'package.json'), '{"version":"42.11.18"}');
+    await writeFile(path.join(electronPkg, 'abi_version'), `${ELECTRON_ABI}`);
+    const run = runner({ prebuild: 'node-abi', gyp: 'node-abi' }, []);
+    await expect(
+      ensureElectronSqliteBinding('42.11.18', { root, arch: 'x64', tmpDir, run }),
+    ).rejects.toThrow(/ABI 115/);
+  });
+
+  it('keeps npm config such as nodedir from steering the build to Node headers', async () => {
+    const saved = process.env.npm_config_nodedir;
+    process.env.npm_config_nodedir = '/usr';
+    try {
+      const calls: Call[] = [];
+      await ensureElectronSqliteBinding('42.11.18', {
+        root,
+        arch: 'x64',
+        abi: ELECTRON_ABI,
+        tmpDir,
+        run: runner({ prebuild: 'fail', gyp: 'ok' }, calls),
+      });
+      for (const call of calls) {
+        expect(call.env.npm_config_nodedir).toBeUndefined();
+        expect(call.env).toMatchObject({
+          npm_config_runtime: 'electron',
+          npm_config_target: '42.11.18',
+        });
+      }
+    } finally {
+      if (saved === undefined) delete process.env.npm_config_nodedir;
+      else process.env.npm_config_nodedir = saved;
+    }
+  });
+
   it('does not count a successful exit without the addon as success', async () => {
     const lying: CommandRunner = () => Promise.resolve({ code: 0, output: 'done' });
     await expect(
-      ensureElectronSqliteBinding('42.11.18', { root, arch: 'x64', tmpDir, run: lying }),
+      ensureElectronSqliteBinding('42.11.18', {
+        root,
+        arch: 'x64',
+        abi: ELECTRON_ABI,
+        tmpDir,
+        run: lying,
+      }),
     ).rejects.toThrow(NativeBindingError);
   });
 

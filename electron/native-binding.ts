@@ -3,8 +3,8 @@
 // temporary copy of the package and kept under .native/, passed to the terminal as nativeBinding.
 // Needs the internet (GitHub for a prebuilt, electronjs.org for headers); never run at install.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { copyFile, cp, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { copyFile, cp, mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +30,11 @@ export interface EnsureBindingOptions {
   run?: CommandRunner;
   /** Where the scratch copy of better-sqlite3 goes; defaults to the OS temp dir. */
   tmpDir?: string;
+  /**
+   * Electron's NODE_MODULE_VERSION, to check the result against; defaults to the installed
+   * electron package's abi_version when that package is the requested version.
+   */
+  abi?: number;
 }
 
 export class NativeBindingError extends Error {
@@ -40,6 +45,56 @@ const ELECTRON_HEADERS_URL = 'https://electronjs.org/headers';
 const OUTPUT_TAIL = 64 * 1024;
 
 const checkoutRoot = (): string => fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * npm hands its config to child processes as npm_config_* variables; a user's `nodedir` (or a
+ * stray target) makes node-gyp build against Node's headers and report success with an addon
+ * Electron refuses. These are dropped and only ours are set.
+ */
+const BUILD_CONFIG =
+  /^npm_config_(nodedir|target|arch|runtime|disturl|dist_url|build_from_source|platform)$/i;
+
+function buildEnv(electronVersion: string, arch: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env))
+    if (!BUILD_CONFIG.test(key)) env[key] = value;
+  return {
+    ...env,
+    npm_config_runtime: 'electron',
+    npm_config_target: electronVersion,
+    npm_config_arch: arch,
+  };
+}
+
+/** The NODE_MODULE_VERSION a non-N-API addon was built for, from its registration symbol. */
+export async function addonAbi(file: string): Promise<number | null> {
+  const bytes = await readFile(file);
+  const match = /node_register_module_v(\d+)/.exec(bytes.toString('latin1'));
+  return match?.[1] === undefined ? null : Number(match[1]);
+}
+
+function installedAbi(root: string, electronVersion: string): number | null {
+  try {
+    const dir = path.join(root, 'node_modules', 'electron');
+    const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
+      version?: unknown;
+    };
+    if (pkg.version !== electronVersion) return null;
+    const abi = Number(readFileSync(path.join(dir, 'abi_version'), 'utf8').trim());
+    return Number.isInteger(abi) && abi > 0 ? abi : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Why `file` is not an addon for `abi`, or null when it is (or cannot be told). */
+async function abiProblem(file: string, abi: number | null): Promise<string | null> {
+  if (abi === null) return null;
+  const found = await addonAbi(file);
+  return found === null || found === abi
+    ? null
+    : `it was built for ABI ${found}, not Electron's ${abi}`;
+}
 
 export const spawnCommand: CommandRunner = (command, args, options) =>
   new Promise((resolve) => {
@@ -83,7 +138,9 @@ export async function ensureElectronSqliteBinding(
   const arch = opts.arch ?? process.arch;
   const run = opts.run ?? spawnCommand;
   const target = electronSqliteBindingPath(root, electronVersion, arch);
-  if (existsSync(target)) return target;
+  const abi = opts.abi ?? installedAbi(root, electronVersion);
+  // A file from an earlier, wrongly configured build is replaced rather than trusted.
+  if (existsSync(target) && (await abiProblem(target, abi)) === null) return target;
 
   const modules = path.join(root, 'node_modules');
   const source = path.join(modules, 'better-sqlite3');
@@ -104,12 +161,17 @@ export async function ensureElectronSqliteBinding(
       recursive: true,
       filter: (src) => path.relative(source, src).split(path.sep)[0] !== 'build',
     });
-    const env = {
-      ...process.env,
-      npm_config_runtime: 'electron',
-      npm_config_target: electronVersion,
-    };
+    const env = buildEnv(electronVersion, arch);
+    const built = path.join(work, 'build', 'Release', SQLITE_BINDING_FILE);
     const failures: string[] = [];
+    /** Null when the tool produced a usable addon, else why not. */
+    const check = async (result: CommandResult): Promise<string | null> => {
+      if (result.code !== 0) return `exited ${result.code}:\n    ${lastLines(result.output)}`;
+      if (!existsSync(built)) return `exited 0 but produced no ${SQLITE_BINDING_FILE}`;
+      const problem = await abiProblem(built, abi);
+      if (problem !== null) await rm(built, { force: true });
+      return problem;
+    };
 
     if (prebuildInstall !== undefined) {
       const args = [
@@ -121,16 +183,9 @@ export async function ensureElectronSqliteBinding(
         '--arch',
         arch,
       ];
-      const result = await run(process.execPath, args, { cwd: work, env });
-      if (
-        result.code === 0 &&
-        existsSync(path.join(work, 'build', 'Release', SQLITE_BINDING_FILE))
-      ) {
-        return await install(work, target);
-      }
-      failures.push(
-        `no prebuilt binary (prebuild-install exited ${result.code}):\n    ${lastLines(result.output)}`,
-      );
+      const problem = await check(await run(process.execPath, args, { cwd: work, env }));
+      if (problem === null) return await install(built, target);
+      failures.push(`no usable prebuilt binary (prebuild-install ${problem})`);
     } else {
       failures.push('prebuild-install is not installed (it comes with better-sqlite3)');
     }
@@ -144,16 +199,9 @@ export async function ensureElectronSqliteBinding(
         `--arch=${arch}`,
         `--dist-url=${ELECTRON_HEADERS_URL}`,
       ];
-      const result = await run(process.execPath, args, { cwd: work, env });
-      if (
-        result.code === 0 &&
-        existsSync(path.join(work, 'build', 'Release', SQLITE_BINDING_FILE))
-      ) {
-        return await install(work, target);
-      }
-      failures.push(
-        `building from source failed (node-gyp exited ${result.code}):\n    ${lastLines(result.output)}`,
-      );
+      const problem = await check(await run(process.execPath, args, { cwd: work, env }));
+      if (problem === null) return await install(built, target);
+      failures.push(`building from source failed (node-gyp ${problem})`);
     } else {
       failures.push('node-gyp is not installed, so no source build was tried');
     }
@@ -170,10 +218,10 @@ export async function ensureElectronSqliteBinding(
 }
 
 /** Copies under a temporary name first, so a half-written file is never taken for a finished one. */
-async function install(work: string, target: string): Promise<string> {
+async function install(built: string, target: string): Promise<string> {
   await mkdir(path.dirname(target), { recursive: true });
   const partial = `${target}.${process.pid}.partial`;
-  await copyFile(path.join(work, 'build', 'Release', SQLITE_BINDING_FILE), partial);
+  await copyFile(built, partial);
   await rename(partial, target);
   return target;
 }
