@@ -68,6 +68,8 @@ export type TotalsDto = z.infer<typeof TotalsDto>;
 export const SaleLineDto = z.object({
   lineId: z.string(),
   productId: z.string(),
+  /** The product's category at the time of sale, for reports by category. */
+  categoryId: z.string(),
   name: LocalizedText,
   unitPrice: Minor,
   quantity: z.number().int(),

@@ -19,6 +19,7 @@ interface LineRow {
   line_id: string;
   position: number;
   product_id: string;
+  category_id: string;
   name_en: string;
   name_zh: string;
   unit_price: number;
@@ -30,12 +31,13 @@ interface LineRow {
 }
 
 const LINE_COLUMNS =
-  'line_id, position, product_id, name_en, name_zh, unit_price, quantity, amount, tax_rate_id, tax_rate_bp, tax_inclusive';
+  'line_id, position, product_id, category_id, name_en, name_zh, unit_price, quantity, amount, tax_rate_id, tax_rate_bp, tax_inclusive';
 
 const toLine = (r: LineRow): StoredLine => ({
   lineId: r.line_id,
   position: r.position,
   productId: r.product_id,
+  categoryId: r.category_id,
   name: { en: r.name_en, zh: r.name_zh },
   unitPrice: r.unit_price,
   quantity: r.quantity,
@@ -74,12 +76,13 @@ export function restartOpenSale(db: Db, saleId: string, startedAt: string): void
 
 export function insertLine(db: Db, saleId: string, line: StoredLine): void {
   db.prepare(
-    `INSERT INTO sale_lines (sale_id, ${LINE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO sale_lines (sale_id, ${LINE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     saleId,
     line.lineId,
     line.position,
     line.productId,
+    line.categoryId,
     line.name.en,
     line.name.zh,
     line.unitPrice,

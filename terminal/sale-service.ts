@@ -135,6 +135,7 @@ export function createSaleService(deps: SaleServiceDeps): SaleService {
           lineId: newId(),
           position: (sale.lines.at(-1)?.position ?? 0) + 1,
           productId: product.id,
+          categoryId: product.categoryId,
           name: product.name,
           unitPrice: product.price,
           quantity,

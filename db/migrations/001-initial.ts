@@ -90,6 +90,7 @@ export const migration001: Migration = {
         sale_id       TEXT NOT NULL REFERENCES sales (sale_id) ON DELETE CASCADE,
         position      INTEGER NOT NULL,
         product_id    TEXT NOT NULL,
+        category_id   TEXT NOT NULL,
         name_en       TEXT NOT NULL,
         name_zh       TEXT NOT NULL,
         unit_price    INTEGER NOT NULL,

@@ -63,6 +63,7 @@ export function line(overrides: Partial<SaleLineDto> = {}): SaleLineDto {
   return {
     lineId: 'L1',
     productId: 'hot-dog',
+    categoryId: 'hot-food',
     name: { en: 'Hot dog', zh: '热狗' },
     unitPrice: 2500,
     quantity: 1,
