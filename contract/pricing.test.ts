@@ -1,0 +1,238 @@
+// The contract/ import rule is for shipped code; its tests may use the test tools.
+// eslint-disable-next-line no-restricted-imports -- test-only dependency
+import fc from 'fast-check';
+// eslint-disable-next-line no-restricted-imports -- test-only dependency
+import { describe, expect, it } from 'vitest';
+import { computeTotals, lineAmount, settleCash, taxOf, type PricedLine, type TaxRate } from './pricing';
+
+const vat6: TaxRate = { id: 'vat6', rateBp: 600, inclusive: true };
+const vat13: TaxRate = { id: 'vat13', rateBp: 1300, inclusive: true };
+const salesTax: TaxRate = { id: 'us', rateBp: 825, inclusive: false }; // 8.25 % added on top
+const rates = [vat6, vat13, salesTax];
+
+const line = (unitPrice: number, quantity: number, taxRateId: string): PricedLine => ({ unitPrice, quantity, taxRateId });
+
+describe('taxOf', () => {
+  it.each([
+    // inclusive: tax = gross·bp / (10000 + bp)
+    [11300, vat13, 1300], // 11300·1300/11300 = 1300 exactly
+    [1000, vat6, 57], // 1000·600/10600 = 56.60 → 57
+    [2500, vat6, 142], // 2500·600/10600 = 141.51 → 142
+    [53, vat6, 3], // 53·600/10600 = 3.0 exactly
+    [-1000, vat6, -57], // refunds: half away from zero, symmetric
+    // exclusive: tax = net·bp / 10000
+    [1999, salesTax, 165], // 1999·825/10000 = 164.92 → 165
+    [2000, salesTax, 165], // 2000·825/10000 = 165 exactly
+    [200, { id: 'x', rateBp: 825, inclusive: false }, 17], // 16.5 → 17 (half away)
+    [-200, { id: 'x', rateBp: 825, inclusive: false }, -17], // -16.5 → -17
+    [5, { id: 'x', rateBp: 1000, inclusive: false }, 1], // 0.5 → 1
+    [1234, { id: 'z', rateBp: 0, inclusive: true }, 0],
+    [1234, { id: 'z', rateBp: 0, inclusive: false }, 0],
+  ])('tax of %i at %o is %i', (base, rate, tax) => {
+    expect(taxOf(base, rate)).toBe(tax);
+  });
+});
+
+describe('computeTotals', () => {
+  it('is all zeros for an empty sale', () => {
+    expect(computeTotals([], rates)).toEqual({ subtotal: 0, exclusiveTax: 0, taxTotal: 0, total: 0, taxes: [] });
+  });
+
+  it('takes inclusive tax out of the price, adding nothing to the total', () => {
+    // 2 hot dogs at 25.00 (6 % incl.): gross 5000, tax 5000·600/10600 = 283.02 → 283, net 4717
+    const t = computeTotals([line(2500, 2, 'vat6')], rates);
+    expect(t).toEqual({
+      subtotal: 5000,
+      exclusiveTax: 0,
+      taxTotal: 283,
+      total: 5000,
+      taxes: [{ taxRateId: 'vat6', rateBp: 600, inclusive: true, net: 4717, tax: 283, gross: 5000 }],
+    });
+  });
+
+  it('adds exclusive tax on top of the net price', () => {
+    // 3 × 19.99 at 8.25 % excl.: net 5997, tax 5997·825/10000 = 494.75 → 495, gross 6492
+    const t = computeTotals([line(1999, 3, 'us')], rates);
+    expect(t).toEqual({
+      subtotal: 5997,
+      exclusiveTax: 495,
+      taxTotal: 495,
+      total: 6492,
+      taxes: [{ taxRateId: 'us', rateBp: 825, inclusive: false, net: 5997, tax: 495, gross: 6492 }],
+    });
+  });
+
+  it('groups mixed rates in one sale, each group taxed on its own sum', () => {
+    const t = computeTotals(
+      [line(2500, 2, 'vat6'), line(49900, 1, 'vat13'), line(1000, 3, 'us'), line(0, 1, 'vat6')],
+      rates,
+    );
+    // vat6:  gross 5000,  tax 5000·600/10600   = 283.02  → 283,  net 4717
+    // vat13: gross 49900, tax 49900·1300/11300 = 5740.71 → 5741, net 44159
+    // us:    net 3000,    tax 3000·825/10000   = 247.5   → 248,  gross 3248
+    // subtotal 5000 + 49900 + 3000 = 57900; total 57900 + 248 = 58148; all tax 283 + 5741 + 248 = 6272
+    expect(t.subtotal).toBe(57900);
+    expect(t.exclusiveTax).toBe(248);
+    expect(t.taxTotal).toBe(6272);
+    expect(t.total).toBe(58148);
+    expect(t.taxes).toEqual([
+      { taxRateId: 'us', rateBp: 825, inclusive: false, net: 3000, tax: 248, gross: 3248 },
+      { taxRateId: 'vat13', rateBp: 1300, inclusive: true, net: 44159, tax: 5741, gross: 49900 },
+      { taxRateId: 'vat6', rateBp: 600, inclusive: true, net: 4717, tax: 283, gross: 5000 },
+    ]);
+  });
+
+  it('rounds tax once per group on the unrounded sum, not per line', () => {
+    // Three different 10.00 lines at 6 % incl.:
+    //   per line: 1000·600/10600 = 56.60 → 57, three times = 171
+    //   per group: 3000·600/10600 = 169.81 → 170   ← what ARCHITECTURE §4 asks for
+    const lines = [line(1000, 1, 'vat6'), line(1000, 1, 'vat6'), line(1000, 1, 'vat6')];
+    const perLine = lines.reduce((sum, l) => sum + taxOf(lineAmount(l), vat6), 0);
+    expect(perLine).toBe(171);
+    const t = computeTotals(lines, rates);
+    expect(t.taxTotal).toBe(170);
+    expect(t.taxes).toEqual([{ taxRateId: 'vat6', rateBp: 600, inclusive: true, net: 2830, tax: 170, gross: 3000 }]);
+
+    // Exclusive too: 3 lines of 2.00 at 8.25 %: per line 16.5 → 17 each = 51; per group 600·0.0825 = 49.5 → 50
+    const excl = computeTotals([line(200, 1, 'us'), line(200, 1, 'us'), line(200, 1, 'us')], rates);
+    expect(excl.taxTotal).toBe(50);
+    expect(excl.total).toBe(650);
+  });
+
+  it('is the same arithmetic for JPY (no decimals)', () => {
+    const jpRates: TaxRate[] = [
+      { id: 'jp8', rateBp: 800, inclusive: true }, // reduced rate, food
+      { id: 'jp10', rateBp: 1000, inclusive: true },
+    ];
+    // ¥480 bento × 3 = ¥1440 at 8 %: 1440·800/10800 = 106.67 → ¥107, net ¥1333
+    // ¥1250 towel at 10 %: 1250·1000/11000 = 113.64 → ¥114, net ¥1136
+    const t = computeTotals([line(480, 3, 'jp8'), line(1250, 1, 'jp10')], jpRates);
+    expect(t.total).toBe(2690);
+    expect(t.taxTotal).toBe(221);
+    expect(t.taxes).toEqual([
+      { taxRateId: 'jp10', rateBp: 1000, inclusive: true, net: 1136, tax: 114, gross: 1250 },
+      { taxRateId: 'jp8', rateBp: 800, inclusive: true, net: 1333, tax: 107, gross: 1440 },
+    ]);
+  });
+
+  it('is the same arithmetic for BHD/KWD (three decimals)', () => {
+    const bhVat: TaxRate = { id: 'bh10', rateBp: 1000, inclusive: false };
+    // BHD 0.775 × 3 = 2.325 (2325 fils), VAT 10 % excl.: 232.5 → 233 fils; total 2.558
+    const t = computeTotals([line(775, 3, 'bh10')], [bhVat]);
+    expect(t).toEqual({
+      subtotal: 2325,
+      exclusiveTax: 233,
+      taxTotal: 233,
+      total: 2558,
+      taxes: [{ taxRateId: 'bh10', rateBp: 1000, inclusive: false, net: 2325, tax: 233, gross: 2558 }],
+    });
+  });
+
+  it('handles zero-rated goods', () => {
+    const zero: TaxRate = { id: 'zero', rateBp: 0, inclusive: true };
+    const t = computeTotals([line(1500, 2, 'zero')], [zero]);
+    expect(t.taxes).toEqual([{ taxRateId: 'zero', rateBp: 0, inclusive: true, net: 3000, tax: 0, gross: 3000 }]);
+    expect(t.total).toBe(3000);
+    expect(t.taxTotal).toBe(0);
+  });
+
+  it('refuses a line whose tax rate is unknown', () => {
+    expect(() => computeTotals([line(100, 1, 'vat6'), line(100, 1, 'gone')], rates)).toThrow(/unknown tax rate "gone"/);
+  });
+
+  it('refuses a line amount beyond safe integers', () => {
+    expect(() => lineAmount({ unitPrice: Number.MAX_SAFE_INTEGER, quantity: 2 })).toThrow(RangeError);
+  });
+
+  it('keeps the group invariants for any sale (property)', () => {
+    const rateArb = fc.record({ rateBp: fc.integer({ min: 0, max: 10_000 }), inclusive: fc.boolean() });
+    fc.assert(
+      fc.property(
+        fc.array(rateArb, { minLength: 1, maxLength: 4 }),
+        fc.array(
+          fc.record({
+            unitPrice: fc.integer({ min: 0, max: 5_000_000 }),
+            quantity: fc.integer({ min: 1, max: 999 }),
+            rate: fc.nat(),
+          }),
+          { maxLength: 30 },
+        ),
+        (rawRates, rawLines) => {
+          const taxRates: TaxRate[] = rawRates.map((r, i) => ({ id: `r${i}`, ...r }));
+          const lines: PricedLine[] = rawLines.map((l) => ({
+            unitPrice: l.unitPrice,
+            quantity: l.quantity,
+            taxRateId: `r${l.rate % taxRates.length}`,
+          }));
+          const t = computeTotals(lines, taxRates);
+
+          expect(t.total).toBe(t.subtotal + t.exclusiveTax);
+          expect(t.subtotal).toBe(lines.reduce((s, l) => s + l.unitPrice * l.quantity, 0));
+          expect(t.taxTotal).toBe(t.taxes.reduce((s, g) => s + g.tax, 0));
+          expect(t.exclusiveTax).toBe(t.taxes.filter((g) => !g.inclusive).reduce((s, g) => s + g.tax, 0));
+          expect(new Set(t.taxes.map((g) => g.taxRateId)).size).toBe(t.taxes.length);
+          for (const g of t.taxes) {
+            const rate = taxRates.find((r) => r.id === g.taxRateId);
+            expect(rate).toBeDefined();
+            const sum = lines.filter((l) => l.taxRateId === g.taxRateId).reduce((s, l) => s + l.unitPrice * l.quantity, 0);
+            expect(g.gross).toBe(g.net + g.tax);
+            expect(g.inclusive ? g.gross : g.net).toBe(sum);
+            // Rounded to the nearest minor unit, checked with exact integers:
+            //   inclusive: |tax·(10000+bp) − gross·bp| ≤ (10000+bp)/2
+            //   exclusive: |tax·10000 − net·bp| ≤ 10000/2
+            const bp = BigInt(g.rateBp);
+            const den = g.inclusive ? 10_000n + bp : 10_000n;
+            const err = BigInt(g.tax) * den - BigInt(sum) * bp;
+            expect(2n * (err < 0n ? -err : err) <= den).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('settleCash', () => {
+  it.each([
+    // [remaining, tendered, increment, cashDue, rounding, change]
+    [3743, 5000, 10, 3740, -3, 1260], // 37.43 → 37.40: the venue gives up 0.03
+    [3745, 5000, 10, 3750, 5, 1250], // 37.45 → 37.50 (half away): the customer pays 0.05 more
+    [3747, 3750, 10, 3750, 3, 0], // exact tender of the rounded amount
+    [3743, 3740, 10, 3740, -3, 0], // tendering less than the unrounded due is fine once rounded down
+    [102, 200, 5, 100, -2, 100], // 0.05 rounding, EUR-like
+    [108, 110, 5, 110, 2, 0],
+    [1235, 2000, 10, 1240, 5, 760], // JPY to ¥10
+    [1003, 1005, 5, 1005, 2, 0], // KWD to 5 fils
+    [3743, 5000, 1, 3743, 0, 1257], // no rounding: increment 1
+  ])('remaining %i, tendered %i, increment %i → due %i, rounding %i, change %i', (rem, tend, inc, due, rounding, change) => {
+    const s = settleCash(rem, tend, inc);
+    expect(s).toEqual({ cashDue: due, rounding, change });
+    // expected cash stays exact: what stays in the drawer = remaining + rounding
+    expect(s && tend - s.change).toBe(rem + rounding);
+  });
+
+  it.each([
+    [3743, 3739, 10], // rounded due 3740 > 3739
+    [3747, 3745, 10], // rounded due 3750 > 3745
+    [3747, 0, 10],
+    [103, 104, 5], // rounded due 105
+  ])('returns null when %i remaining is not covered by %i tendered (increment %i)', (rem, tend, inc) => {
+    expect(settleCash(rem, tend, inc)).toBeNull();
+  });
+
+  it('never changes the tax of the sale it settles', () => {
+    // 10.00 + 27.43 at 6 % incl.: total 3743; tax on 3743 = 3743·600/10600 = 211.87 → 212
+    const totals = computeTotals([line(1000, 1, 'vat6'), line(2743, 1, 'vat6')], rates);
+    const before = structuredClone(totals);
+    const s = settleCash(totals.total, 5000, 10);
+    expect(s).toEqual({ cashDue: 3740, rounding: -3, change: 1260 });
+    expect(totals).toEqual(before);
+    expect(totals.taxTotal).toBe(212);
+    // The rounding is kept beside the total, never folded into it.
+    expect(s?.cashDue).toBe(totals.total + (s?.rounding ?? Number.NaN));
+  });
+
+  it('refuses an invalid increment', () => {
+    expect(() => settleCash(100, 100, 0)).toThrow(RangeError);
+  });
+});
