@@ -1,0 +1,244 @@
+// The gateway's wire: every route's input and output (ARCHITECTURE §6, §7). The gateway validates
+// requests with these schemas and generates /openapi.json from them; the terminal's sync worker and
+// the CLI parse replies with them.
+import { z } from 'zod';
+import { CatalogDto, LocalizedText } from './api';
+import { CurrencyCode, Minor } from './money';
+import { VenueConfig } from './venue';
+
+const Id = z.string().min(1).max(64);
+const IsoInstant = z.string().datetime({ offset: true });
+export const BusinessDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD');
+const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
+
+/** Current event schema version; the gateway also accepts the one before (ARCHITECTURE §4). */
+export const EVENT_VERSION = 1;
+export const ACCEPTED_EVENT_VERSIONS = [EVENT_VERSION] as const;
+export const MAX_BATCH_EVENTS = 500;
+export const MAX_BATCH_BYTES = 1024 * 1024;
+
+export const ErrorReply = z.object({
+  error: z.object({ code: z.string(), message: z.string() }),
+});
+export type ErrorReply = z.infer<typeof ErrorReply>;
+
+// ---------- enrollment ----------
+
+/**
+ * One-time enrollment code as typed by a technician: `XXXX-XXXX-XXXX` (Crockford base32, 60
+ * random bits), and when the gateway runs TLS, `-` plus the first 128 bits of the SHA-256 of its
+ * certificate (26 base32 characters) so the terminal can pin it.
+ */
+export const EnrollmentCode = z
+  .string()
+  .regex(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{26})?$/, 'an enrollment code such as 7K2M-Q9XD-4HTP');
+
+export const EnrollmentRequest = z.object({
+  code: EnrollmentCode,
+  terminalId: Id,
+  /** Ed25519 public key, SPKI DER, base64. */
+  publicKey: z.string().min(40).max(200),
+});
+export type EnrollmentRequest = z.infer<typeof EnrollmentRequest>;
+
+export const EnrollmentReply = z.object({
+  terminalId: Id,
+  name: z.string(),
+  venue: VenueConfig,
+  enrolledAt: IsoInstant,
+});
+export type EnrollmentReply = z.infer<typeof EnrollmentReply>;
+
+// ---------- events ----------
+
+export const EventEnvelope = z.object({
+  v: z.number().int().positive(),
+  eventId: Id,
+  terminalId: Id,
+  seq: z.number().int().positive(),
+  type: z.string().min(1).max(64),
+  at: IsoInstant,
+  businessDate: BusinessDate,
+  data: z.unknown(),
+});
+export type EventEnvelope = z.infer<typeof EventEnvelope>;
+
+/** The terminal's journal chain head, signed with its key (ARCHITECTURE §4). */
+export const ChainHead = z.object({
+  seq: z.number().int().nonnegative(),
+  hash: Sha256Hex,
+  /** Ed25519 signature over `${terminalId}:${seq}:${hash}`, base64. */
+  signature: z.string().min(1).max(200),
+});
+export type ChainHead = z.infer<typeof ChainHead>;
+
+export const EventsBatch = z.object({
+  terminalId: Id,
+  events: z.array(EventEnvelope).min(1).max(MAX_BATCH_EVENTS),
+  chainHead: ChainHead.optional(),
+});
+export type EventsBatch = z.infer<typeof EventsBatch>;
+
+export const EventsReply = z.object({
+  /** Highest seq up to which the gateway holds every event of this terminal. */
+  ackedSeq: z.number().int().nonnegative(),
+  accepted: z.number().int().nonnegative(),
+  /** Seqs of this batch that the gateway already had with the same content. */
+  duplicateSeqs: z.array(z.number().int()),
+  /** Gaps below the highest seq received, as inclusive [from, to] ranges. */
+  missing: z.array(z.tuple([z.number().int(), z.number().int()])),
+});
+export type EventsReply = z.infer<typeof EventsReply>;
+
+/** The data of a `sale.completed` event as the gateway reads it (the terminal sends more). */
+export const SaleCompletedData = z.object({
+  terminalId: Id,
+  saleId: Id,
+  receiptNo: z.number().int().positive(),
+  receiptRef: z.string(),
+  receiptToken: z.string().min(16).max(64),
+  currency: CurrencyCode,
+  completedAt: IsoInstant,
+  businessDate: BusinessDate,
+  lines: z.array(
+    z.object({
+      lineId: Id,
+      productId: Id,
+      categoryId: Id,
+      name: LocalizedText,
+      unitPrice: Minor,
+      quantity: z.number().int(),
+      amount: Minor,
+      taxRateId: z.string(),
+    }),
+  ),
+  totals: z.object({
+    subtotal: Minor,
+    exclusiveTax: Minor,
+    taxTotal: Minor,
+    total: Minor,
+    taxes: z.array(
+      z.object({ taxRateId: z.string(), rateBp: z.number().int(), inclusive: z.boolean(), net: Minor, tax: Minor, gross: Minor }),
+    ),
+  }),
+  payments: z.array(
+    z.object({ paymentId: Id, kind: z.string(), amount: Minor, tendered: Minor, change: Minor, rounding: Minor }),
+  ),
+  cashRounding: Minor,
+  change: Minor,
+});
+export type SaleCompletedData = z.infer<typeof SaleCompletedData>;
+
+// ---------- reference data ----------
+
+export const ReferenceKind = z.enum(['catalog', 'staff', 'policy', 'blocked-cards', 'stop-sale', 'config']);
+export type ReferenceKind = z.infer<typeof ReferenceKind>;
+
+export const StaffMember = z.object({
+  id: Id,
+  name: z.string().min(1).max(100),
+  role: z.enum(['cashier', 'supervisor', 'admin']),
+  /** scrypt hash of the PIN (`scrypt$N$r$p$salt$hash`, base64 parts); never the PIN. */
+  pinHash: z.string().min(1).max(300),
+});
+export const StaffList = z.object({ staff: z.array(StaffMember) });
+
+/** Offline acceptance policy (ARCHITECTURE §5); amounts in minor units of the venue currency. */
+export const RiskPolicy = z.object({
+  offlinePerTransactionLimit: Minor,
+  offlineTotalLimit: Minor,
+  offlineCountPerCard: z.number().int().nonnegative(),
+  contactlessCvmLimit: Minor,
+  offlineWarnAfterHours: z.number().positive(),
+  offlineStopAfterHours: z.number().positive(),
+  walletsOnlineOnly: z.boolean(),
+});
+
+export const ReferenceBodies = {
+  catalog: CatalogDto.omit({ currency: true }),
+  staff: StaffList,
+  policy: RiskPolicy,
+  'blocked-cards': z.object({ cardKeys: z.array(z.string().max(128)) }),
+  'stop-sale': z.object({ tags: z.array(z.string().max(64)) }),
+  config: VenueConfig,
+} as const;
+
+export const ReferenceReply = z.object({
+  kind: ReferenceKind,
+  version: z.number().int().nonnegative(),
+  body: z.unknown(),
+});
+export type ReferenceReply = z.infer<typeof ReferenceReply>;
+
+// ---------- admin ----------
+
+export const CreateCodeRequest = z.object({
+  name: z.string().min(1).max(100),
+  /** How long the code stays valid; default 24 h, at most 7 days. */
+  ttlSeconds: z.number().int().min(60).max(7 * 24 * 3600).optional(),
+});
+export const CreateCodeReply = z.object({ code: EnrollmentCode, name: z.string(), expiresAt: IsoInstant });
+
+export const TerminalInfo = z.object({
+  terminalId: Id,
+  name: z.string(),
+  status: z.enum(['active', 'revoked']),
+  enrolledAt: IsoInstant,
+  lastSeenAt: IsoInstant.nullable(),
+  ackedSeq: z.number().int().nonnegative(),
+  chainHead: z.object({ seq: z.number().int(), hash: z.string(), receivedAt: IsoInstant }).nullable(),
+});
+export type TerminalInfo = z.infer<typeof TerminalInfo>;
+export const TerminalList = z.object({ terminals: z.array(TerminalInfo) });
+
+// ---------- reports ----------
+
+/** `from`/`to`: inclusive business dates `YYYY-MM-DD` or RFC 3339 instants. All optional. */
+export const SummaryQuery = z.object({
+  from: z.union([BusinessDate, IsoInstant]).optional(),
+  to: z.union([BusinessDate, IsoInstant]).optional(),
+  terminal: Id.optional(),
+});
+export type SummaryQuery = z.infer<typeof SummaryQuery>;
+
+const CountAmount = z.object({ count: z.number().int().nonnegative(), amount: Minor });
+
+/**
+ * Sales summary across terminals. Amounts are gross, in minor units of `currency`.
+ * Example:
+ * ```json
+ * { "currency": "CNY", "from": "2026-11-21", "to": "2026-11-21",
+ *   "sales": { "count": 2, "amount": 9300 }, "refunds": { "count": 0, "amount": 0 },
+ *   "byTender": [{ "tender": "cash", "count": 2, "amount": 9300 }],
+ *   "byTerminal": [{ "terminalId": "01K…", "name": "Gate B bar 3", "count": 2, "amount": 9300 }],
+ *   "byCategory": [{ "categoryId": "hot-food", "quantity": 3, "amount": 7500 }],
+ *   "byHour": [{ "hour": "2026-11-21T19", "count": 2, "amount": 9300 }] }
+ * ```
+ * `byHour` uses the venue's local time; `sales.count` counts completed sales (voids excluded).
+ */
+export const SummaryReport = z.object({
+  currency: CurrencyCode,
+  from: z.string().nullable(),
+  to: z.string().nullable(),
+  sales: CountAmount,
+  refunds: CountAmount,
+  byTender: z.array(z.object({ tender: z.string(), count: z.number().int(), amount: Minor })),
+  byTerminal: z.array(z.object({ terminalId: Id, name: z.string(), count: z.number().int(), amount: Minor })),
+  byCategory: z.array(z.object({ categoryId: z.string(), quantity: z.number().int(), amount: Minor })),
+  byHour: z.array(z.object({ hour: z.string(), count: z.number().int(), amount: Minor })),
+});
+export type SummaryReport = z.infer<typeof SummaryReport>;
+
+/** One settlement row per payment (CSV export columns, in this order). */
+export const SETTLEMENT_COLUMNS = [
+  'business_date',
+  'terminal_id',
+  'terminal_name',
+  'receipt_ref',
+  'sale_id',
+  'completed_at',
+  'tender',
+  'currency',
+  'amount',
+  'rounding',
+] as const;
