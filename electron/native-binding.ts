@@ -113,11 +113,15 @@ export const spawnCommand: CommandRunner = (command, args, options) =>
     child.on('close', (code) => resolve({ code: code ?? -1, output }));
   });
 
+/** node-gyp ends every failure with the same context lines; the cause is above them. */
+const BOILERPLATE =
+  /(^gyp (info|http) )|ERR! (stack\s+at |System |command |cwd |node -v|node-gyp -v|\$npm_|not ok)/;
+
 function lastLines(text: string, count = 6): string {
   const lines = text
     .trim()
     .split(/\r?\n/)
-    .filter((l) => l.trim() !== '');
+    .filter((l) => l.trim() !== '' && !BOILERPLATE.test(l));
   return lines.length === 0 ? '(no output)' : lines.slice(-count).join('\n    ');
 }
 

@@ -2,7 +2,6 @@
 // 'electron', so it becomes one self-contained file; the main process is bundled too, leaving out
 // the packages with native or dynamic requires, which ship in node_modules. Silent on success.
 //   node scripts/build-electron.mjs [--out-dir DIR] [--only preload|main]
-/* global console, process */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
