@@ -53,6 +53,7 @@ export default tseslint.config(
   },
   {
     files: ['contract/**'],
+    ignores: ['contract/**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -90,6 +91,6 @@ export default tseslint.config(
   {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,
-    languageOptions: { globals: { ...globals.node } },
+    languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: { ...globals.node } },
   },
 );

@@ -1,7 +1,5 @@
 // The contract/ import rule is for shipped code; its tests may use the test tools.
-// eslint-disable-next-line no-restricted-imports -- test-only dependency
 import fc from 'fast-check';
-// eslint-disable-next-line no-restricted-imports -- test-only dependency
 import { describe, expect, it } from 'vitest';
 import { computeTotals, lineAmount, settleCash, taxOf, type PricedLine, type TaxRate } from './pricing';
 

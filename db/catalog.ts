@@ -26,17 +26,21 @@ const toProduct = (r: ProductRow): ProductDto => ({
 /** Replaces the whole catalog atomically (first start, later reference-data pulls). */
 export function replaceCatalog(db: Db, catalog: Omit<CatalogDto, 'currency'>): void {
   db.transaction(() => {
-    db.prepare('UPDATE products SET active = 0').run();
+    // Retire everything, then bring back what the import lists. Retired products give up their
+    // barcodes so a code can move to a new product (or two products swap codes) in one import.
+    db.prepare('UPDATE products SET active = 0, barcode = NULL').run();
+    db.prepare('UPDATE categories SET active = 0').run();
+    db.prepare('UPDATE tax_rates SET active = 0').run();
     const upTax = db.prepare(
-      `INSERT INTO tax_rates (id, name_en, name_zh, rate_bp, inclusive) VALUES (?, ?, ?, ?, ?)
+      `INSERT INTO tax_rates (id, name_en, name_zh, rate_bp, inclusive, active) VALUES (?, ?, ?, ?, ?, 1)
        ON CONFLICT (id) DO UPDATE SET name_en = excluded.name_en, name_zh = excluded.name_zh,
-         rate_bp = excluded.rate_bp, inclusive = excluded.inclusive`,
+         rate_bp = excluded.rate_bp, inclusive = excluded.inclusive, active = 1`,
     );
     for (const t of catalog.taxRates) upTax.run(t.id, t.name.en, t.name.zh, t.rateBp, t.inclusive ? 1 : 0);
     const upCat = db.prepare(
-      `INSERT INTO categories (id, name_en, name_zh, color, sort) VALUES (?, ?, ?, ?, ?)
+      `INSERT INTO categories (id, name_en, name_zh, color, sort, active) VALUES (?, ?, ?, ?, ?, 1)
        ON CONFLICT (id) DO UPDATE SET name_en = excluded.name_en, name_zh = excluded.name_zh,
-         color = excluded.color, sort = excluded.sort`,
+         color = excluded.color, sort = excluded.sort, active = 1`,
     );
     for (const c of catalog.categories) upCat.run(c.id, c.name.en, c.name.zh, c.color, c.sort);
     const upProd = db.prepare(
@@ -54,7 +58,7 @@ export function replaceCatalog(db: Db, catalog: Omit<CatalogDto, 'currency'>): v
 
 export function loadCatalog(db: Db, currency: string): CatalogDto {
   const taxRates = (
-    db.prepare('SELECT id, name_en, name_zh, rate_bp, inclusive FROM tax_rates ORDER BY id').all() as {
+    db.prepare('SELECT id, name_en, name_zh, rate_bp, inclusive FROM tax_rates WHERE active = 1 ORDER BY id').all() as {
       id: string;
       name_en: string;
       name_zh: string;
@@ -63,7 +67,7 @@ export function loadCatalog(db: Db, currency: string): CatalogDto {
     }[]
   ).map((r): TaxRateDto => ({ id: r.id, name: { en: r.name_en, zh: r.name_zh }, rateBp: r.rate_bp, inclusive: r.inclusive === 1 }));
   const categories = (
-    db.prepare('SELECT id, name_en, name_zh, color, sort FROM categories ORDER BY sort, id').all() as {
+    db.prepare('SELECT id, name_en, name_zh, color, sort FROM categories WHERE active = 1 ORDER BY sort, id').all() as {
       id: string;
       name_en: string;
       name_zh: string;

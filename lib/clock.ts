@@ -34,22 +34,33 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function dateFormatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    f = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
     formatters.set(timeZone, f);
   }
   return f;
 }
 
 /**
- * The venue's business date (YYYY-MM-DD) for an instant: the calendar date in the venue's time
- * zone after moving back by the day-change time, so a concert ending at 01:30 stays on the
- * evening's date when the day changes at 06:00.
+ * The venue's business date (YYYY-MM-DD) for an instant: the venue's local calendar date, or the
+ * day before while the local wall clock is before the day change, so a concert ending at 01:30
+ * stays on the evening's date when the day changes at 06:00. Compared on the wall clock, not by
+ * subtracting hours, so daylight-saving days change at 06:00 local time too.
  */
 export function businessDate(ms: number, timeZone: string, dayChange = '06:00'): string {
-  const match = /^(\d{2}):(\d{2})$/.exec(dayChange);
-  if (!match) throw new RangeError(`day change must be HH:MM, got "${dayChange}"`);
-  const offsetMs = (Number(match[1]) * 60 + Number(match[2])) * 60_000;
-  const parts = dateFormatter(timeZone).formatToParts(new Date(ms - offsetMs));
-  const get = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')}`;
+  const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(dayChange);
+  if (!match) throw new RangeError(`day change must be HH:MM (00:00–23:59), got "${dayChange}"`);
+  const changeMinutes = Number(match[1]) * 60 + Number(match[2]);
+  const parts = dateFormatter(timeZone).formatToParts(new Date(ms));
+  const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value);
+  const localMinutes = get('hour') * 60 + get('minute');
+  const day = Date.UTC(get('year'), get('month') - 1, get('day') - (localMinutes < changeMinutes ? 1 : 0));
+  return new Date(day).toISOString().slice(0, 10);
 }

@@ -28,7 +28,7 @@ export async function dispatch(
   if (!isCommandName(method)) {
     return { ok: false, error: { code: 'unknown_command', message: `unknown command ${JSON.stringify(method)}` } };
   }
-  const parsed = commands[method].input.safeParse(input ?? {});
+  const parsed = commands[method].input.safeParse(input === undefined ? {} : input);
   if (!parsed.success) {
     const message = parsed.error.issues
       .map((i) => `${i.path.length ? i.path.join('.') : 'input'}: ${i.message}`)

@@ -32,8 +32,8 @@ const run = (sql: string, ...params: unknown[]): void => {
 };
 
 function seedCatalog(): void {
-  run("INSERT INTO tax_rates VALUES ('vat6', 'VAT 6%', '增值税 6%', 600, 1)");
-  run("INSERT INTO categories VALUES ('food', 'Food', '食品', '#fff', 1)");
+  run("INSERT INTO tax_rates (id, name_en, name_zh, rate_bp, inclusive) VALUES ('vat6', 'VAT 6%', '增值税 6%', 600, 1)");
+  run("INSERT INTO categories (id, name_en, name_zh, color, sort) VALUES ('food', 'Food', '食品', '#fff', 1)");
   run("INSERT INTO products (id, category_id, name_en, name_zh, price, tax_rate_id, barcode) VALUES ('hot-dog', 'food', 'Hot dog', '热狗', 2500, 'vat6', '6901234000017')");
 }
 
@@ -120,8 +120,8 @@ describe('migration 001: schema', () => {
   });
 
   it('refuses values of the wrong type (STRICT) and dangling references (foreign keys)', () => {
-    run("INSERT INTO tax_rates VALUES ('vat6', 'VAT 6%', '增值税 6%', 600, 1)");
-    run("INSERT INTO categories VALUES ('food', 'Food', '食品', '#fff', 1)");
+    run("INSERT INTO tax_rates (id, name_en, name_zh, rate_bp, inclusive) VALUES ('vat6', 'VAT 6%', '增值税 6%', 600, 1)");
+    run("INSERT INTO categories (id, name_en, name_zh, color, sort) VALUES ('food', 'Food', '食品', '#fff', 1)");
     expect(() =>
       run("INSERT INTO products (id, category_id, name_en, name_zh, price, tax_rate_id) VALUES ('p', 'food', 'P', 'P', 'cheap', 'vat6')"),
     ).toThrow(/cannot store TEXT value in INTEGER column products.price/);
@@ -134,7 +134,7 @@ describe('migration 001: schema', () => {
     expect(() =>
       run("INSERT INTO products (id, category_id, name_en, name_zh, price, tax_rate_id) VALUES ('p', 'food', 'P', 'P', -1, 'vat6')"),
     ).toThrow(/CHECK/);
-    expect(() => run("INSERT INTO tax_rates VALUES ('bad', 'x', 'x', 10001, 1)")).toThrow(/CHECK/);
+    expect(() => run("INSERT INTO tax_rates (id, name_en, name_zh, rate_bp, inclusive) VALUES ('bad', 'x', 'x', 10001, 1)")).toThrow(/CHECK/);
   });
 });
 

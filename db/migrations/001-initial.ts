@@ -17,7 +17,8 @@ export const migration001: Migration = {
         name_en   TEXT NOT NULL,
         name_zh   TEXT NOT NULL,
         rate_bp   INTEGER NOT NULL CHECK (rate_bp BETWEEN 0 AND 10000),
-        inclusive INTEGER NOT NULL CHECK (inclusive IN (0, 1))
+        inclusive INTEGER NOT NULL CHECK (inclusive IN (0, 1)),
+        active    INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))
       ) STRICT;
 
       CREATE TABLE categories (
@@ -25,7 +26,8 @@ export const migration001: Migration = {
         name_en TEXT NOT NULL,
         name_zh TEXT NOT NULL,
         color   TEXT NOT NULL,
-        sort    INTEGER NOT NULL DEFAULT 0
+        sort    INTEGER NOT NULL DEFAULT 0,
+        active  INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))
       ) STRICT;
 
       CREATE TABLE products (
@@ -73,6 +75,13 @@ export const migration001: Migration = {
       BEGIN
         SELECT RAISE(ABORT, 'receipt numbers must be gapless');
       END;
+      CREATE TRIGGER sales_receipt_gapless_insert
+      BEFORE INSERT ON sales
+      WHEN NEW.receipt_no IS NOT NULL
+        AND NEW.receipt_no <> (SELECT COALESCE(MAX(receipt_no), 0) + 1 FROM sales)
+      BEGIN
+        SELECT RAISE(ABORT, 'receipt numbers must be gapless');
+      END;
       CREATE TRIGGER sales_completed_frozen
       BEFORE UPDATE ON sales WHEN OLD.status = 'completed'
       BEGIN
@@ -103,6 +112,23 @@ export const migration001: Migration = {
         UNIQUE (sale_id, position)
       ) STRICT;
 
+      -- A completed sale is frozen whole: its lines, taxes and payments too.
+      CREATE TRIGGER sale_lines_frozen_insert BEFORE INSERT ON sale_lines
+      WHEN (SELECT status FROM sales WHERE sale_id = NEW.sale_id) = 'completed'
+      BEGIN
+        SELECT RAISE(ABORT, 'a completed sale cannot change');
+      END;
+      CREATE TRIGGER sale_lines_frozen_update BEFORE UPDATE ON sale_lines
+      WHEN (SELECT status FROM sales WHERE sale_id = OLD.sale_id) = 'completed'
+      BEGIN
+        SELECT RAISE(ABORT, 'a completed sale cannot change');
+      END;
+      CREATE TRIGGER sale_lines_frozen_delete BEFORE DELETE ON sale_lines
+      WHEN (SELECT status FROM sales WHERE sale_id = OLD.sale_id) = 'completed'
+      BEGIN
+        SELECT RAISE(ABORT, 'a completed sale cannot change');
+      END;
+
       CREATE TABLE sale_taxes (
         sale_id     TEXT NOT NULL REFERENCES sales (sale_id),
         tax_rate_id TEXT NOT NULL,
@@ -114,6 +140,14 @@ export const migration001: Migration = {
         CHECK (gross = net + tax),
         PRIMARY KEY (sale_id, tax_rate_id)
       ) STRICT;
+      CREATE TRIGGER sale_taxes_frozen_update BEFORE UPDATE ON sale_taxes
+      BEGIN
+        SELECT RAISE(ABORT, 'a completed sale cannot change');
+      END;
+      CREATE TRIGGER sale_taxes_frozen_delete BEFORE DELETE ON sale_taxes
+      BEGIN
+        SELECT RAISE(ABORT, 'a completed sale cannot change');
+      END;
 
       CREATE TABLE payments (
         payment_id   TEXT PRIMARY KEY,
@@ -128,6 +162,14 @@ export const migration001: Migration = {
         CHECK (tendered = amount + change_given)
       ) STRICT;
       CREATE INDEX payments_sale ON payments (sale_id);
+      CREATE TRIGGER payments_frozen_update BEFORE UPDATE ON payments
+      BEGIN
+        SELECT RAISE(ABORT, 'a completed sale cannot change');
+      END;
+      CREATE TRIGGER payments_frozen_delete BEFORE DELETE ON payments
+      BEGIN
+        SELECT RAISE(ABORT, 'a completed sale cannot change');
+      END;
 
       -- Append-only, hash-chained: hash = SHA-256(prev_hash || canonical entry).
       CREATE TABLE journal (
