@@ -1,0 +1,768 @@
+// GatewayStore over Kysely: the same queries for SQLite and PostgreSQL. Where the dialects differ
+// (types, locking) the difference is named here, not spread over the routes.
+import {
+  sql,
+  type Expression,
+  type ExpressionBuilder,
+  type Kysely,
+  type SqlBool,
+  type Transaction,
+} from 'kysely';
+import type {
+  ReferenceKind,
+  SummaryQuery,
+  SummaryReport,
+  TerminalInfo,
+} from '../../contract/gateway';
+import type {
+  ChainHeadRecord,
+  DerivedSale,
+  EnrollmentCodeRecord,
+  GatewayStore,
+  IngestEvent,
+  IngestOutcome,
+  SettlementRow,
+  TerminalRecord,
+} from '../store';
+import { migrate, type Dialect, type GatewayDatabase } from './schema';
+
+/** Bound parameters per statement: below SQLite's 32766 and PostgreSQL's 65535. */
+const MAX_PARAMS = 30_000;
+/** At most this many missing ranges are reported; the terminal resends from the first anyway. */
+const MAX_MISSING_RANGES = 100;
+
+export class StoreError extends Error {
+  readonly code: 'terminal.unknown';
+  constructor(code: StoreError['code'], message: string) {
+    super(message);
+    this.name = 'StoreError';
+    this.code = code;
+  }
+}
+
+/** Thrown inside the ingest transaction to roll it back; never escapes the store. */
+class ConflictRollback extends Error {
+  constructor(readonly conflicts: number[]) {
+    super('conflict');
+  }
+}
+
+/** COUNT/SUM come back as number (SQLite), or as string (PostgreSQL int8/numeric): numbers here. */
+function num(value: unknown): number {
+  if (value === null || value === undefined) return 0;
+  const n = typeof value === 'number' ? value : Number(value);
+  if (!Number.isSafeInteger(n))
+    throw new RangeError(`not a safe integer from the database: ${JSON.stringify(value)}`);
+  return n;
+}
+
+function chunks<T>(rows: T[], columns: number): T[][] {
+  const size = Math.max(1, Math.floor(MAX_PARAMS / columns));
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
+  return out;
+}
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * An RFC 3339 instant as the UTC text the terminal writes (`toISOString()`), so text comparison
+ * is time comparison. Sub-millisecond digits are cut; for a lower bound, a cut fraction rounds up
+ * so a sale before the bound never slips in.
+ */
+export function normaliseInstant(
+  value: string,
+  bound: 'lower' | 'upper' | 'exact' = 'exact',
+): string {
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new RangeError(`not an RFC 3339 instant: ${value}`);
+  let out = ms;
+  if (bound === 'lower') {
+    const frac = /\.(\d+)/.exec(value)?.[1] ?? '';
+    if (/[1-9]/.test(frac.slice(3))) out += 1;
+  }
+  return new Date(out).toISOString();
+}
+
+type SalesEb = ExpressionBuilder<GatewayDatabase, 'sales'>;
+
+function salesFilter(eb: SalesEb, query: SummaryQuery): Expression<SqlBool> {
+  const conds: Expression<SqlBool>[] = [];
+  if (query.from !== undefined) {
+    conds.push(
+      DATE_ONLY.test(query.from)
+        ? eb('sales.business_date', '>=', query.from)
+        : eb('sales.completed_at', '>=', normaliseInstant(query.from, 'lower')),
+    );
+  }
+  if (query.to !== undefined) {
+    conds.push(
+      DATE_ONLY.test(query.to)
+        ? eb('sales.business_date', '<=', query.to)
+        : eb('sales.completed_at', '<=', normaliseInstant(query.to, 'upper')),
+    );
+  }
+  if (query.terminal !== undefined) conds.push(eb('sales.terminal_id', '=', query.terminal));
+  return eb.and(conds);
+}
+
+type Db = Kysely<GatewayDatabase>;
+type Trx = Transaction<GatewayDatabase>;
+
+export class KyselyGatewayStore implements GatewayStore {
+  constructor(
+    private readonly db: Db,
+    readonly dialect: Dialect,
+  ) {}
+
+  migrate(): Promise<void> {
+    return migrate(this.db, this.dialect);
+  }
+
+  close(): Promise<void> {
+    return this.db.destroy();
+  }
+
+  // ---------- enrollment ----------
+
+  async insertEnrollmentCode(
+    code: Omit<EnrollmentCodeRecord, 'usedByTerminal' | 'usedWithKey' | 'reply'>,
+  ): Promise<void> {
+    await this.db
+      .insertInto('enrollment_codes')
+      .values({
+        code_hash: code.codeHash,
+        name: code.name,
+        created_at: code.createdAt,
+        expires_at: code.expiresAt,
+        used_by_terminal: null,
+        used_with_key: null,
+        reply: null,
+      })
+      .execute();
+  }
+
+  async getEnrollmentCode(codeHash: string): Promise<EnrollmentCodeRecord | undefined> {
+    const row = await this.db
+      .selectFrom('enrollment_codes')
+      .selectAll()
+      .where('code_hash', '=', codeHash)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    return {
+      codeHash: row.code_hash,
+      name: row.name,
+      createdAt: row.created_at,
+      expiresAt: row.expires_at,
+      usedByTerminal: row.used_by_terminal,
+      usedWithKey: row.used_with_key,
+      reply: row.reply,
+    };
+  }
+
+  async completeEnrollment(args: {
+    codeHash: string;
+    terminal: TerminalRecord;
+    reply: string;
+  }): Promise<'ok' | 'used'> {
+    const { codeHash, terminal, reply } = args;
+    return this.db.transaction().execute(async (trx) => {
+      // The conditional UPDATE is the claim: of two racing enrollments only one changes the row.
+      const claimed = await trx
+        .updateTable('enrollment_codes')
+        .set({ used_by_terminal: terminal.terminalId, used_with_key: terminal.publicKey, reply })
+        .where('code_hash', '=', codeHash)
+        .where('used_by_terminal', 'is', null)
+        .executeTakeFirst();
+      if (num(claimed.numUpdatedRows) === 0) {
+        const code = await trx
+          .selectFrom('enrollment_codes')
+          .select(['used_by_terminal', 'used_with_key'])
+          .where('code_hash', '=', codeHash)
+          .executeTakeFirst();
+        // A retry by the same terminal with the same key (its reply was lost) is fine.
+        if (
+          !code ||
+          code.used_by_terminal !== terminal.terminalId ||
+          code.used_with_key !== terminal.publicKey
+        )
+          return 'used';
+      }
+      // A new code for a known terminal id re-enrols it (new key, active again); its events and
+      // acked seq stay. An admin issued the code, so this is the admin's decision.
+      await trx
+        .insertInto('terminals')
+        .values({
+          terminal_id: terminal.terminalId,
+          name: terminal.name,
+          public_key: terminal.publicKey,
+          status: terminal.status,
+          enrolled_at: terminal.enrolledAt,
+          last_seen_at: null,
+        })
+        .onConflict((oc) =>
+          oc
+            .column('terminal_id')
+            .doUpdateSet({
+              name: terminal.name,
+              public_key: terminal.publicKey,
+              status: terminal.status,
+              enrolled_at: terminal.enrolledAt,
+            })
+            // The idempotent retry keeps the row exactly as the first call wrote it.
+            .where('terminals.public_key', '<>', terminal.publicKey),
+        )
+        .execute();
+      return 'ok';
+    });
+  }
+
+  // ---------- terminals ----------
+
+  async getTerminal(terminalId: string): Promise<TerminalRecord | undefined> {
+    const row = await this.db
+      .selectFrom('terminals')
+      .select(['terminal_id', 'name', 'public_key', 'status', 'enrolled_at'])
+      .where('terminal_id', '=', terminalId)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    return {
+      terminalId: row.terminal_id,
+      name: row.name,
+      publicKey: row.public_key,
+      status: row.status,
+      enrolledAt: row.enrolled_at,
+    };
+  }
+
+  async listTerminals(): Promise<TerminalInfo[]> {
+    const rows = await this.db
+      .selectFrom('terminals as t')
+      .leftJoin('chain_heads as h', 'h.terminal_id', 't.terminal_id')
+      .select([
+        't.terminal_id',
+        't.name',
+        't.status',
+        't.enrolled_at',
+        't.last_seen_at',
+        't.acked_seq',
+        'h.seq as head_seq',
+        'h.hash as head_hash',
+        'h.received_at as head_received_at',
+      ])
+      .orderBy('t.name')
+      .orderBy('t.terminal_id')
+      .execute();
+    return rows.map((r) => ({
+      terminalId: r.terminal_id,
+      name: r.name,
+      status: r.status,
+      enrolledAt: r.enrolled_at,
+      lastSeenAt: r.last_seen_at,
+      ackedSeq: num(r.acked_seq),
+      chainHead:
+        r.head_seq !== null && r.head_hash !== null && r.head_received_at !== null
+          ? { seq: num(r.head_seq), hash: r.head_hash, receivedAt: r.head_received_at }
+          : null,
+    }));
+  }
+
+  async revokeTerminal(terminalId: string): Promise<boolean> {
+    const res = await this.db
+      .updateTable('terminals')
+      .set({ status: 'revoked' })
+      .where('terminal_id', '=', terminalId)
+      .executeTakeFirst();
+    return num(res.numUpdatedRows) > 0;
+  }
+
+  async touchTerminal(terminalId: string, lastSeenAt: string): Promise<void> {
+    await this.db
+      .updateTable('terminals')
+      .set({ last_seen_at: lastSeenAt })
+      .where('terminal_id', '=', terminalId)
+      .execute();
+  }
+
+  async recordNonce(terminalId: string, nonce: string, expiresAt: string): Promise<boolean> {
+    const res = await this.db
+      .insertInto('nonces')
+      .values({ terminal_id: terminalId, nonce, expires_at: expiresAt })
+      .onConflict((oc) => oc.columns(['terminal_id', 'nonce']).doNothing())
+      .executeTakeFirst();
+    return num(res.numInsertedOrUpdatedRows) > 0;
+  }
+
+  async purgeNonces(before: string): Promise<number> {
+    const res = await this.db
+      .deleteFrom('nonces')
+      .where('expires_at', '<', before)
+      .executeTakeFirst();
+    return num(res.numDeletedRows);
+  }
+
+  // ---------- ingest ----------
+
+  async ingest(
+    terminalId: string,
+    events: IngestEvent[],
+    sales: DerivedSale[],
+    receivedAt: string,
+  ): Promise<IngestOutcome> {
+    try {
+      return await this.db
+        .transaction()
+        .execute((trx) => this.ingestIn(trx, terminalId, events, sales, receivedAt));
+    } catch (err) {
+      if (err instanceof ConflictRollback) return { ok: false, conflicts: err.conflicts };
+      throw err;
+    }
+  }
+
+  private async ingestIn(
+    trx: Trx,
+    terminalId: string,
+    events: IngestEvent[],
+    sales: DerivedSale[],
+    receivedAt: string,
+  ): Promise<IngestOutcome & { ok: true }> {
+    // First statement is a write on the terminal's row: in PostgreSQL it locks the row until
+    // commit (so two batches of one terminal take turns over acked_seq); in SQLite it takes the
+    // write lock up front, so the transaction never has to upgrade a read lock (SQLITE_BUSY).
+    const locked = await trx
+      .updateTable('terminals')
+      .set((eb) => ({ acked_seq: eb.ref('acked_seq') }))
+      .where('terminal_id', '=', terminalId)
+      .returning('acked_seq')
+      .executeTakeFirst();
+    if (!locked) throw new StoreError('terminal.unknown', `no terminal ${terminalId} is enrolled`);
+    const ackedBefore = num(locked.acked_seq);
+
+    const inserted: number[] = [];
+    for (const part of chunks(events, 10)) {
+      const rows = await trx
+        .insertInto('events')
+        .values(
+          part.map((e) => ({
+            terminal_id: terminalId,
+            seq: e.seq,
+            event_id: e.eventId,
+            type: e.type,
+            v: e.v,
+            at: e.at,
+            business_date: e.businessDate,
+            payload: e.payload,
+            payload_hash: e.payloadHash,
+            received_at: receivedAt,
+          })),
+        )
+        .onConflict((oc) => oc.columns(['terminal_id', 'seq']).doNothing())
+        .returning('seq')
+        .execute();
+      for (const r of rows) inserted.push(num(r.seq));
+    }
+
+    const insertedSet = new Set(inserted);
+    const duplicates: number[] = [];
+    const notInserted = events.filter((e) => !insertedSet.has(e.seq));
+    if (notInserted.length > 0) {
+      const stored = new Map<number, string>();
+      for (const part of chunks(notInserted, 1)) {
+        const rows = await trx
+          .selectFrom('events')
+          .select(['seq', 'payload_hash'])
+          .where('terminal_id', '=', terminalId)
+          .where(
+            'seq',
+            'in',
+            part.map((e) => e.seq),
+          )
+          .execute();
+        for (const r of rows) stored.set(num(r.seq), r.payload_hash);
+      }
+      const conflicts: number[] = [];
+      for (const e of notInserted) {
+        if (stored.get(e.seq) === e.payloadHash) duplicates.push(e.seq);
+        else conflicts.push(e.seq);
+      }
+      if (conflicts.length > 0) throw new ConflictRollback(conflicts.sort((a, b) => a - b));
+    }
+
+    const newSales = sales.filter((s) => s.terminalId === terminalId && insertedSet.has(s.seq));
+    if (newSales.length > 0) await this.insertSales(trx, newSales);
+
+    // Advance acked_seq: from the old value, walk the stored seqs to the first one whose
+    // successor is missing. Only rows above the old acked value are visited.
+    let ackedSeq = ackedBefore;
+    const next = ackedBefore + 1;
+    const hasNext =
+      insertedSet.has(next) ||
+      duplicates.includes(next) ||
+      (await trx
+        .selectFrom('events')
+        .select('seq')
+        .where('terminal_id', '=', terminalId)
+        .where('seq', '=', next)
+        .executeTakeFirst()) !== undefined;
+    if (hasNext) {
+      const end = await trx
+        .selectFrom('events as e')
+        .select('e.seq')
+        .where('e.terminal_id', '=', terminalId)
+        .where('e.seq', '>=', next)
+        .where((w) =>
+          w.not(
+            w.exists(
+              w
+                .selectFrom('events as n')
+                .select(sql`1`.as('one'))
+                .whereRef('n.terminal_id', '=', 'e.terminal_id')
+                .where((eb) => eb('n.seq', '=', eb('e.seq', '+', 1))),
+            ),
+          ),
+        )
+        .orderBy('e.seq')
+        .limit(1)
+        .executeTakeFirstOrThrow();
+      ackedSeq = num(end.seq);
+      await trx
+        .updateTable('terminals')
+        .set({ acked_seq: ackedSeq })
+        .where('terminal_id', '=', terminalId)
+        .execute();
+    }
+
+    const missing = await this.missingRanges(trx, terminalId, ackedSeq);
+    return {
+      ok: true,
+      inserted: inserted.sort((a, b) => a - b),
+      duplicates: duplicates.sort((a, b) => a - b),
+      ackedSeq,
+      missing,
+    };
+  }
+
+  /** Gaps above ackedSeq, below the highest stored seq, as inclusive ranges. */
+  private async missingRanges(
+    trx: Trx,
+    terminalId: string,
+    ackedSeq: number,
+  ): Promise<[number, number][]> {
+    // ackedSeq + 1 is not stored (or acked would be higher): the first stored seq above it, if
+    // any, closes the first gap; later gaps come from each stored seq and its successor.
+    const first = await trx
+      .selectFrom('events')
+      .select('seq')
+      .where('terminal_id', '=', terminalId)
+      .where('seq', '>', ackedSeq)
+      .orderBy('seq')
+      .limit(1)
+      .executeTakeFirst();
+    if (!first) return [];
+    const firstSeq = num(first.seq);
+    const ranges: [number, number][] = [[ackedSeq + 1, firstSeq - 1]];
+    const gaps = await trx
+      .selectFrom((eb) =>
+        eb
+          .selectFrom('events')
+          .select((w) => [
+            'seq',
+            w.fn
+              .agg<number | string | null>('lead', ['seq'])
+              .over((o) => o.orderBy('seq'))
+              .as('next'),
+          ])
+          .where('terminal_id', '=', terminalId)
+          .where('seq', '>=', firstSeq)
+          .as('t'),
+      )
+      .select(['t.seq', 't.next'])
+      .where((eb) => eb('t.next', '>', eb('t.seq', '+', 1)))
+      .orderBy('t.seq')
+      .limit(MAX_MISSING_RANGES - 1)
+      .execute();
+    for (const g of gaps) ranges.push([num(g.seq) + 1, num(g.next) - 1]);
+    return ranges;
+  }
+
+  private async insertSales(trx: Trx, sales: DerivedSale[]): Promise<void> {
+    const written = new Set<string>();
+    for (const part of chunks(sales, 13)) {
+      const rows = await trx
+        .insertInto('sales')
+        .values(
+          part.map((s) => ({
+            sale_id: s.saleId,
+            terminal_id: s.terminalId,
+            seq: s.seq,
+            receipt_no: s.receiptNo,
+            receipt_ref: s.receiptRef,
+            receipt_token: s.receiptToken,
+            currency: s.currency,
+            completed_at: normaliseInstant(s.completedAt),
+            business_date: s.businessDate,
+            local_hour: s.localHour,
+            total: s.total,
+            tax_total: s.taxTotal,
+            document: s.document,
+          })),
+        )
+        // A second guard besides the event key: a sale already derived is never counted twice.
+        .onConflict((oc) => oc.column('sale_id').doNothing())
+        .returning('sale_id')
+        .execute();
+      for (const r of rows) written.add(r.sale_id);
+    }
+    const fresh = sales.filter((s) => written.has(s.saleId));
+    const lines = fresh.flatMap((s) =>
+      s.lines.map((l) => ({
+        sale_id: s.saleId,
+        position: l.position,
+        product_id: l.productId,
+        category_id: l.categoryId,
+        name_en: l.nameEn,
+        name_zh: l.nameZh,
+        quantity: l.quantity,
+        amount: l.amount,
+      })),
+    );
+    for (const part of chunks(lines, 8)) {
+      await trx
+        .insertInto('sale_lines')
+        .values(part)
+        .onConflict((oc) => oc.columns(['sale_id', 'position']).doNothing())
+        .execute();
+    }
+    const payments = fresh.flatMap((s) =>
+      s.payments.map((p) => ({
+        payment_id: p.paymentId,
+        sale_id: s.saleId,
+        tender: p.tender,
+        amount: p.amount,
+        rounding: p.rounding,
+      })),
+    );
+    for (const part of chunks(payments, 5)) {
+      await trx
+        .insertInto('sale_payments')
+        .values(part)
+        .onConflict((oc) => oc.column('payment_id').doNothing())
+        .execute();
+    }
+  }
+
+  async storeChainHead(terminalId: string, head: ChainHeadRecord): Promise<void> {
+    // Keep the newest head: a late request carrying an older head must not move it back.
+    await this.db
+      .insertInto('chain_heads')
+      .values({
+        terminal_id: terminalId,
+        seq: head.seq,
+        hash: head.hash,
+        signature: head.signature,
+        received_at: head.receivedAt,
+      })
+      .onConflict((oc) =>
+        oc
+          .column('terminal_id')
+          .doUpdateSet((eb) => ({
+            seq: eb.ref('excluded.seq'),
+            hash: eb.ref('excluded.hash'),
+            signature: eb.ref('excluded.signature'),
+            received_at: eb.ref('excluded.received_at'),
+          }))
+          .where((eb) => eb('excluded.seq', '>=', eb.ref('chain_heads.seq'))),
+      )
+      .execute();
+  }
+
+  async getChainHead(terminalId: string): Promise<ChainHeadRecord | undefined> {
+    const row = await this.db
+      .selectFrom('chain_heads')
+      .select(['seq', 'hash', 'signature', 'received_at'])
+      .where('terminal_id', '=', terminalId)
+      .executeTakeFirst();
+    return row
+      ? { seq: num(row.seq), hash: row.hash, signature: row.signature, receivedAt: row.received_at }
+      : undefined;
+  }
+
+  async countEvents(terminalId?: string): Promise<number> {
+    let q = this.db.selectFrom('events').select((eb) => eb.fn.countAll().as('n'));
+    if (terminalId !== undefined) q = q.where('terminal_id', '=', terminalId);
+    const row = await q.executeTakeFirstOrThrow();
+    return num(row.n);
+  }
+
+  // ---------- reference data ----------
+
+  async getReference(kind: ReferenceKind): Promise<{ version: number; body: string } | undefined> {
+    const row = await this.db
+      .selectFrom('reference')
+      .select(['version', 'body'])
+      .where('kind', '=', kind)
+      .executeTakeFirst();
+    return row ? { version: num(row.version), body: row.body } : undefined;
+  }
+
+  async putReference(kind: ReferenceKind, body: string, updatedAt: string): Promise<number> {
+    // One statement, so two admins saving at once get two different versions.
+    const row = await this.db
+      .insertInto('reference')
+      .values({ kind, version: 1, body, updated_at: updatedAt })
+      .onConflict((oc) =>
+        oc.column('kind').doUpdateSet((eb) => ({
+          version: eb('reference.version', '+', 1),
+          body: eb.ref('excluded.body'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
+      .returning('version')
+      .executeTakeFirstOrThrow();
+    return num(row.version);
+  }
+
+  // ---------- reports ----------
+
+  async summary(query: SummaryQuery & { currency: string }): Promise<SummaryReport> {
+    const where = (eb: SalesEb) =>
+      eb.and([salesFilter(eb, query), eb('sales.currency', '=', query.currency)]);
+
+    const totals = await this.db
+      .selectFrom('sales')
+      .select((eb) => [eb.fn.countAll().as('count'), eb.fn.sum('sales.total').as('amount')])
+      .where(where)
+      .executeTakeFirstOrThrow();
+
+    const byTender = await this.db
+      .selectFrom('sale_payments')
+      .innerJoin('sales', 'sales.sale_id', 'sale_payments.sale_id')
+      .select((eb) => [
+        'sale_payments.tender',
+        eb.fn.countAll().as('count'),
+        eb.fn.sum('sale_payments.amount').as('amount'),
+      ])
+      .where(where)
+      .groupBy('sale_payments.tender')
+      .orderBy('sale_payments.tender')
+      .execute();
+
+    const byTerminal = await this.db
+      .selectFrom('sales')
+      .leftJoin('terminals', 'terminals.terminal_id', 'sales.terminal_id')
+      .select((eb) => [
+        'sales.terminal_id',
+        eb.fn.max('terminals.name').as('name'),
+        eb.fn.countAll().as('count'),
+        eb.fn.sum('sales.total').as('amount'),
+      ])
+      .where(where)
+      .groupBy('sales.terminal_id')
+      .orderBy('sales.terminal_id')
+      .execute();
+
+    const byCategory = await this.db
+      .selectFrom('sale_lines')
+      .innerJoin('sales', 'sales.sale_id', 'sale_lines.sale_id')
+      .select((eb) => [
+        'sale_lines.category_id',
+        eb.fn.sum('sale_lines.quantity').as('quantity'),
+        eb.fn.sum('sale_lines.amount').as('amount'),
+      ])
+      .where(where)
+      .groupBy('sale_lines.category_id')
+      .orderBy('sale_lines.category_id')
+      .execute();
+
+    const byHour = await this.db
+      .selectFrom('sales')
+      .select((eb) => [
+        'sales.local_hour',
+        eb.fn.countAll().as('count'),
+        eb.fn.sum('sales.total').as('amount'),
+      ])
+      .where(where)
+      .groupBy('sales.local_hour')
+      .orderBy('sales.local_hour')
+      .execute();
+
+    return {
+      currency: query.currency,
+      from: query.from ?? null,
+      to: query.to ?? null,
+      sales: { count: num(totals.count), amount: num(totals.amount) },
+      // No refund events exist yet; the shape is kept so reports need no change when they do.
+      refunds: { count: 0, amount: 0 },
+      byTender: byTender.map((r) => ({
+        tender: r.tender,
+        count: num(r.count),
+        amount: num(r.amount),
+      })),
+      byTerminal: byTerminal.map((r) => ({
+        terminalId: r.terminal_id,
+        name: r.name ?? '',
+        count: num(r.count),
+        amount: num(r.amount),
+      })),
+      byCategory: byCategory.map((r) => ({
+        categoryId: r.category_id,
+        quantity: num(r.quantity),
+        amount: num(r.amount),
+      })),
+      byHour: byHour.map((r) => ({
+        hour: r.local_hour,
+        count: num(r.count),
+        amount: num(r.amount),
+      })),
+    };
+  }
+
+  async saleByReceiptToken(
+    token: string,
+  ): Promise<{ terminalName: string; document: string } | undefined> {
+    const row = await this.db
+      .selectFrom('sales')
+      .leftJoin('terminals', 'terminals.terminal_id', 'sales.terminal_id')
+      .select(['terminals.name', 'sales.document'])
+      .where('sales.receipt_token', '=', token)
+      .executeTakeFirst();
+    return row ? { terminalName: row.name ?? '', document: row.document } : undefined;
+  }
+
+  async settlement(query: SummaryQuery): Promise<SettlementRow[]> {
+    const rows = await this.db
+      .selectFrom('sale_payments')
+      .innerJoin('sales', 'sales.sale_id', 'sale_payments.sale_id')
+      .leftJoin('terminals', 'terminals.terminal_id', 'sales.terminal_id')
+      .select([
+        'sales.business_date',
+        'sales.terminal_id',
+        'terminals.name as terminal_name',
+        'sales.receipt_ref',
+        'sales.sale_id',
+        'sales.completed_at',
+        'sale_payments.tender',
+        'sales.currency',
+        'sale_payments.amount',
+        'sale_payments.rounding',
+      ])
+      .where((eb) => salesFilter(eb, query))
+      .orderBy('sales.business_date')
+      .orderBy('sales.terminal_id')
+      .orderBy('sales.receipt_no')
+      .orderBy('sale_payments.payment_id')
+      .execute();
+    return rows.map((r) => ({
+      business_date: r.business_date,
+      terminal_id: r.terminal_id,
+      terminal_name: r.terminal_name ?? '',
+      receipt_ref: r.receipt_ref,
+      sale_id: r.sale_id,
+      completed_at: r.completed_at,
+      tender: r.tender,
+      currency: r.currency,
+      amount: num(r.amount),
+      rounding: num(r.rounding),
+    }));
+  }
+}

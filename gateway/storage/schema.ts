@@ -1,0 +1,318 @@
+// The gateway's tables, written once with Kysely's schema builder for both dialects, and the tiny
+// migration runner that applies them. Timestamps are ISO 8601 UTC text in both dialects (what the
+// terminal writes), money is integer minor units (INTEGER in SQLite, BIGINT in PostgreSQL).
+import { sql, type Generated, type Kysely, type Transaction } from 'kysely';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface EnrollmentCodesTable {
+  code_hash: string;
+  name: string;
+  created_at: string;
+  expires_at: string;
+  used_by_terminal: string | null;
+  used_with_key: string | null;
+  reply: string | null;
+}
+
+export interface TerminalsTable {
+  terminal_id: string;
+  name: string;
+  public_key: string;
+  status: 'active' | 'revoked';
+  enrolled_at: string;
+  last_seen_at: string | null;
+  acked_seq: Generated<number>;
+}
+
+export interface ChainHeadsTable {
+  terminal_id: string;
+  seq: number;
+  hash: string;
+  signature: string;
+  received_at: string;
+}
+
+export interface NoncesTable {
+  terminal_id: string;
+  nonce: string;
+  expires_at: string;
+}
+
+export interface EventsTable {
+  terminal_id: string;
+  seq: number;
+  event_id: string;
+  type: string;
+  v: number;
+  at: string;
+  business_date: string;
+  payload: string;
+  payload_hash: string;
+  received_at: string;
+}
+
+export interface SalesTable {
+  sale_id: string;
+  terminal_id: string;
+  seq: number;
+  receipt_no: number;
+  receipt_ref: string;
+  receipt_token: string;
+  currency: string;
+  /** UTC, `YYYY-MM-DDTHH:mm:ss.sssZ` (normalised at ingest so text order is time order). */
+  completed_at: string;
+  business_date: string;
+  local_hour: string;
+  total: number;
+  tax_total: number;
+  document: string;
+}
+
+export interface SaleLinesTable {
+  sale_id: string;
+  position: number;
+  product_id: string;
+  category_id: string;
+  name_en: string;
+  name_zh: string;
+  quantity: number;
+  amount: number;
+}
+
+export interface SalePaymentsTable {
+  payment_id: string;
+  sale_id: string;
+  tender: string;
+  amount: number;
+  rounding: number;
+}
+
+export interface ReferenceTable {
+  kind: string;
+  version: number;
+  body: string;
+  updated_at: string;
+}
+
+export interface SchemaVersionTable {
+  version: number;
+  applied_at: string;
+}
+
+export interface GatewayDatabase {
+  enrollment_codes: EnrollmentCodesTable;
+  terminals: TerminalsTable;
+  chain_heads: ChainHeadsTable;
+  nonces: NoncesTable;
+  events: EventsTable;
+  sales: SalesTable;
+  sale_lines: SaleLinesTable;
+  sale_payments: SalePaymentsTable;
+  reference: ReferenceTable;
+  gateway_schema: SchemaVersionTable;
+}
+
+interface Migration {
+  version: number;
+  up(db: Transaction<GatewayDatabase>, dialect: Dialect): Promise<void>;
+}
+
+/** Ordered; never edit an applied one, add the next number. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    async up(db, dialect) {
+      // SQLite STRICT tables accept only INTEGER/TEXT/...; PostgreSQL needs BIGINT for money and seq.
+      const int = dialect === 'sqlite' ? 'integer' : 'bigint';
+      const small = 'integer';
+      const strict = (d: Dialect) => (d === 'sqlite' ? sql`strict` : sql``);
+
+      await db.schema
+        .createTable('enrollment_codes')
+        .addColumn('code_hash', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .addColumn('used_by_terminal', 'text')
+        .addColumn('used_with_key', 'text')
+        .addColumn('reply', 'text')
+        .modifyEnd(strict(dialect))
+        .execute();
+
+      await db.schema
+        .createTable('terminals')
+        .addColumn('terminal_id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('public_key', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('active', 'revoked')`))
+        .addColumn('enrolled_at', 'text', (c) => c.notNull())
+        .addColumn('last_seen_at', 'text')
+        .addColumn('acked_seq', int, (c) => c.notNull().defaultTo(0))
+        .modifyEnd(strict(dialect))
+        .execute();
+
+      await db.schema
+        .createTable('chain_heads')
+        .addColumn('terminal_id', 'text', (c) => c.primaryKey().references('terminals.terminal_id'))
+        .addColumn('seq', int, (c) => c.notNull())
+        .addColumn('hash', 'text', (c) => c.notNull())
+        .addColumn('signature', 'text', (c) => c.notNull())
+        .addColumn('received_at', 'text', (c) => c.notNull())
+        .modifyEnd(strict(dialect))
+        .execute();
+
+      await db.schema
+        .createTable('nonces')
+        .addColumn('terminal_id', 'text', (c) => c.notNull())
+        .addColumn('nonce', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('nonces_pk', ['terminal_id', 'nonce'])
+        .modifyEnd(strict(dialect))
+        .execute();
+      await db.schema.createIndex('nonces_expires_at').on('nonces').column('expires_at').execute();
+
+      await db.schema
+        .createTable('events')
+        .addColumn('terminal_id', 'text', (c) => c.notNull().references('terminals.terminal_id'))
+        .addColumn('seq', int, (c) => c.notNull())
+        .addColumn('event_id', 'text', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('v', small, (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('business_date', 'text', (c) => c.notNull())
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('payload_hash', 'text', (c) => c.notNull())
+        .addColumn('received_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('events_pk', ['terminal_id', 'seq'])
+        .modifyEnd(strict(dialect))
+        .execute();
+
+      await db.schema
+        .createTable('sales')
+        .addColumn('sale_id', 'text', (c) => c.primaryKey())
+        .addColumn('terminal_id', 'text', (c) => c.notNull())
+        .addColumn('seq', int, (c) => c.notNull())
+        .addColumn('receipt_no', int, (c) => c.notNull())
+        .addColumn('receipt_ref', 'text', (c) => c.notNull())
+        .addColumn('receipt_token', 'text', (c) => c.notNull().unique())
+        .addColumn('currency', 'text', (c) => c.notNull())
+        .addColumn('completed_at', 'text', (c) => c.notNull())
+        .addColumn('business_date', 'text', (c) => c.notNull())
+        .addColumn('local_hour', 'text', (c) => c.notNull())
+        .addColumn('total', int, (c) => c.notNull())
+        .addColumn('tax_total', int, (c) => c.notNull())
+        .addColumn('document', 'text', (c) => c.notNull())
+        .addForeignKeyConstraint('sales_event_fk', ['terminal_id', 'seq'], 'events', [
+          'terminal_id',
+          'seq',
+        ])
+        .modifyEnd(strict(dialect))
+        .execute();
+      await db.schema
+        .createIndex('sales_business_date')
+        .on('sales')
+        .columns(['business_date', 'terminal_id'])
+        .execute();
+      await db.schema
+        .createIndex('sales_completed_at')
+        .on('sales')
+        .column('completed_at')
+        .execute();
+      await db.schema
+        .createIndex('sales_terminal')
+        .on('sales')
+        .columns(['terminal_id', 'business_date'])
+        .execute();
+
+      await db.schema
+        .createTable('sale_lines')
+        .addColumn('sale_id', 'text', (c) => c.notNull().references('sales.sale_id'))
+        .addColumn('position', small, (c) => c.notNull())
+        .addColumn('product_id', 'text', (c) => c.notNull())
+        .addColumn('category_id', 'text', (c) => c.notNull())
+        .addColumn('name_en', 'text', (c) => c.notNull())
+        .addColumn('name_zh', 'text', (c) => c.notNull())
+        .addColumn('quantity', int, (c) => c.notNull())
+        .addColumn('amount', int, (c) => c.notNull())
+        .addPrimaryKeyConstraint('sale_lines_pk', ['sale_id', 'position'])
+        .modifyEnd(strict(dialect))
+        .execute();
+
+      await db.schema
+        .createTable('sale_payments')
+        .addColumn('payment_id', 'text', (c) => c.primaryKey())
+        .addColumn('sale_id', 'text', (c) => c.notNull().references('sales.sale_id'))
+        .addColumn('tender', 'text', (c) => c.notNull())
+        .addColumn('amount', int, (c) => c.notNull())
+        .addColumn('rounding', int, (c) => c.notNull())
+        .modifyEnd(strict(dialect))
+        .execute();
+      await db.schema
+        .createIndex('sale_payments_sale')
+        .on('sale_payments')
+        .column('sale_id')
+        .execute();
+
+      await db.schema
+        .createTable('reference')
+        .addColumn('kind', 'text', (c) => c.primaryKey())
+        .addColumn('version', int, (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .modifyEnd(strict(dialect))
+        .execute();
+    },
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);
+
+export class SchemaTooNewError extends Error {
+  readonly code = 'db.newer_version';
+  constructor(found: number) {
+    super(
+      `the gateway database has schema version ${found}, but this program knows only up to ${SCHEMA_VERSION}. ` +
+        'It was written by a newer release and was left untouched: run that release.',
+    );
+    this.name = 'SchemaTooNewError';
+  }
+}
+
+/**
+ * Applies pending migrations, each in its own transaction. On PostgreSQL an advisory lock makes
+ * gateways starting together on one database take turns, so each migration runs exactly once.
+ */
+export async function migrate(db: Kysely<GatewayDatabase>, dialect: Dialect): Promise<void> {
+  const applied = async (trx: Transaction<GatewayDatabase>): Promise<number> => {
+    if (dialect === 'postgres') {
+      await sql`select pg_advisory_xact_lock(hashtext('venue-pos-gateway-migrate'))`.execute(trx);
+    }
+    await trx.schema
+      .createTable('gateway_schema')
+      .ifNotExists()
+      .addColumn('version', 'integer', (c) => c.primaryKey())
+      .addColumn('applied_at', 'text', (c) => c.notNull())
+      .execute();
+    const row = await trx
+      .selectFrom('gateway_schema')
+      .select((eb) => eb.fn.max('version').as('version'))
+      .executeTakeFirst();
+    return Number(row?.version ?? 0);
+  };
+
+  const current = await db.transaction().execute(applied);
+  if (current > SCHEMA_VERSION) throw new SchemaTooNewError(current);
+  for (const m of MIGRATIONS) {
+    if (m.version <= current) continue;
+    await db.transaction().execute(async (trx) => {
+      // Re-read under the lock: another gateway may have applied it meanwhile.
+      if ((await applied(trx)) >= m.version) return;
+      await m.up(trx, dialect);
+      await trx
+        .insertInto('gateway_schema')
+        .values({ version: m.version, applied_at: new Date().toISOString() })
+        .execute();
+    });
+  }
+}
