@@ -1,8 +1,9 @@
-// Lint = style + layering. The zones below are ARCHITECTURE §2's import table: a wrong import
-// fails `npm test` ("bad layering"), as in VS Code.
+// Lint = style + layering. The layering rules are ARCHITECTURE §2's import table: a wrong import
+// fails `npm test` ("bad layering"), as in VS Code. They use ESLint's own no-restricted-imports
+// (every project folder is top level, so a cross-folder import is `../` + folder), which needs no
+// resolver plugin and so no per-platform native binaries in the lock file.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
-import importX from 'eslint-plugin-import-x';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
@@ -18,17 +19,40 @@ const allowed = {
   gateway: ['contract', 'lib'],
   cli: ['contract', 'lib', 'db', 'drivers', 'terminal', 'electron', 'gateway'],
 };
-const zones = Object.entries(allowed).flatMap(([target, ok]) =>
-  folders
-    .filter((f) => f !== target && !ok.includes(f))
-    .map((from) => ({
-      target: `./${target}`,
-      from: `./${from}`,
-      message: `bad layering: ${target}/ may not import ${from}/ (ARCHITECTURE §2)`,
-    })),
-);
 
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'net', 'http'];
+
+/** Extra import bans per folder, beyond the layering table. */
+const extra = {
+  contract: [{ regex: '^(?!zod$|\\.\\.?/)', message: 'contract/ uses only zod (ARCHITECTURE §2)' }],
+  renderer: [
+    {
+      group: [...nodeBuiltins, 'better-sqlite3', 'serialport', 'node-hid', 'electron', 'ws', 'pino'],
+      message: 'renderer/ talks only through window.pos (ARCHITECTURE §2)',
+    },
+  ],
+  terminal: [{ regex: '^electron$', message: 'terminal/ never imports electron (ARCHITECTURE §2)' }],
+};
+
+const layering = Object.entries(allowed).map(([folder, ok]) => {
+  const banned = folders.filter((f) => f !== folder && !ok.includes(f));
+  const patterns = [
+    ...(banned.length
+      ? [
+          {
+            regex: `^(\\.\\./)+(${banned.join('|')})(/|$)`,
+            message: `bad layering: ${folder}/ may import only ${ok.length ? ok.join(', ') : 'zod'} (ARCHITECTURE §2)`,
+          },
+        ]
+      : []),
+    ...(extra[folder] ?? []),
+  ];
+  return {
+    files: [`${folder}/**`],
+    ...(folder === 'contract' ? { ignores: ['contract/**/*.test.ts'] } : {}),
+    rules: { 'no-restricted-imports': ['error', { patterns }] },
+  };
+});
 
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', 'coverage/**', '.data/**', '.scratch/**', '.native/**'] },
@@ -41,9 +65,7 @@ export default tseslint.config(
         tsconfigRootDir: import.meta.dirname,
       },
     },
-    plugins: { 'import-x': importX },
     rules: {
-      'import-x/no-restricted-paths': ['error', { zones }],
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-floating-promises': 'error',
@@ -51,42 +73,11 @@ export default tseslint.config(
       eqeqeq: ['error', 'always'],
     },
   },
-  {
-    files: ['contract/**'],
-    ignores: ['contract/**/*.test.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [{ regex: '^(?!zod$|\\.\\.?/)', message: 'contract/ uses only zod (ARCHITECTURE §2)' }] },
-      ],
-    },
-  },
+  ...layering,
   {
     files: ['renderer/**'],
     plugins: { 'react-hooks': reactHooks },
-    rules: {
-      ...reactHooks.configs.recommended.rules,
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: [...nodeBuiltins, 'better-sqlite3', 'serialport', 'node-hid', 'electron', 'ws', 'pino'],
-              message: 'renderer/ talks only through window.pos (ARCHITECTURE §2)',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['terminal/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { paths: [{ name: 'electron', message: 'terminal/ never imports electron (ARCHITECTURE §2)' }] },
-      ],
-    },
+    rules: reactHooks.configs.recommended.rules,
   },
   {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
