@@ -18,7 +18,12 @@ export const MAX_BATCH_EVENTS = 500;
 export const MAX_BATCH_BYTES = 1024 * 1024;
 
 export const ErrorReply = z.object({
-  error: z.object({ code: z.string(), message: z.string() }),
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    /** For `events.conflict`: the seqs whose content differs from what the gateway holds. */
+    seqs: z.array(z.number().int()).optional(),
+  }),
 });
 export type ErrorReply = z.infer<typeof ErrorReply>;
 
@@ -33,8 +38,38 @@ export const EnrollmentCode = z
   .string()
   .regex(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{26})?$/, 'an enrollment code such as 7K2M-Q9XD-4HTP');
 
+/** Crockford base32 digits (no I, L, O, U). */
+export const CROCKFORD_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/**
+ * An enrollment code as typed by a person, normalised: trimmed, upper case, inner spaces dropped,
+ * Crockford's look-alikes read as digits (O → 0, I and L → 1). Undefined when it is not a code.
+ */
+export function normaliseEnrollmentCode(text: string): string | undefined {
+  const code = text
+    .trim()
+    .toUpperCase()
+    .replace(/\s+/g, '')
+    .replace(/O/g, '0')
+    .replace(/[IL]/g, '1');
+  return EnrollmentCode.safeParse(code).success ? code : undefined;
+}
+
+/**
+ * Splits a normalised code into the one-time secret (the first three groups, which the gateway
+ * looks up by hash) and the certificate pin (the fourth group, when present).
+ */
+export function splitEnrollmentCode(code: string): { secret: string; pin: string | null } {
+  const groups = code.split('-');
+  return { secret: groups.slice(0, 3).join('-'), pin: groups[3] ?? null };
+}
+
 export const EnrollmentRequest = z.object({
-  code: EnrollmentCode,
+  /** Case-insensitive; see normaliseEnrollmentCode. */
+  code: z
+    .string()
+    .max(80)
+    .refine((c) => normaliseEnrollmentCode(c) !== undefined, 'an enrollment code such as 7K2M-Q9XD-4HTP'),
   terminalId: Id,
   /** Ed25519 public key, SPKI DER, base64. */
   publicKey: z.string().min(40).max(200),
@@ -141,7 +176,9 @@ export const StaffMember = z.object({
   /** scrypt hash of the PIN (`scrypt$N$r$p$salt$hash`, base64 parts); never the PIN. */
   pinHash: z.string().min(1).max(300),
 });
+export type StaffMember = z.infer<typeof StaffMember>;
 export const StaffList = z.object({ staff: z.array(StaffMember) });
+export type StaffList = z.infer<typeof StaffList>;
 
 /** Offline acceptance policy (ARCHITECTURE §5); amounts in minor units of the venue currency. */
 export const RiskPolicy = z.object({
@@ -153,6 +190,7 @@ export const RiskPolicy = z.object({
   offlineStopAfterHours: z.number().positive(),
   walletsOnlineOnly: z.boolean(),
 });
+export type RiskPolicy = z.infer<typeof RiskPolicy>;
 
 export const ReferenceBodies = {
   catalog: CatalogDto.omit({ currency: true }),
@@ -169,6 +207,10 @@ export const ReferenceReply = z.object({
   body: z.unknown(),
 });
 export type ReferenceReply = z.infer<typeof ReferenceReply>;
+
+/** Reply to an admin's `PUT /v1/admin/reference/:kind`. */
+export const ReferencePutReply = z.object({ kind: ReferenceKind, version: z.number().int().positive() });
+export type ReferencePutReply = z.infer<typeof ReferencePutReply>;
 
 // ---------- admin ----------
 
@@ -190,6 +232,17 @@ export const TerminalInfo = z.object({
 });
 export type TerminalInfo = z.infer<typeof TerminalInfo>;
 export const TerminalList = z.object({ terminals: z.array(TerminalInfo) });
+export type TerminalList = z.infer<typeof TerminalList>;
+
+export const RevokeReply = z.object({ terminalId: Id, status: z.literal('revoked') });
+export type RevokeReply = z.infer<typeof RevokeReply>;
+
+export const HealthReply = z.object({
+  ok: z.literal(true),
+  dialect: z.enum(['sqlite', 'postgres']),
+  version: z.string(),
+});
+export type HealthReply = z.infer<typeof HealthReply>;
 
 // ---------- reports ----------
 
@@ -200,6 +253,10 @@ export const SummaryQuery = z.object({
   terminal: Id.optional(),
 });
 export type SummaryQuery = z.infer<typeof SummaryQuery>;
+
+/** `GET /v1/admin/export`: settlement rows as CSV (the only format for now). */
+export const ExportQuery = SummaryQuery.extend({ format: z.enum(['csv']).default('csv') });
+export type ExportQuery = z.infer<typeof ExportQuery>;
 
 const CountAmount = z.object({ count: z.number().int().nonnegative(), amount: Minor });
 
