@@ -138,6 +138,24 @@ export type DeviceState = z.infer<typeof DeviceState>;
 export const NetworkState = z.enum(['standalone', 'online', 'offline']);
 export type NetworkState = z.infer<typeof NetworkState>;
 
+/**
+ * The terminal's link to its gateway. `standalone`: not enrolled (sells, keeps every event).
+ * `online`/`offline`: from real request outcomes; `forcedOffline`: a supervisor's drill (the
+ * terminal sends nothing and shows offline). Times are ISO-8601 UTC.
+ */
+export const NetworkStatusDto = z.object({
+  state: NetworkState,
+  forcedOffline: z.boolean(),
+  pendingEvents: z.number().int(),
+  oldestPendingAt: z.string().nullable(),
+  offlineSince: z.string().nullable(),
+  lastSyncAt: z.string().nullable(),
+  gatewayUrl: z.string().nullable(),
+  /** What stops sync, for a technician (a refused batch, a revoked terminal, …); null when fine. */
+  problem: z.string().nullable(),
+});
+export type NetworkStatusDto = z.infer<typeof NetworkStatusDto>;
+
 export const TerminalStatusDto = z.object({
   terminalId: z.string(),
   shortId: z.string(),
@@ -151,7 +169,7 @@ export const TerminalStatusDto = z.object({
   businessDate: z.string(),
   cashier: z.object({ id: z.string(), name: z.string() }).nullable(),
   devices: z.object({ printer: DeviceState, reader: DeviceState, scanner: DeviceState }),
-  network: z.object({ state: NetworkState, pendingEvents: z.number().int() }),
+  network: NetworkStatusDto,
   lastReceiptNo: z.number().int().nullable(),
   version: z.string(),
 });
@@ -178,6 +196,7 @@ export const commands = {
   },
   'sale.complete': { input: NoInput },
   'terminal.getStatus': { input: NoInput },
+  'sync.setForcedOffline': { input: z.object({ offline: z.boolean() }).strict() },
 } as const;
 
 export type CommandName = keyof typeof commands;
@@ -194,6 +213,7 @@ export interface CommandOutputs {
   'payment.payCash': SaleDto;
   'sale.complete': CompletedSaleDto;
   'terminal.getStatus': TerminalStatusDto;
+  'sync.setForcedOffline': TerminalStatusDto;
 }
 
 export type CommandInput<K extends CommandName> = z.input<(typeof commands)[K]['input']>;

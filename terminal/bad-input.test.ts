@@ -32,6 +32,7 @@ const bad: Record<CommandName, unknown[]> = {
   'sale.clear': [...notObjects, ...withExtraKeys],
   'sale.complete': [...notObjects, ...withExtraKeys],
   'terminal.getStatus': [...notObjects, ...withExtraKeys],
+  'sync.setForcedOffline': [...notObjects, {}, { offline: 'yes' }, { offline: 1 }, { offline: null }, { offline: true, x: 1 }],
   'sale.addItem': [
     ...notObjects,
     {},

@@ -19,6 +19,9 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'terminal.getStatus': vi.fn(() => {
       throw new Error('status exploded');
     }),
+    'sync.setForcedOffline': vi.fn(() => {
+      throw new Error('not in this test');
+    }),
   };
   return { ...base, ...overrides };
 }
@@ -37,7 +40,7 @@ describe('dispatch', () => {
   it('knows exactly the contract commands', () => {
     for (const name of commandNames) expect(isCommandName(name)).toBe(true);
     expect(isCommandName('toString')).toBe(false);
-    expect(commandNames).toHaveLength(9);
+    expect(commandNames).toHaveLength(10);
   });
 
   it('passes the parsed input to the handler and wraps its value', async () => {

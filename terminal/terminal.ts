@@ -3,6 +3,7 @@
 import type { EventName, EventPayloads, Reply } from '../contract/api';
 import type { Clock } from '../lib/clock';
 import type { Handlers } from './dispatch';
+import type { SyncConfig } from './sync-worker';
 
 export interface TerminalConfig {
   /** Folder holding terminal.db (created if missing). */
@@ -12,6 +13,11 @@ export interface TerminalConfig {
   clock?: Clock;
   /** better-sqlite3's native .node file (the Electron-ABI build when running inside Electron). */
   nativeBinding?: string;
+  /**
+   * Sync worker settings (tests compress time and inject fetch), or false to never start it.
+   * The worker starts only when the terminal is enrolled (settings 'gateway').
+   */
+  sync?: Partial<SyncConfig> | false;
 }
 
 export interface Terminal {

@@ -1,5 +1,6 @@
+import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
-import type { DeviceState } from '../../contract/api';
+import type { DeviceState, NetworkStatusDto } from '../../contract/api';
 import { useLocalized, useT } from '../i18n/hooks';
 import { statusStore } from '../state/status';
 import { toggleLanguage } from '../state/ui';
@@ -12,6 +13,52 @@ function Device({ label, state }: { label: string; state: DeviceState }) {
     <span className={`device device-${state}`} title={`${label}: ${stateText}`} aria-label={`${label}: ${stateText}`}>
       <span className="dot" aria-hidden="true" />
       <span className="device-label">{label}</span>
+    </span>
+  );
+}
+
+/** HH:MM on the counter's wall clock. */
+function clockTime(iso: string): string {
+  const d = new Date(iso);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
+
+function Network({ network }: { network: NetworkStatusDto }) {
+  const t = useT();
+  // The waiting age ticks on its own: the terminal sends no status while nothing changes.
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const id = setInterval(() => setNow(Date.now()), 30_000);
+    return () => clearInterval(id);
+  }, []);
+  const age = (iso: string): string => {
+    const minutes = Math.max(0, Math.floor((now - Date.parse(iso)) / 60_000));
+    return minutes < 120 ? t('status.ageMinutes', { count: minutes }) : t('status.ageHours', { count: Math.floor(minutes / 60) });
+  };
+  const label = network.forcedOffline ? t('status.forcedOffline') : t(`status.network.${network.state}`);
+  return (
+    <span
+      className={`status-item network network-${network.state}`}
+      data-testid="status-network"
+      data-state={network.state}
+      data-forced={network.forcedOffline ? 'true' : undefined}
+      title={network.problem ?? network.gatewayUrl ?? undefined}
+    >
+      <span className="dot" aria-hidden="true" />
+      {label}
+      {network.state === 'offline' && !network.forcedOffline && network.offlineSince && (
+        <span className="offline-since"> · {t('status.offlineSince', { time: clockTime(network.offlineSince) })}</span>
+      )}
+      {network.pendingEvents > 0 && (
+        <span className="pending"> · {t('status.pending', { count: network.pendingEvents })}</span>
+      )}
+      {network.pendingEvents > 0 && network.oldestPendingAt && network.state !== 'standalone' && (
+        <span className="oldest"> ({t('status.oldestWaiting', { age: age(network.oldestPendingAt) })})</span>
+      )}
+      {network.lastSyncAt && (
+        <span className="last-sync"> · {t('status.lastSync', { time: clockTime(network.lastSyncAt) })}</span>
+      )}
+      {network.problem && <span className="sync-problem"> · {t('status.syncProblem')}</span>}
     </span>
   );
 }
@@ -42,19 +89,7 @@ export function StatusBar() {
           <Device label={t('status.scanner')} state={status.devices.scanner} />
         </span>
       )}
-      {status && (
-        <span
-          className={`status-item network network-${status.network.state}`}
-          data-testid="status-network"
-          data-state={status.network.state}
-        >
-          <span className="dot" aria-hidden="true" />
-          {t(`status.network.${status.network.state}`)}
-          {status.network.pendingEvents > 0 && (
-            <span className="pending"> · {t('status.pending', { count: status.network.pendingEvents })}</span>
-          )}
-        </span>
-      )}
+      {status && <Network network={status.network} />}
       <span className="status-item spacer">
         {status && (
           <>

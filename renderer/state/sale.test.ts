@@ -33,7 +33,7 @@ describe('start-up', () => {
     expect(catalogStore.getState().categoryId).toBe('food');
     fake.emit('sale.updated', hotDogSale);
     expect(saleStore.getState().sale?.lines).toHaveLength(1);
-    fake.emit('terminal.status', { ...status, network: { state: 'offline', pendingEvents: 3 } });
+    fake.emit('terminal.status', { ...status, network: { ...status.network, state: 'offline', pendingEvents: 3 } });
     expect(statusStore.getState().status?.network.pendingEvents).toBe(3);
   });
 });

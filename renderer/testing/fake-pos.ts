@@ -133,7 +133,16 @@ export const status: TerminalStatusDto = {
   businessDate: '2026-05-01',
   cashier: null,
   devices: { printer: 'ok', reader: 'not_configured', scanner: 'not_configured' },
-  network: { state: 'standalone', pendingEvents: 0 },
+  network: {
+    state: 'standalone',
+    forcedOffline: false,
+    pendingEvents: 0,
+    oldestPendingAt: null,
+    offlineSince: null,
+    lastSyncAt: null,
+    gatewayUrl: null,
+    problem: null,
+  },
   lastReceiptNo: null,
   version: '0.1.0',
 };

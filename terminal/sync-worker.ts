@@ -1,0 +1,502 @@
+// The sync worker (ARCHITECTURE §6): uploads the outbox to the gateway and pulls reference data.
+// It shares the terminal's better-sqlite3 connection, so it only ever runs short statements
+// between awaits: a sale never waits for it. Everything it times (backoff, jitter, polling) and
+// everything it talks through (fetch, random, sleep) is injectable so tests compress time.
+import type { KeyObject } from 'node:crypto';
+import type { NetworkStatusDto } from '../contract/api';
+import { ErrorReply, EventsReply, ReferenceBodies, ReferenceReply, type ReferenceKind } from '../contract/gateway';
+import { VenueConfig } from '../contract/venue';
+import { isoUtc } from '../lib/clock';
+import { signChainHead, signRequest } from '../lib/http-signature';
+import { logger } from '../lib/log';
+import { replaceCatalog } from '../db/catalog';
+import { journalHead } from '../db/journal';
+import type { Db } from '../db/open';
+import { getSetting, setSetting } from '../db/settings';
+import { fullJitterDelay, retryAfterMs, sleep as realSleep } from './backoff';
+import type { CorrectedClock } from './corrected-clock';
+import { CLOCK_OFFSET_SETTING, type GatewaySetting } from './enroll';
+import { httpRequest, NetworkError, type HttpFetch, type HttpResponse } from './http-client';
+
+const log = logger('sync');
+
+export interface SyncConfig {
+  batchMaxEvents: number;
+  batchMaxBytes: number;
+  backoffBaseMs: number;
+  backoffCapMs: number;
+  /** After an outage (and at start) the first reconnect waits a random 0…this. */
+  reconnectJitterMs: number;
+  /** Idle wait between upload passes when nothing failed (a completed sale wakes it early). */
+  pollIntervalMs: number;
+  referencePollMs: number;
+  requestTimeoutMs: number;
+  fetch: HttpFetch;
+  random: () => number;
+  /** Resolves after ms, or early when the signal aborts. */
+  sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+export const defaultSyncConfig: SyncConfig = {
+  batchMaxEvents: 500,
+  batchMaxBytes: 1024 * 1024,
+  backoffBaseMs: 1000,
+  backoffCapMs: 5 * 60_000,
+  reconnectJitterMs: 30_000,
+  pollIntervalMs: 5000,
+  referencePollMs: 60_000,
+  requestTimeoutMs: 30_000,
+  fetch: httpRequest,
+  random: Math.random,
+  sleep: realSleep,
+};
+
+/** Reference kinds the terminal applies today. */
+export const PULLED_KINDS = ['catalog', 'config'] as const satisfies readonly ReferenceKind[];
+type PulledKind = (typeof PULLED_KINDS)[number];
+const ETAGS_SETTING = 'reference_etags';
+
+export type HaltReason = 'conflict' | 'rejected' | 'revoked';
+
+export interface PassResult {
+  /** done: nothing left to send; retry: a failure that backoff will retry; halted: see reason. */
+  outcome: 'done' | 'retry' | 'halted' | 'forced_offline' | 'stopped';
+  /** Outbox rows newly marked acked by this pass. */
+  acked: number;
+  pending: number;
+  problem: string | null;
+}
+
+export interface SyncWorkerDeps {
+  db: Db;
+  terminalId: string;
+  privateKey: KeyObject;
+  gateway: GatewaySetting;
+  clock: CorrectedClock;
+  config?: Partial<SyncConfig>;
+  /** True when no sale is in progress, so reference data may be applied now. */
+  isBetweenSales: () => boolean;
+  onCatalogApplied?: () => void;
+  onVenueApplied?: (venue: VenueConfig) => void;
+  /** Called after any change of what status() returns. */
+  onChange?: () => void;
+}
+
+export interface SyncWorker {
+  /** Starts the background loop (createTerminal does; `pos sync` drives syncNow instead). */
+  start(): void;
+  status(): NetworkStatusDto;
+  /** One upload pass now: sends until everything is acked or something fails. */
+  syncNow(): Promise<PassResult>;
+  /** Pulls reference data now (applied at once when between sales, else kept pending). */
+  pullReferenceNow(): Promise<void>;
+  /** New events were written: wake an idle loop. */
+  nudge(): void;
+  /** The open sale became empty (completed or cleared): apply pending reference data. */
+  betweenSales(): void;
+  setForcedOffline(offline: boolean): void;
+  stop(): Promise<void>;
+}
+
+interface OutboxRow {
+  seq: number;
+  payload: string;
+}
+
+type RequestOutcome =
+  | { kind: 'response'; res: HttpResponse }
+  | { kind: 'network'; message: string };
+
+/** Pending outbox rows and the oldest one's creation time. */
+export function outboxBacklog(db: Db): { pending: number; oldestAt: string | null } {
+  const row = db.prepare('SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox WHERE acked_at IS NULL').get() as {
+    n: number;
+    oldest: string | null;
+  };
+  return { pending: row.n, oldestAt: row.oldest };
+}
+
+function errorOf(res: HttpResponse): { code: string; message: string } {
+  try {
+    const parsed = ErrorReply.safeParse(JSON.parse(res.body.toString('utf8')));
+    if (parsed.success) return parsed.data.error;
+  } catch {
+    // not JSON
+  }
+  return { code: `http.${res.status}`, message: res.body.toString('utf8').slice(0, 200) || `HTTP ${res.status}` };
+}
+
+export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
+  const cfg: SyncConfig = { ...defaultSyncConfig, ...deps.config };
+  const { db, clock, terminalId, gateway } = deps;
+  const base = gateway.url.replace(/\/+$/, '');
+
+  let state: 'online' | 'offline' = 'offline';
+  let offlineSince: string | null = null;
+  let lastSyncAt: string | null = null;
+  let problem: string | null = null;
+  let halted: HaltReason | null = null;
+  let forced = false;
+  let stopped = false;
+  let started = false;
+  /** Consecutive failed requests; > 0 means we are in an outage. */
+  let failures = 0;
+  /** Lowest seq the gateway reported missing: the next batch starts there. */
+  let resendFrom: number | null = null;
+  const pending = new Map<PulledKind, { body: unknown; etag: string | null; version: number }>();
+  let lastReferencePoll = -Infinity;
+
+  let wake = new AbortController();
+  let loopDone: Promise<void> = Promise.resolve();
+  let exclusive: Promise<unknown> = Promise.resolve();
+
+  const changed = (): void => {
+    try {
+      deps.onChange?.();
+    } catch (err) {
+      log.error({ err }, 'status listener failed');
+    }
+  };
+
+  function wakeUp(): void {
+    wake.abort();
+    wake = new AbortController();
+  }
+
+  /** Runs fn after any other pass/poll, so two never interleave their reads and acks. */
+  function serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = exclusive.then(fn, fn);
+    exclusive = run.catch(() => undefined);
+    return run;
+  }
+
+  function markOnline(): void {
+    const wasOffline = state !== 'online';
+    failures = 0;
+    if (wasOffline && !forced) {
+      state = 'online';
+      offlineSince = null;
+      changed();
+    }
+  }
+
+  function markOffline(why: string): void {
+    failures++;
+    if (state !== 'offline' || offlineSince === null) {
+      state = 'offline';
+      offlineSince = isoUtc(clock.now());
+      log.warn({ why }, 'gateway unreachable');
+      changed();
+    }
+  }
+
+  function setProblem(p: string | null): void {
+    if (p === problem) return;
+    problem = p;
+    changed();
+  }
+
+  async function send(method: 'GET' | 'POST', path: string, body: Buffer, extra: Record<string, string> = {}): Promise<RequestOutcome> {
+    const url = `${base}${path}`;
+    const sentAt = Date.now();
+    let res: HttpResponse;
+    try {
+      const signature = await signRequest({ method, url, body, keyId: terminalId, privateKey: deps.privateKey, now: clock.now() });
+      res = await cfg.fetch({
+        method,
+        url,
+        headers: { accept: 'application/json', ...(method === 'POST' ? { 'content-type': 'application/json' } : {}), ...extra, ...signature },
+        ...(method === 'POST' ? { body } : {}),
+        timeoutMs: cfg.requestTimeoutMs,
+        ...(gateway.tlsFingerprint ? { pin: gateway.tlsFingerprint } : {}),
+      });
+    } catch (err) {
+      const message = err instanceof NetworkError ? `${err.code}: ${err.message}` : (err as Error).message;
+      return { kind: 'network', message };
+    }
+    if (clock.observe(res.headers.date, sentAt, Date.now()) && !stopped) {
+      // Persisted so a restart while the gateway is down still signs and dates correctly.
+      setSetting(db, CLOCK_OFFSET_SETTING, clock.offsetMs());
+      log.info({ offsetMs: clock.offsetMs() }, 'clock offset from the gateway');
+    }
+    return { kind: 'response', res };
+  }
+
+  function lowestUnacked(): number | null {
+    const row = db.prepare('SELECT MIN(seq) AS seq FROM outbox WHERE acked_at IS NULL').get() as { seq: number | null };
+    return row.seq;
+  }
+
+  /** Contiguous rows from `start`, within the event and byte limits (at least one row). */
+  function readBatch(start: number, maxEvents: number): { rows: OutboxRow[]; body: Buffer } {
+    const candidates = db
+      .prepare('SELECT seq, payload FROM outbox WHERE seq >= ? ORDER BY seq LIMIT ?')
+      .all(start, maxEvents) as OutboxRow[];
+    const head = journalHead(db);
+    const chainHead =
+      head.seq > 0 ? `,"chainHead":${JSON.stringify({ seq: head.seq, hash: head.hash, signature: signChainHead(terminalId, head.seq, head.hash, deps.privateKey) })}` : '';
+    const prefix = `{"terminalId":${JSON.stringify(terminalId)},"events":[`;
+    const suffix = `]${chainHead}}`;
+    let size = Buffer.byteLength(prefix) + Buffer.byteLength(suffix);
+    const rows: OutboxRow[] = [];
+    for (const row of candidates) {
+      if (rows.length > 0 && row.seq !== rows[rows.length - 1]!.seq + 1) break;
+      const add = Buffer.byteLength(row.payload) + (rows.length > 0 ? 1 : 0);
+      if (rows.length > 0 && size + add > cfg.batchMaxBytes) break;
+      size += add;
+      rows.push(row);
+    }
+    // The payload column holds the canonical envelope: sent as stored, never re-serialised.
+    return { rows, body: Buffer.from(prefix + rows.map((r) => r.payload).join(',') + suffix) };
+  }
+
+  function markAcked(ackedSeq: number): number {
+    const at = isoUtc(clock.now());
+    return db.transaction(() => db.prepare('UPDATE outbox SET acked_at = ? WHERE seq <= ? AND acked_at IS NULL').run(at, ackedSeq).changes)();
+  }
+
+  function result(outcome: PassResult['outcome'], acked: number): PassResult {
+    return { outcome, acked, pending: outboxBacklog(db).pending, problem };
+  }
+
+  async function uploadPass(opts: { pauseAfterRecovery: boolean }): Promise<PassResult & { afterMs?: number; recovered?: boolean }> {
+    let acked = 0;
+    let maxEvents = cfg.batchMaxEvents;
+    let idleRounds = 0;
+    for (;;) {
+      if (stopped) return result('stopped', acked);
+      if (forced) return result('forced_offline', acked);
+      if (halted) return result('halted', acked);
+      const unacked = lowestUnacked();
+      const start = resendFrom !== null && (unacked === null || resendFrom < unacked) ? resendFrom : unacked;
+      if (start === null) {
+        if (problem && !halted) setProblem(null);
+        return result('done', acked);
+      }
+      const { rows, body } = readBatch(start, maxEvents);
+      if (rows.length === 0) {
+        // The gateway asked for seqs this terminal does not have (never written): nothing to resend.
+        resendFrom = null;
+        if (unacked === null) return result('done', acked);
+        continue;
+      }
+      const first = rows[0]!.seq;
+      const last = rows[rows.length - 1]!.seq;
+      const wasFailing = failures > 0;
+      const out = await send('POST', '/v1/events', body);
+      // The terminal may have closed the database while the request was out.
+      if (stopped) return { outcome: 'stopped', acked, pending: 0, problem };
+      if (out.kind === 'network') {
+        markOffline(out.message);
+        setProblem(`cannot reach the gateway: ${out.message}`);
+        return { ...result('retry', acked) };
+      }
+      const { res } = out;
+      if (res.status === 200) {
+        let reply: EventsReply;
+        try {
+          reply = EventsReply.parse(JSON.parse(res.body.toString('utf8')));
+        } catch (err) {
+          markOffline('unreadable reply');
+          setProblem(`the gateway's reply to events ${first}–${last} is unreadable: ${(err as Error).message}`);
+          return result('retry', acked);
+        }
+        markOnline();
+        const newly = markAcked(reply.ackedSeq);
+        acked += newly;
+        lastSyncAt = isoUtc(clock.now());
+        const lowestMissing = reply.missing.reduce<number | null>((m, [from]) => (m === null || from < m ? from : m), null);
+        resendFrom = lowestMissing;
+        if (reply.missing.length > 0) log.warn({ missing: reply.missing, ackedSeq: reply.ackedSeq }, 'gateway reports missing events; resending');
+        log.debug({ first, last, ackedSeq: reply.ackedSeq, newly }, 'batch acked');
+        setProblem(null);
+        changed();
+        // A reply that moves nothing forward twice in a row would spin: leave it to the next pass.
+        idleRounds = newly === 0 && reply.ackedSeq < last ? idleRounds + 1 : 0;
+        if (idleRounds >= 3) {
+          setProblem(`the gateway does not acknowledge events from ${first} (acked up to ${reply.ackedSeq})`);
+          return result('retry', acked);
+        }
+        if (wasFailing && opts.pauseAfterRecovery) return { ...result('retry', acked), recovered: true };
+        continue;
+      }
+      const err = errorOf(res);
+      if (res.status === 409 || res.status === 400) {
+        // Data conflict or a batch the gateway will never take: resending it unchanged cannot
+        // help. Loud, shown in the status bar, and left for a technician (restart retries).
+        markOnline();
+        halted = res.status === 409 ? 'conflict' : 'rejected';
+        log.error({ status: res.status, first, last, error: err }, 'gateway refused a batch; upload stopped until restart');
+        setProblem(`gateway refused events ${first}–${last} (HTTP ${res.status} ${err.code}): ${err.message}`);
+        changed();
+        return result('halted', acked);
+      }
+      if (res.status === 401 && err.code === 'terminal.revoked') {
+        halted = 'revoked';
+        state = 'offline';
+        offlineSince ??= isoUtc(clock.now());
+        log.error({ error: err }, 'this terminal is revoked at the gateway; sync stopped');
+        setProblem(`this terminal is revoked at the gateway: ${err.message}`);
+        changed();
+        return result('halted', acked);
+      }
+      if (res.status === 413 && maxEvents > 1) {
+        maxEvents = Math.max(1, Math.floor(rows.length / 2));
+        continue;
+      }
+      if (res.status === 429 || res.status === 503) {
+        if (res.status === 503) markOffline(`HTTP 503 ${err.code}`);
+        else failures++;
+        setProblem(`gateway busy (HTTP ${res.status}): ${err.message}`);
+        const afterMs = retryAfterMs(res.headers['retry-after'], clock.now());
+        return { ...result('retry', acked), ...(afterMs !== undefined ? { afterMs } : {}) };
+      }
+      if (res.status >= 500) markOffline(`HTTP ${res.status}`);
+      else failures++;
+      setProblem(`gateway answered HTTP ${res.status} ${err.code}: ${err.message}`);
+      return result('retry', acked);
+    }
+  }
+
+  function etags(): Partial<Record<PulledKind, string>> {
+    return getSetting<Partial<Record<PulledKind, string>>>(db, ETAGS_SETTING) ?? {};
+  }
+
+  function applyPending(): void {
+    if (pending.size === 0 || stopped || !deps.isBetweenSales()) return;
+    for (const [kind, item] of [...pending]) {
+      pending.delete(kind);
+      const stored = { ...etags(), ...(item.etag ? { [kind]: item.etag } : {}) };
+      if (kind === 'catalog') {
+        db.transaction(() => {
+          replaceCatalog(db, ReferenceBodies.catalog.parse(item.body));
+          setSetting(db, ETAGS_SETTING, stored);
+        })();
+        log.info({ version: item.version }, 'catalog applied');
+        deps.onCatalogApplied?.();
+      } else {
+        const venue = VenueConfig.parse(item.body);
+        db.transaction(() => {
+          setSetting(db, 'venue', venue);
+          setSetting(db, ETAGS_SETTING, stored);
+        })();
+        log.info({ version: item.version }, 'venue configuration applied');
+        deps.onVenueApplied?.(venue);
+      }
+    }
+  }
+
+  async function pullReference(): Promise<void> {
+    lastReferencePoll = performance.now();
+    for (const kind of PULLED_KINDS) {
+      if (stopped || forced || halted === 'revoked') return;
+      const etag = pending.get(kind)?.etag ?? etags()[kind];
+      const out = await send('GET', `/v1/reference/${kind}`, Buffer.alloc(0), etag ? { 'if-none-match': etag } : {});
+      if (stopped) return;
+      if (out.kind === 'network') {
+        markOffline(out.message);
+        return;
+      }
+      const { res } = out;
+      if (res.status === 304 || res.status === 404) {
+        markOnline();
+        continue;
+      }
+      if (res.status !== 200) {
+        if (res.status >= 500) markOffline(`HTTP ${res.status}`);
+        log.warn({ kind, status: res.status, error: errorOf(res) }, 'reference pull refused');
+        continue;
+      }
+      markOnline();
+      try {
+        const reply = ReferenceReply.parse(JSON.parse(res.body.toString('utf8')));
+        const body = ReferenceBodies[kind].parse(reply.body);
+        pending.set(kind, { body, etag: res.headers.etag ?? `"${reply.version}"`, version: reply.version });
+        log.info({ kind, version: reply.version }, 'reference data received');
+      } catch (err) {
+        log.error({ kind, err }, 'unreadable reference data; ignored');
+      }
+    }
+    applyPending();
+  }
+
+  async function loop(): Promise<void> {
+    // At start and after every outage: a random pause, so a venue's counters do not all hit a
+    // gateway that just came back in the same second.
+    await cfg.sleep(cfg.random() * cfg.reconnectJitterMs, wake.signal);
+    while (!stopped) {
+      if (forced || halted === 'revoked') {
+        await cfg.sleep(cfg.pollIntervalMs, wake.signal);
+        continue;
+      }
+      if (performance.now() - lastReferencePoll >= cfg.referencePollMs) {
+        await serial(pullReference);
+      }
+      const r = await serial(() => uploadPass({ pauseAfterRecovery: true }));
+      if (stopped) break;
+      if (r.recovered) {
+        await cfg.sleep(cfg.random() * cfg.reconnectJitterMs, wake.signal);
+      } else if (r.outcome === 'retry') {
+        await cfg.sleep(r.afterMs ?? fullJitterDelay(Math.max(failures, 1), cfg.backoffBaseMs, cfg.backoffCapMs, cfg.random), wake.signal);
+      } else {
+        await cfg.sleep(cfg.pollIntervalMs, wake.signal);
+      }
+    }
+  }
+
+  return {
+    start() {
+      if (started || stopped) return;
+      started = true;
+      loopDone = loop().catch((err: unknown) => {
+        log.error({ err }, 'sync loop crashed');
+        setProblem(`sync stopped: ${(err as Error).message}`);
+      });
+    },
+    status() {
+      const backlog = outboxBacklog(db);
+      return {
+        state: forced ? 'offline' : state,
+        forcedOffline: forced,
+        pendingEvents: backlog.pending,
+        oldestPendingAt: backlog.oldestAt,
+        offlineSince,
+        lastSyncAt,
+        gatewayUrl: gateway.url,
+        problem,
+      };
+    },
+    syncNow: () => serial(() => uploadPass({ pauseAfterRecovery: false })),
+    pullReferenceNow: () => serial(pullReference),
+    nudge() {
+      if (!forced && !halted && failures === 0) wakeUp();
+    },
+    betweenSales() {
+      try {
+        applyPending();
+      } catch (err) {
+        log.error({ err }, 'applying reference data failed');
+      }
+    },
+    setForcedOffline(offline) {
+      if (forced === offline) return;
+      forced = offline;
+      if (offline) {
+        offlineSince ??= isoUtc(clock.now());
+        log.warn('forced offline (supervisor drill)');
+      } else {
+        state = 'offline';
+        log.info('forced offline ended');
+        wakeUp();
+      }
+      changed();
+    },
+    async stop() {
+      // Synchronous part first: after this line no pass touches the database again.
+      stopped = true;
+      wakeUp();
+      await loopDone;
+      await exclusive;
+    },
+  };
+}
