@@ -36,6 +36,16 @@ const COMMANDS: CommandEntry[] = [
     load: () => import('./commands/terminal'),
   },
   {
+    words: ['enroll'],
+    summary: 'enroll a terminal with a gateway (one-time code)',
+    load: () => import('./commands/enroll'),
+  },
+  {
+    words: ['sync'],
+    summary: "upload a terminal's events to its gateway (also from a copied data dir)",
+    load: () => import('./commands/sync'),
+  },
+  {
     words: ['journal', 'verify'],
     summary: "check a terminal's hash-chained journal",
     load: () => import('./commands/journal-verify'),
