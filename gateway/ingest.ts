@@ -1,0 +1,130 @@
+// Turns a verified, schema-valid events batch into what the store ingests: each event's canonical
+// JSON and its SHA-256, and the report rows of every `sale.completed`. All checks that can refuse
+// the batch run here, before the store's transaction, so a refused batch stores nothing.
+import { createHash } from 'node:crypto';
+import { ACCEPTED_EVENT_VERSIONS, SaleCompletedData, type EventsBatch } from '../contract/gateway';
+import { canonicalJson } from '../lib/canonical-json';
+import { HttpError } from './errors';
+import type { DerivedSale, IngestEvent } from './store';
+import { localHour } from './venue-time';
+
+export interface PreparedBatch {
+  events: IngestEvent[];
+  sales: DerivedSale[];
+}
+
+const accepted: readonly number[] = ACCEPTED_EVENT_VERSIONS;
+
+/**
+ * `rawEvents` are the events exactly as the terminal sent them (parsed JSON, before the schema
+ * stripped anything): the hash covers the whole envelope, so a field a newer terminal adds still
+ * takes part in the idempotency check.
+ */
+export function prepareBatch(
+  signer: string,
+  batch: EventsBatch,
+  rawEvents: unknown[],
+  timeZone: string,
+): PreparedBatch {
+  if (batch.terminalId !== signer) {
+    throw new HttpError(
+      403,
+      'events.wrong_terminal',
+      `the batch is for terminal ${batch.terminalId} but was signed by ${signer}`,
+    );
+  }
+  const events: IngestEvent[] = [];
+  const sales: DerivedSale[] = [];
+  let previous = 0;
+  batch.events.forEach((e, i) => {
+    if (e.terminalId !== signer) {
+      throw new HttpError(
+        403,
+        'events.wrong_terminal',
+        `event seq ${e.seq} belongs to terminal ${e.terminalId}, not ${signer}`,
+      );
+    }
+    if (e.seq <= previous) {
+      throw new HttpError(
+        400,
+        'events.seq_order',
+        `seq must increase strictly within a batch: ${e.seq} follows ${previous}`,
+      );
+    }
+    previous = e.seq;
+    if (!accepted.includes(e.v)) {
+      throw new HttpError(
+        400,
+        'events.version',
+        `event seq ${e.seq} has schema version ${e.v}; this gateway accepts ${accepted.join(', ')}`,
+      );
+    }
+    const payload = canonicalJson(rawEvents[i] ?? e);
+    events.push({
+      seq: e.seq,
+      eventId: e.eventId,
+      type: e.type,
+      v: e.v,
+      at: e.at,
+      businessDate: e.businessDate,
+      payload,
+      payloadHash: createHash('sha256').update(payload).digest('hex'),
+    });
+    if (e.type === 'sale.completed') sales.push(deriveSale(signer, e.seq, e.data, timeZone));
+  });
+  return { events, sales };
+}
+
+function deriveSale(terminalId: string, seq: number, data: unknown, timeZone: string): DerivedSale {
+  const parsed = SaleCompletedData.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue ? `${issue.path.join('.') || '(data)'}: ${issue.message}` : 'unreadable';
+    throw new HttpError(
+      400,
+      'events.invalid_sale',
+      `event seq ${seq} (sale.completed) is invalid at data.${where}`,
+    );
+  }
+  const sale = parsed.data;
+  if (sale.terminalId !== terminalId) {
+    throw new HttpError(
+      403,
+      'events.wrong_terminal',
+      `event seq ${seq} carries a sale of terminal ${sale.terminalId}`,
+    );
+  }
+  const completedMs = Date.parse(sale.completedAt);
+  return {
+    terminalId,
+    seq,
+    saleId: sale.saleId,
+    receiptNo: sale.receiptNo,
+    receiptRef: sale.receiptRef,
+    receiptToken: sale.receiptToken,
+    currency: sale.currency,
+    // UTC with milliseconds, so the store's text order is time order.
+    completedAt: new Date(completedMs).toISOString(),
+    businessDate: sale.businessDate,
+    localHour: localHour(completedMs, timeZone),
+    total: sale.totals.total,
+    taxTotal: sale.totals.taxTotal,
+    lines: sale.lines.map((l, position) => ({
+      position,
+      productId: l.productId,
+      categoryId: l.categoryId,
+      nameEn: l.name.en,
+      nameZh: l.name.zh,
+      quantity: l.quantity,
+      amount: l.amount,
+    })),
+    payments: sale.payments.map((p) => ({
+      paymentId: p.paymentId,
+      tender: p.kind,
+      amount: p.amount,
+      rounding: p.rounding,
+    })),
+    // The sale as the terminal sent it (all fields), for the receipt page.
+    document: canonicalJson(data),
+  };
+}

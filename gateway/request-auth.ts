@@ -1,0 +1,113 @@
+// Who is calling, decided before anything reads the body: the admin's bearer token (onRequest) and
+// a terminal's RFC 9421 signature over the exact body bytes (preValidation, which runs after the
+// raw body is read and before schema validation). Only then is JSON parsed, so an unsigned or badly
+// signed request is a 401 whatever it carries.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isoUtc } from '../lib/clock';
+import { verifyRequest } from '../lib/http-signature';
+import type { GatewayContext } from './context';
+import { HttpError } from './errors';
+import type { TerminalRecord } from './store';
+
+/** Nonces are kept at least this long: longer than any signature can stay fresh (±5 min). */
+export const NONCE_TTL_MS = 10 * 60 * 1000;
+/** lastSeenAt is written at most this often per terminal: a sync loop need not write on every poll. */
+const TOUCH_EVERY_MS = 15_000;
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text, 'utf8').digest();
+}
+
+/** Constant-time check of `Authorization: Bearer <token>` (hashes first, so lengths never leak). */
+export function adminTokenMatches(header: string | undefined, adminToken: string): boolean {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  const given = digest(match?.[1] ?? '');
+  return timingSafeEqual(given, digest(adminToken)) && match !== null;
+}
+
+export function checkAdmin(ctx: GatewayContext, request: FastifyRequest): void {
+  if (!adminTokenMatches(request.headers.authorization, ctx.adminToken)) {
+    throw new HttpError(
+      401,
+      'admin.unauthorized',
+      'this route needs Authorization: Bearer <admin token>',
+      {
+        headers: { 'www-authenticate': 'Bearer realm="venue-pos-gateway"' },
+      },
+    );
+  }
+}
+
+export function createSignatureCheck(
+  ctx: GatewayContext,
+): (request: FastifyRequest) => Promise<TerminalRecord> {
+  const touched = new Map<string, number>();
+  return async (request) => {
+    const now = ctx.clock.now();
+    let terminal: TerminalRecord | undefined;
+    const result = await verifyRequest({
+      method: request.method,
+      path: request.url,
+      headers: request.headers,
+      body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
+      now,
+      maxSkewSeconds: ctx.limits.maxSkewSeconds,
+      lookupKey: async (keyId) => {
+        terminal = await ctx.store.getTerminal(keyId);
+        return (
+          terminal && { publicKey: terminal.publicKey, revoked: terminal.status === 'revoked' }
+        );
+      },
+      recordNonce: (keyId, nonce, expiresAtMs) =>
+        ctx.store.recordNonce(keyId, nonce, isoUtc(Math.max(expiresAtMs, now + NONCE_TTL_MS))),
+    });
+    if (!result.ok || !terminal) {
+      const code = result.ok ? 'terminal.unknown' : result.code;
+      const message = result.ok ? 'the signer is not enrolled' : result.message;
+      throw new HttpError(401, code, message, { headers: { 'www-authenticate': 'Signature' } });
+    }
+    const last = touched.get(terminal.terminalId) ?? -Infinity;
+    if (now - last >= TOUCH_EVERY_MS || now < last) {
+      touched.set(terminal.terminalId, now);
+      await ctx.store.touchTerminal(terminal.terminalId, isoUtc(now));
+    }
+    return terminal;
+  };
+}
+
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
+/**
+ * The body arrives as a Buffer (one catch-all content-type parser keeps the exact bytes for the
+ * digest). JSON is parsed here; other types pass as Buffers only to routes that asked for them.
+ */
+export function parseBody(request: FastifyRequest, _reply: FastifyReply): void {
+  const body: unknown = request.body;
+  if (!Buffer.isBuffer(body)) return;
+  const type = request.headers['content-type'] ?? '';
+  if (JSON_TYPE.test(type)) {
+    try {
+      request.body = JSON.parse(body.toString('utf8')) as unknown;
+    } catch (e) {
+      throw new HttpError(
+        400,
+        'body.malformed_json',
+        `the body is not valid JSON: ${e instanceof Error ? e.message : String(e)}`,
+      );
+    }
+    request.rawJson = request.body;
+    return;
+  }
+  const mediaType = type.split(';')[0]?.trim().toLowerCase() ?? '';
+  if (request.routeOptions.config.rawTypes?.includes(mediaType)) return;
+  if (body.length === 0) {
+    request.body = undefined;
+    return;
+  }
+  throw new HttpError(
+    415,
+    'body.unsupported_media_type',
+    `send the body as application/json, not "${mediaType || 'no content type'}"`,
+  );
+}
