@@ -59,6 +59,9 @@ export async function createStore(target: StoreTarget): Promise<GatewayStore> {
     );
   } else {
     const pool = new pg.Pool({ connectionString: target.url, max: 10, types: pgTypes });
+    // An idle connection dropped by the server (restart, failover, admin) is discarded by the
+    // pool and replaced on next use; unhandled, its 'error' event would end the gateway process.
+    pool.on('error', () => undefined);
     store = new KyselyGatewayStore(
       new Kysely<GatewayDatabase>({ dialect: new PostgresDialect({ pool }) }),
       'postgres',

@@ -172,9 +172,12 @@ export const MIGRATIONS: readonly Migration[] = [
         .execute();
       await db.schema.createIndex('nonces_expires_at').on('nonces').column('expires_at').execute();
 
+      // No foreign keys on events and the derived sale tables: they cost a third of the insert time
+      // on PostgreSQL, and ingest is their only writer: it checks the terminal row under lock and
+      // writes an event with its sale rows in one transaction.
       await db.schema
         .createTable('events')
-        .addColumn('terminal_id', 'text', (c) => c.notNull().references('terminals.terminal_id'))
+        .addColumn('terminal_id', 'text', (c) => c.notNull())
         .addColumn('seq', int, (c) => c.notNull())
         .addColumn('event_id', 'text', (c) => c.notNull())
         .addColumn('type', 'text', (c) => c.notNull())
@@ -203,10 +206,6 @@ export const MIGRATIONS: readonly Migration[] = [
         .addColumn('total', int, (c) => c.notNull())
         .addColumn('tax_total', int, (c) => c.notNull())
         .addColumn('document', 'text', (c) => c.notNull())
-        .addForeignKeyConstraint('sales_event_fk', ['terminal_id', 'seq'], 'events', [
-          'terminal_id',
-          'seq',
-        ])
         .modifyEnd(strict(dialect))
         .execute();
       await db.schema
@@ -227,7 +226,7 @@ export const MIGRATIONS: readonly Migration[] = [
 
       await db.schema
         .createTable('sale_lines')
-        .addColumn('sale_id', 'text', (c) => c.notNull().references('sales.sale_id'))
+        .addColumn('sale_id', 'text', (c) => c.notNull())
         .addColumn('position', small, (c) => c.notNull())
         .addColumn('product_id', 'text', (c) => c.notNull())
         .addColumn('category_id', 'text', (c) => c.notNull())
@@ -242,7 +241,7 @@ export const MIGRATIONS: readonly Migration[] = [
       await db.schema
         .createTable('sale_payments')
         .addColumn('payment_id', 'text', (c) => c.primaryKey())
-        .addColumn('sale_id', 'text', (c) => c.notNull().references('sales.sale_id'))
+        .addColumn('sale_id', 'text', (c) => c.notNull())
         .addColumn('tender', 'text', (c) => c.notNull())
         .addColumn('amount', int, (c) => c.notNull())
         .addColumn('rounding', int, (c) => c.notNull())

@@ -655,6 +655,27 @@ describe.each(backends)('GatewayStore on $name', (backend) => {
       expect(await store.settlement({ terminal: T2 })).toHaveLength(1);
     });
 
+    it('keeps text exactly, whatever characters it holds', async () => {
+      const nasty = [
+        '"quoted", {braced}',
+        'back\\slash \\" NULL',
+        '商品 🍺 ümlaut',
+        "it's",
+        '',
+        'NULL',
+      ];
+      const s = {
+        ...sale({ terminalId: T2, seq: 2 }),
+        document: JSON.stringify(nasty) + nasty.join('\n'),
+      };
+      s.lines = [{ ...s.lines[0]!, nameEn: nasty[0]!, nameZh: nasty[2]! }];
+      await store.ingest(T2, [event(T2, 2)], [s], NOW);
+      expect(await store.saleByReceiptToken(s.receiptToken)).toEqual({
+        terminalName: 'Bar 2',
+        document: s.document,
+      });
+    });
+
     it('finds a sale by its receipt token', async () => {
       const s = sale({ terminalId: T2, seq: 1 });
       expect(await store.saleByReceiptToken(s.receiptToken)).toEqual({
