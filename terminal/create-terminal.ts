@@ -171,6 +171,7 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
     return {
       terminalId,
       handlers,
+      ...(worker ? { sync: worker } : {}),
       dispatch: (method, input) => dispatch(handlers, method, input),
       on: (event, listener) => hub.on(event, listener),
       close() {

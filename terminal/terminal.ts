@@ -3,7 +3,7 @@
 import type { EventName, EventPayloads, Reply } from '../contract/api';
 import type { Clock } from '../lib/clock';
 import type { Handlers } from './dispatch';
-import type { SyncConfig } from './sync-worker';
+import type { SyncConfig, SyncWorker } from './sync-worker';
 
 export interface TerminalConfig {
   /** Folder holding terminal.db (created if missing). */
@@ -23,6 +23,8 @@ export interface TerminalConfig {
 export interface Terminal {
   readonly terminalId: string;
   readonly handlers: Handlers;
+  /** The sync worker, when the terminal is enrolled and sync is not disabled. */
+  readonly sync?: SyncWorker;
   /** Validate and run one command (what both hosts call). */
   dispatch(method: unknown, input: unknown): Promise<Reply<unknown>>;
   on<E extends EventName>(event: E, listener: (payload: EventPayloads[E]) => void): () => void;
