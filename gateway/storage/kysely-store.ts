@@ -31,6 +31,8 @@ import { migrate, type Dialect, type GatewayDatabase } from './schema';
 const MAX_PARAMS = 30_000;
 /** At most this many missing ranges are reported; the terminal resends from the first anyway. */
 const MAX_MISSING_RANGES = 100;
+/** How far above the first gap missingRanges looks for more gaps. */
+const MISSING_SCAN_SEQS = 50_000;
 
 export class StoreError extends Error {
   readonly code: 'terminal.unknown';
@@ -428,12 +430,16 @@ export class KyselyGatewayStore implements GatewayStore {
     if (newSales.length > 0) await this.insertSales(trx, newSales);
 
     // Advance acked_seq: from the old value, walk the stored seqs to the first one whose
-    // successor is missing. Only rows above the old acked value are visited.
+    // successor is missing. Seqs this batch just stored (or found stored) need no probe: the walk
+    // starts at the end of the batch's run from the old value, so the usual contiguous batch
+    // costs one index probe.
     let ackedSeq = ackedBefore;
     const next = ackedBefore + 1;
+    const present = new Set([...inserted, ...duplicates]);
+    let runEnd = ackedBefore;
+    while (present.has(runEnd + 1)) runEnd++;
     const hasNext =
-      insertedSet.has(next) ||
-      duplicates.includes(next) ||
+      runEnd > ackedBefore ||
       (await trx
         .selectFrom('events')
         .select('seq')
@@ -445,7 +451,7 @@ export class KyselyGatewayStore implements GatewayStore {
         .selectFrom('events as e')
         .select('e.seq')
         .where('e.terminal_id', '=', terminalId)
-        .where('e.seq', '>=', next)
+        .where('e.seq', '>=', Math.max(next, runEnd))
         .where((w) =>
           w.not(
             w.exists(
@@ -510,6 +516,9 @@ export class KyselyGatewayStore implements GatewayStore {
           ])
           .where('terminal_id', '=', terminalId)
           .where('seq', '>=', firstSeq)
+          // Bounded, so a long stream above an old gap is not rescanned on every batch; gaps
+          // further up are reported once the lower ones are filled.
+          .where('seq', '<=', firstSeq + MISSING_SCAN_SEQS)
           .as('t'),
       )
       .select(['t.seq', 't.next'])

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startPostgres, type PostgresServer } from '../../tests/support/postgres';
 import type { DerivedSale, GatewayStore, IngestEvent } from '../store';
@@ -476,6 +477,47 @@ describe.each(backends)('GatewayStore on $name', (backend) => {
         count: 12,
         amount: 12000,
       });
+    });
+
+    it('acks the contiguous prefix and reports exactly the gaps, whatever order batches arrive in', async () => {
+      let run = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(
+            fc.uniqueArray(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 12 }),
+            { minLength: 1, maxLength: 6 },
+          ),
+          async (batches) => {
+            const id = `01JPROP${String(++run).padStart(6, '0')}`;
+            await enroll(store, id, `prop ${run}`);
+            const have = new Set<number>();
+            for (const batch of batches) {
+              const seqs = [...batch].sort((a, b) => a - b);
+              const out = await store.ingest(
+                id,
+                seqs.map((q) => event(id, q)),
+                [],
+                NOW,
+              );
+              const inserted = seqs.filter((q) => !have.has(q));
+              const duplicates = seqs.filter((q) => have.has(q));
+              for (const q of seqs) have.add(q);
+              let acked = 0;
+              while (have.has(acked + 1)) acked++;
+              const missing: [number, number][] = [];
+              const top = Math.max(...have);
+              for (let q = acked + 1; q <= top; q++) {
+                if (have.has(q)) continue;
+                const last = missing.at(-1);
+                if (last && last[1] === q - 1) last[1] = q;
+                else missing.push([q, q]);
+              }
+              expect(out).toEqual({ ok: true, inserted, duplicates, ackedSeq: acked, missing });
+            }
+          },
+        ),
+        { numRuns: 15 },
+      );
     });
 
     it('splits a batch too large for one statement', async () => {
