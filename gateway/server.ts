@@ -34,6 +34,8 @@ export interface GatewayOptions {
   limits?: Partial<GatewayLimits>;
   /** Serve HTTPS with this certificate and key (PEM); enrollment codes then pin the certificate. */
   https?: { cert: string | Buffer; key: string | Buffer };
+  /** Where logs go (default stderr: stdout belongs to the CLI's results). */
+  logDestination?: pino.DestinationStream;
   /** How often expired nonces are deleted. */
   noncePurgeIntervalMs?: number;
 }
@@ -52,7 +54,10 @@ export function redactUrl(url: string): string {
   return url.replace(/^\/r\/[^?#]*/, '/r/[token]');
 }
 
-function createLogger(option: GatewayOptions['logger']): pino.Logger | undefined {
+function createLogger(
+  option: GatewayOptions['logger'],
+  destination: pino.DestinationStream | undefined,
+): pino.Logger | undefined {
   if (!option) return undefined;
   const options: LoggerOptions =
     option === true ? { level: process.env.POS_LOG_LEVEL ?? 'info' } : option;
@@ -71,7 +76,7 @@ function createLogger(option: GatewayOptions['logger']): pino.Logger | undefined
         ...options.serializers,
       },
     },
-    pino.destination({ dest: 2, sync: false }),
+    destination ?? pino.destination({ dest: 2, sync: false }),
   );
 }
 
@@ -80,7 +85,7 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
   if (opts.adminToken.length < 16)
     throw new RangeError('the admin token must be at least 16 characters');
   const clock = opts.clock ?? systemClock;
-  const loggerInstance = createLogger(opts.logger);
+  const loggerInstance = createLogger(opts.logger, opts.logDestination);
   const app = Fastify({
     ...(loggerInstance ? { loggerInstance } : { logger: false }),
     ...(opts.https ? { https: { cert: opts.https.cert, key: opts.https.key } } : {}),
