@@ -2,7 +2,7 @@
 // 127.0.0.1, trust auth for user `pos`, gone after stop(). PostgreSQL refuses to run as root, so
 // as root the server runs as the unprivileged `postgres` user (Debian's package creates it), or a
 // system user `pos-pg` created on first need.
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import {
   chmodSync,
   chownSync,
@@ -85,10 +85,9 @@ export async function startPostgres(): Promise<PostgresServer> {
   const bin = findBinDir();
   const asRoot = process.getuid?.() === 0;
   const user = asRoot ? await serverUser() : undefined;
-  const exec = (cmd: string, args: string[]) =>
-    user
-      ? run('runuser', ['-u', user.name, '--', join(bin, cmd), ...args])
-      : run(join(bin, cmd), args);
+  const argv = (cmd: string, args: string[]): [string, string[]] =>
+    user ? ['runuser', ['-u', user.name, '--', join(bin, cmd), ...args]] : [join(bin, cmd), args];
+  const exec = (cmd: string, args: string[]) => run(...argv(cmd, args));
 
   const dir = mkdtempSync(join(tmpdir(), 'pos-pg-'));
   const data = join(dir, 'data');
@@ -98,9 +97,25 @@ export async function startPostgres(): Promise<PostgresServer> {
     chmodSync(dir, 0o700);
   }
   let started = false;
+  // A test process that dies or forgets stop() must not leave a server running.
+  const onExit = () => {
+    if (started) {
+      try {
+        execFileSync(...argv('pg_ctl', ['stop', '-D', data, '-m', 'immediate', '-w']), {
+          stdio: 'ignore',
+        });
+      } catch {
+        // already gone
+      }
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', onExit);
   const cleanup = async () => {
+    process.removeListener('exit', onExit);
     if (started)
       await exec('pg_ctl', ['stop', '-D', data, '-m', 'fast', '-w']).catch(() => undefined);
+    started = false;
     rmSync(dir, { recursive: true, force: true });
   };
 
