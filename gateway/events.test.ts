@@ -306,9 +306,12 @@ describe('batch rules', () => {
     await gw.close();
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
+    let entered!: () => void;
+    const inStore = new Promise<void>((r) => (entered = r));
     gw = await startTestGateway({ limits: { maxConcurrentIngest: 1 } });
     const slowIngest = gw.store.ingest.bind(gw.store);
     gw.store.ingest = async (...args) => {
+      entered();
       await gate;
       return slowIngest(...args);
     };
@@ -319,8 +322,8 @@ describe('batch rules', () => {
       body: { terminalId: a.terminalId, events: events(a.terminalId, 1, 1) },
       now: gw.clock.now(),
     });
-    // Let the first request reach the store.
-    await new Promise((r) => setTimeout(r, 50));
+    // Wait until the first request holds its slot inside the store.
+    await inStore;
     const second = await signedInject(gw.app, b, {
       url: '/v1/events',
       body: { terminalId: b.terminalId, events: events(b.terminalId, 1, 1) },
@@ -344,16 +347,19 @@ describe('batch rules', () => {
     await gw.close();
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
+    let entered!: () => void;
+    const inStore = new Promise<void>((r) => (entered = r));
     gw = await startTestGateway({ limits: { maxConcurrentIngestPerTerminal: 1 } });
     const slowIngest = gw.store.ingest.bind(gw.store);
     gw.store.ingest = async (...args) => {
+      entered();
       await gate;
       return slowIngest(...args);
     };
     const a = await enrollTerminal(gw.app, 'A');
     const body = { terminalId: a.terminalId, events: events(a.terminalId, 1, 1) };
     const first = signedInject(gw.app, a, { url: '/v1/events', body, now: gw.clock.now() });
-    await new Promise((r) => setTimeout(r, 50));
+    await inStore;
     const second = await signedInject(gw.app, a, { url: '/v1/events', body, now: gw.clock.now() });
     expect(second.statusCode).toBe(429);
     expect(second.headers['retry-after']).toBe('1');
