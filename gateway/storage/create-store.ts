@@ -43,15 +43,20 @@ export async function createStore(target: StoreTarget): Promise<GatewayStore> {
   let store: KyselyGatewayStore;
   if (target.kind === 'sqlite') {
     mkdirSync(dirname(target.path), { recursive: true });
-    const sqlite = new Database(target.path);
+    let sqlite: Database.Database | undefined;
     try {
+      sqlite = new Database(target.path);
       sqlite.pragma('busy_timeout = 5000');
       sqlite.pragma('journal_mode = WAL');
       sqlite.pragma('synchronous = FULL');
       sqlite.pragma('foreign_keys = ON');
     } catch (err) {
-      sqlite.close();
-      throw err;
+      sqlite?.close();
+      throw new Error(
+        `cannot open the gateway database ${target.path}: ${(err as Error).message}. ` +
+          'It was left untouched; restore it from a backup or move it away.',
+        { cause: err },
+      );
     }
     store = new KyselyGatewayStore(
       new Kysely<GatewayDatabase>({ dialect: new SqliteDialect({ database: sqlite }) }),

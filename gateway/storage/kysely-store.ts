@@ -372,15 +372,24 @@ export class KyselyGatewayStore implements GatewayStore {
     sales: DerivedSale[],
     receivedAt: string,
   ): Promise<IngestOutcome & { ok: true }> {
-    // First statement is a write on the terminal's row: in PostgreSQL it locks the row until
-    // commit (so two batches of one terminal take turns over acked_seq); in SQLite it takes the
-    // write lock up front, so the transaction never has to upgrade a read lock (SQLITE_BUSY).
-    const locked = await trx
-      .updateTable('terminals')
-      .set((eb) => ({ acked_seq: eb.ref('acked_seq') }))
-      .where('terminal_id', '=', terminalId)
-      .returning('acked_seq')
-      .executeTakeFirst();
+    // First, take the terminal's row: two batches of one terminal take turns over acked_seq.
+    // PostgreSQL: SELECT … FOR UPDATE holds the row lock until commit. SQLite has no row locks;
+    // a no-op UPDATE takes the database write lock up front, so the transaction never has to
+    // upgrade a read lock later (which fails with SQLITE_BUSY instead of waiting).
+    const locked =
+      this.dialect === 'postgres'
+        ? await trx
+            .selectFrom('terminals')
+            .select('acked_seq')
+            .where('terminal_id', '=', terminalId)
+            .forUpdate()
+            .executeTakeFirst()
+        : await trx
+            .updateTable('terminals')
+            .set((eb) => ({ acked_seq: eb.ref('acked_seq') }))
+            .where('terminal_id', '=', terminalId)
+            .returning('acked_seq')
+            .executeTakeFirst();
     if (!locked) throw new StoreError('terminal.unknown', `no terminal ${terminalId} is enrolled`);
     const ackedBefore = num(locked.acked_seq);
 

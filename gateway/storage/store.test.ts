@@ -1,7 +1,7 @@
 // One suite, two dialects: every GatewayStore behaviour the routes rely on, on a real SQLite file
 // and on a real (throwaway) PostgreSQL server.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -159,6 +159,22 @@ describe('storeTargetFromUrl', () => {
     });
     expect(storeTargetFromUrl(undefined, '/d')).toEqual({ kind: 'sqlite', path: '/d/gateway.db' });
     expect(storeTargetFromUrl('', '/d')).toEqual({ kind: 'sqlite', path: '/d/gateway.db' });
+  });
+});
+
+describe('createStore on SQLite', () => {
+  it('refuses a file that is not a database, and leaves it untouched', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gw-bad-'));
+    try {
+      const path = join(dir, 'gateway.db');
+      writeFileSync(path, 'not a database, just some text that is long enough to have a header');
+      await expect(createStore({ kind: 'sqlite', path })).rejects.toThrow(
+        /cannot open the gateway database/,
+      );
+      expect(readFileSync(path, 'utf8')).toMatch(/^not a database/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
