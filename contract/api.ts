@@ -226,9 +226,11 @@ export interface EventPayloads {
   'sale.updated': SaleDto;
   'sale.completed': CompletedSaleDto;
   'terminal.status': TerminalStatusDto;
+  /** The catalog changed (a gateway pull applied between sales). */
+  'catalog.updated': CatalogDto;
 }
 export type EventName = keyof EventPayloads;
-export const eventNames: readonly EventName[] = ['sale.updated', 'sale.completed', 'terminal.status'];
+export const eventNames: readonly EventName[] = ['sale.updated', 'sale.completed', 'terminal.status', 'catalog.updated'];
 
 // ---------- replies and errors ----------
 

@@ -90,6 +90,9 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
           onVenueApplied: (v) => {
             venue = v;
           },
+          onCatalogApplied: () => {
+            if (!closed) hub.emit('catalog.updated', loadCatalog(db, venue.currency));
+          },
           onChange: emitStatusSoon,
         });
       }

@@ -1,7 +1,7 @@
 // First load and live updates. Subscriptions come first so nothing that happens while the three
 // reads are in flight is missed.
 import { pos } from '../pos';
-import { loadCatalog } from './catalog';
+import { loadCatalog, setCatalog } from './catalog';
 import { loadSale, setSale } from './sale';
 import { loadStatus, setStatus } from './status';
 import { setLanguage } from './ui';
@@ -10,10 +10,12 @@ export async function startApp(): Promise<() => void> {
   const api = pos();
   const offSale = api.on('sale.updated', setSale);
   const offStatus = api.on('terminal.status', setStatus);
+  const offCatalog = api.on('catalog.updated', setCatalog);
   const [status] = await Promise.all([loadStatus(), loadCatalog(), loadSale()]);
   if (status) setLanguage(status.defaultLocale);
   return () => {
     offSale();
     offStatus();
+    offCatalog();
   };
 }

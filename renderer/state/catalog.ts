@@ -23,7 +23,11 @@ export function productsOf(catalog: CatalogDto, categoryId: string | null): Prod
 
 export async function loadCatalog(): Promise<void> {
   const catalog = await call('catalog.list', {});
-  if (!catalog) return;
+  if (catalog) setCatalog(catalog);
+}
+
+/** A new catalog (first load, or one pulled from the gateway between sales): keep the tab if it still exists. */
+export function setCatalog(catalog: CatalogDto): void {
   const current = catalogStore.getState().categoryId;
   const keep = current !== null && catalog.categories.some((c) => c.id === current);
   catalogStore.setState({ catalog, categoryId: keep ? current : (sortedCategories(catalog)[0]?.id ?? null) });

@@ -68,8 +68,12 @@ describe('terminal ↔ gateway', () => {
 
       terminal = createTerminalSync({ dataDir: termDir, sync: fast });
       const t = terminal;
-      // The catalog arrives as reference data (the terminal starts with none).
+      const pushed: CatalogDto[] = [];
+      t.on('catalog.updated', (c) => pushed.push(c));
+      // The catalog arrives as reference data (the terminal starts with none), and the UI hears of it.
       await expect.poll(async () => (await call<CatalogDto>(t, 'catalog.list')).products.length, { timeout: 5000 }).toBeGreaterThan(0);
+      await expect.poll(() => pushed.length, { timeout: 5000 }).toBeGreaterThan(0);
+      expect(pushed.at(-1)!.products.length).toBe((await call<CatalogDto>(t, 'catalog.list')).products.length);
       const productId = (await call<CatalogDto>(t, 'catalog.list')).products[0]!.id;
 
       for (let i = 0; i < 20; i++) await sell(t, productId);
