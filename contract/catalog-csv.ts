@@ -29,10 +29,20 @@ export interface CatalogCsvProblem {
   message: string;
 }
 
-export type CatalogCsvResult = { ok: true; catalog: CatalogBody } | { ok: false; problems: CatalogCsvProblem[] };
+export type CatalogCsvResult =
+  { ok: true; catalog: CatalogBody } | { ok: false; problems: CatalogCsvProblem[] };
 
 /** Category colours, assigned in order of first appearance (the CSV has no colour column). */
-const PALETTE = ['#c2410c', '#a16207', '#0369a1', '#4d7c0f', '#7e22ce', '#334155', '#be123c', '#0f766e'];
+const PALETTE = [
+  '#c2410c',
+  '#a16207',
+  '#0369a1',
+  '#4d7c0f',
+  '#7e22ce',
+  '#334155',
+  '#be123c',
+  '#0f766e',
+];
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const BARCODE = /^[0-9A-Za-z-]{1,32}$/;
@@ -57,12 +67,17 @@ export function parseCatalogCsv(text: string, currency: string): CatalogCsvResul
   const parsed = parseCsv(text);
   if (!parsed.ok) return { ok: false, problems: [{ line: parsed.line, message: parsed.message }] };
   const [header, ...body] = parsed.rows;
-  if (!header) return { ok: false, problems: [{ line: 1, message: 'the file is empty; the first line must be the header' }] };
+  if (!header)
+    return {
+      ok: false,
+      problems: [{ line: 1, message: 'the file is empty; the first line must be the header' }],
+    };
   const names = header.map((h) => h.trim().toLowerCase());
   const index = new Map<Column, number>();
   for (const col of CATALOG_CSV_COLUMNS) {
     const i = names.indexOf(col);
-    if (i < 0) return { ok: false, problems: [{ line: 1, message: `the header has no "${col}" column` }] };
+    if (i < 0)
+      return { ok: false, problems: [{ line: 1, message: `the header has no "${col}" column` }] };
     index.set(col, i);
   }
 
@@ -83,15 +98,18 @@ export function parseCatalogCsv(text: string, currency: string): CatalogCsvResul
       if (problems.length < MAX_PROBLEMS) problems.push({ line, message });
     };
     const id = get('product_id');
-    if (!ID.test(id)) return problem(`product_id "${id}" must be 1–64 letters, digits, ".", "_" or "-"`);
+    if (!ID.test(id))
+      return problem(`product_id "${id}" must be 1–64 letters, digits, ".", "_" or "-"`);
     const seen = productLines.get(id);
     if (seen !== undefined) return problem(`product ${id} is also on line ${seen}`);
     productLines.set(id, line);
 
     const categoryId = get('category_id');
-    if (!ID.test(categoryId)) return problem(`product ${id}: category_id "${categoryId}" is not a valid id`);
+    if (!ID.test(categoryId))
+      return problem(`product ${id}: category_id "${categoryId}" is not a valid id`);
     const catName = { en: get('category_en'), zh: get('category_zh') };
-    if (!catName.en || !catName.zh) return problem(`product ${id}: category_en and category_zh are required`);
+    if (!catName.en || !catName.zh)
+      return problem(`product ${id}: category_en and category_zh are required`);
     const category = categories.get(categoryId);
     if (!category) {
       categories.set(categoryId, {
@@ -101,7 +119,9 @@ export function parseCatalogCsv(text: string, currency: string): CatalogCsvResul
         sort: categories.size + 1,
       });
     } else if (category.name.en !== catName.en || category.name.zh !== catName.zh) {
-      return problem(`product ${id}: category ${categoryId} is named differently on an earlier line`);
+      return problem(
+        `product ${id}: category ${categoryId} is named differently on an earlier line`,
+      );
     }
 
     const name = { en: get('name_en'), zh: get('name_zh') };
@@ -116,20 +136,27 @@ export function parseCatalogCsv(text: string, currency: string): CatalogCsvResul
     if (price < 0) return problem(`product ${id}: price must not be negative`);
 
     const taxRateId = get('tax_rate_id');
-    if (!ID.test(taxRateId)) return problem(`product ${id}: tax_rate_id "${taxRateId}" is not a valid id`);
+    if (!ID.test(taxRateId))
+      return problem(`product ${id}: tax_rate_id "${taxRateId}" is not a valid id`);
     const bpText = get('tax_rate_bp');
     const rateBp = /^\d{1,5}$/.test(bpText) ? Number(bpText) : NaN;
     if (!(rateBp >= 0 && rateBp <= 10_000)) {
-      return problem(`product ${id}: tax_rate_bp "${bpText}" must be basis points 0–10000 (600 = 6 %)`);
+      return problem(
+        `product ${id}: tax_rate_bp "${bpText}" must be basis points 0–10000 (600 = 6 %)`,
+      );
     }
     const inclusive = parseBool(get('tax_inclusive'));
-    if (inclusive === undefined) return problem(`product ${id}: tax_inclusive must be true or false`);
+    if (inclusive === undefined)
+      return problem(`product ${id}: tax_inclusive must be true or false`);
     const rate = taxRates.get(taxRateId);
     if (!rate) {
       const pct = percent(rateBp);
       taxRates.set(taxRateId, {
         id: taxRateId,
-        name: { en: `Tax ${pct}%${inclusive ? ' incl.' : ''}`, zh: `税率 ${pct}%${inclusive ? '（含税）' : ''}` },
+        name: {
+          en: `Tax ${pct}%${inclusive ? ' incl.' : ''}`,
+          zh: `税率 ${pct}%${inclusive ? '（含税）' : ''}`,
+        },
         rateBp,
         inclusive,
         line,
@@ -141,7 +168,8 @@ export function parseCatalogCsv(text: string, currency: string): CatalogCsvResul
     const barcodeText = get('barcode');
     let barcode: string | null = null;
     if (barcodeText) {
-      if (!BARCODE.test(barcodeText)) return problem(`product ${id}: barcode "${barcodeText}" is not a barcode`);
+      if (!BARCODE.test(barcodeText))
+        return problem(`product ${id}: barcode "${barcodeText}" is not a barcode`);
       const other = barcodes.get(barcodeText);
       if (other) return problem(`product ${id}: barcode ${barcodeText} also belongs to ${other}`);
       barcodes.set(barcodeText, id);
@@ -154,7 +182,8 @@ export function parseCatalogCsv(text: string, currency: string): CatalogCsvResul
   });
 
   if (problems.length > 0) return { ok: false, problems };
-  if (products.length === 0) return { ok: false, problems: [{ line: 2, message: 'the file has no products' }] };
+  if (products.length === 0)
+    return { ok: false, problems: [{ line: 2, message: 'the file has no products' }] };
   return {
     ok: true,
     catalog: {

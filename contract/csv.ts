@@ -1,7 +1,8 @@
 // RFC 4180 CSV: reading (quoted fields, doubled quotes, CRLF or LF, newlines inside quotes) and
 // writing. Pure TS so the gateway's import and export and any UI share one reading of the format.
 
-export type CsvParseResult = { ok: true; rows: string[][] } | { ok: false; line: number; message: string };
+export type CsvParseResult =
+  { ok: true; rows: string[][] } | { ok: false; line: number; message: string };
 
 /**
  * Parses CSV text into rows of fields. A leading UTF-8 BOM is ignored (spreadsheets write one);
@@ -54,9 +55,18 @@ export function parseCsv(text: string): CsvParseResult {
       endRow();
       line++;
     } else if (closed) {
-      return { ok: false, line, message: 'text after a closing quote; quote the whole field and double inner quotes' };
+      return {
+        ok: false,
+        line,
+        message: 'text after a closing quote; quote the whole field and double inner quotes',
+      };
     } else if (c === '"') {
-      if (field !== '') return { ok: false, line, message: 'a quote inside an unquoted field; quote the whole field' };
+      if (field !== '')
+        return {
+          ok: false,
+          line,
+          message: 'a quote inside an unquoted field; quote the whole field',
+        };
       quoted = true;
       fieldStarted = true;
     } else {
