@@ -3,23 +3,9 @@
 // Only the hash of the first three groups is stored: the code itself is a secret.
 import { createHash, randomBytes, X509Certificate } from 'node:crypto';
 import { CROCKFORD_ALPHABET, splitEnrollmentCode } from '../contract/gateway';
+import { certificatePin, crockford32 } from '../lib/base32';
 
-/** Crockford base32 of the bytes, most significant bit first, the last digit zero-padded. */
-export function crockford32(bytes: Uint8Array): string {
-  let bits = 0;
-  let value = 0;
-  let out = '';
-  for (const byte of bytes) {
-    value = ((value << 8) | byte) & 0xffff;
-    bits += 8;
-    while (bits >= 5) {
-      out += CROCKFORD_ALPHABET[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += CROCKFORD_ALPHABET[(value << (5 - bits)) & 31];
-  return out;
-}
+export { crockford32 };
 
 /** The three secret groups: 12 digits × 5 bits = 60 random bits. */
 export function newEnrollmentSecret(): string {
@@ -39,5 +25,5 @@ export function certificateSha256(certPem: string | Buffer): Buffer {
 
 /** The code's fourth group: the first 128 bits of the certificate's SHA-256, 26 digits. */
 export function fingerprintGroup(certSha256: Buffer): string {
-  return crockford32(certSha256.subarray(0, 16));
+  return certificatePin(certSha256);
 }

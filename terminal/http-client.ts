@@ -8,6 +8,7 @@ import https from 'node:https';
 import net from 'node:net';
 import tls from 'node:tls';
 import type { Duplex } from 'node:stream';
+import { certificatePin as pinOfSha256, decodeCrockford32 } from '../lib/base32';
 
 export interface HttpRequest {
   method: string;
@@ -41,51 +42,16 @@ export class NetworkError extends Error {
   }
 }
 
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 const DEFAULT_TIMEOUT_MS = 30_000;
 
-/** Crockford base32, big-endian bit order, the last character zero-padded. */
-export function crockfordBase32(bytes: Uint8Array): string {
-  let bits = 0;
-  let value = 0;
-  let out = '';
-  for (const byte of bytes) {
-    value = ((value << 8) | byte) & 0xffff;
-    bits += 8;
-    while (bits >= 5) {
-      out += CROCKFORD[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += CROCKFORD[(value << (5 - bits)) & 31];
-  return out;
-}
-
-function crockfordDecode(text: string): Buffer | undefined {
-  const out: number[] = [];
-  let bits = 0;
-  let value = 0;
-  for (const ch of text.toUpperCase()) {
-    const v = CROCKFORD.indexOf(ch);
-    if (v < 0) return undefined;
-    value = ((value << 5) | v) & 0xffff;
-    bits += 5;
-    if (bits >= 8) {
-      out.push((value >>> (bits - 8)) & 0xff);
-      bits -= 8;
-    }
-  }
-  return Buffer.from(out);
-}
-
 /** The 26-character pin of a DER certificate (what the gateway puts in enrollment codes). */
 export function certificatePin(der: Buffer): string {
-  return crockfordBase32(createHash('sha256').update(der).digest().subarray(0, 16));
+  return pinOfSha256(createHash('sha256').update(der).digest());
 }
 
 export function pinMatches(pin: string, der: Buffer): boolean {
-  const want = crockfordDecode(pin)?.subarray(0, 16);
+  const want = decodeCrockford32(pin)?.subarray(0, 16);
   if (want?.length !== 16) return false;
   return createHash('sha256').update(der).digest().subarray(0, 16).equals(want);
 }
