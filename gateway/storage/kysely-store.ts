@@ -702,16 +702,28 @@ export class KyselyGatewayStore implements GatewayStore {
   // ---------- reports ----------
 
   async summary(query: SummaryQuery & { currency: string }): Promise<SummaryReport> {
+    // One snapshot for all parts, so totals and breakdowns agree while batches keep arriving.
+    const tx =
+      this.dialect === 'postgres'
+        ? this.db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only')
+        : this.db.transaction();
+    return tx.execute((trx) => this.summaryIn(trx, query));
+  }
+
+  private async summaryIn(
+    trx: Trx,
+    query: SummaryQuery & { currency: string },
+  ): Promise<SummaryReport> {
     const where = (eb: SalesEb) =>
       eb.and([salesFilter(eb, query), eb('sales.currency', '=', query.currency)]);
 
-    const totals = await this.db
+    const totals = await trx
       .selectFrom('sales')
       .select((eb) => [eb.fn.countAll().as('count'), eb.fn.sum('sales.total').as('amount')])
       .where(where)
       .executeTakeFirstOrThrow();
 
-    const byTender = await this.db
+    const byTender = await trx
       .selectFrom('sale_payments')
       .innerJoin('sales', 'sales.sale_id', 'sale_payments.sale_id')
       .select((eb) => [
@@ -724,7 +736,7 @@ export class KyselyGatewayStore implements GatewayStore {
       .orderBy('sale_payments.tender')
       .execute();
 
-    const byTerminal = await this.db
+    const byTerminal = await trx
       .selectFrom('sales')
       .leftJoin('terminals', 'terminals.terminal_id', 'sales.terminal_id')
       .select((eb) => [
@@ -738,7 +750,7 @@ export class KyselyGatewayStore implements GatewayStore {
       .orderBy('sales.terminal_id')
       .execute();
 
-    const byCategory = await this.db
+    const byCategory = await trx
       .selectFrom('sale_lines')
       .innerJoin('sales', 'sales.sale_id', 'sale_lines.sale_id')
       .select((eb) => [
@@ -751,7 +763,7 @@ export class KyselyGatewayStore implements GatewayStore {
       .orderBy('sale_lines.category_id')
       .execute();
 
-    const byHour = await this.db
+    const byHour = await trx
       .selectFrom('sales')
       .select((eb) => [
         'sales.local_hour',
