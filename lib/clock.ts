@@ -41,11 +41,30 @@ function dateFormatter(timeZone: string): Intl.DateTimeFormat {
       day: '2-digit',
       hour: '2-digit',
       minute: '2-digit',
+      second: '2-digit',
       hourCycle: 'h23',
     });
     formatters.set(timeZone, f);
   }
   return f;
+}
+
+export interface WallClock {
+  year: string;
+  month: string;
+  day: string;
+  hour: string;
+  minute: string;
+  second: string;
+}
+
+/** The instant as read on a wall clock in the time zone (zero-padded fields). */
+export function wallClock(ms: number, timeZone: string): WallClock {
+  const out: WallClock = { year: '', month: '', day: '', hour: '', minute: '', second: '' };
+  for (const p of dateFormatter(timeZone).formatToParts(new Date(ms))) {
+    if (p.type in out) out[p.type as keyof WallClock] = p.value;
+  }
+  return out;
 }
 
 /**
@@ -58,9 +77,12 @@ export function businessDate(ms: number, timeZone: string, dayChange = '06:00'):
   const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(dayChange);
   if (!match) throw new RangeError(`day change must be HH:MM (00:00–23:59), got "${dayChange}"`);
   const changeMinutes = Number(match[1]) * 60 + Number(match[2]);
-  const parts = dateFormatter(timeZone).formatToParts(new Date(ms));
-  const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value);
-  const localMinutes = get('hour') * 60 + get('minute');
-  const day = Date.UTC(get('year'), get('month') - 1, get('day') - (localMinutes < changeMinutes ? 1 : 0));
+  const w = wallClock(ms, timeZone);
+  const localMinutes = Number(w.hour) * 60 + Number(w.minute);
+  const day = Date.UTC(
+    Number(w.year),
+    Number(w.month) - 1,
+    Number(w.day) - (localMinutes < changeMinutes ? 1 : 0),
+  );
   return new Date(day).toISOString().slice(0, 10);
 }
