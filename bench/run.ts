@@ -1,8 +1,11 @@
 // npm run bench [-- NAME...]: runs all or the named benchmarks; prints only JSON lines on stdout.
+import { runPostgres as gatewayIngestPostgres, runSqlite as gatewayIngestSqlite } from './gateway-ingest';
 import { run as saleComplete } from './sale-complete';
 
 const benchmarks: Record<string, () => Promise<void>> = {
   'sale-complete': saleComplete,
+  'gateway-ingest-sqlite': gatewayIngestSqlite,
+  'gateway-ingest-postgres': gatewayIngestPostgres,
 };
 
 const wanted = process.argv.slice(2);
