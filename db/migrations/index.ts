@@ -1,5 +1,6 @@
 import type { Migration } from '../migrate';
 import { migration001 } from './001-initial';
+import { migration002 } from './002-print-jobs';
 
 /** Every terminal migration in order. Append only: never edit one that has shipped. */
-export const terminalMigrations: readonly Migration[] = [migration001];
+export const terminalMigrations: readonly Migration[] = [migration001, migration002];
