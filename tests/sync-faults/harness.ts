@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { expect } from 'vitest';
 import type { CatalogDto, CompletedSaleDto, SaleDto } from '../../contract/api';
 import { openTerminalDb } from '../../db/terminal-db';
+import type { GatewayLimits } from '../../gateway/context';
 import { startGateway, type RunningGateway } from '../../gateway/start';
 import { httpRequest } from '../../terminal/http-client';
 import type { SyncConfig } from '../../terminal/sync-worker';
@@ -38,8 +39,13 @@ export function weighted<K extends string>(random: () => number, weights: Record
   };
 }
 
-export function openGateway(dataDir: string, dbUrl: string | undefined, port = 0): Promise<RunningGateway> {
-  return startGateway({ dataDir, ...(dbUrl ? { dbUrl } : {}), port, adminToken: ADMIN, logger: false });
+export function openGateway(
+  dataDir: string,
+  dbUrl: string | undefined,
+  port = 0,
+  limits?: Partial<GatewayLimits>,
+): Promise<RunningGateway> {
+  return startGateway({ dataDir, ...(dbUrl ? { dbUrl } : {}), port, adminToken: ADMIN, logger: false, ...(limits ? { limits } : {}) });
 }
 
 /** Compressed time: every delay of §6 in milliseconds instead of seconds and minutes. */

@@ -1,0 +1,178 @@
+// A reconnect surge (issue 3): 200 counters that sold offline, 100 sales queued each, come back
+// at the same moment against one gateway. The gateway's overload limit answers 503/429 with
+// Retry-After, the terminals back off and spread, and every sale still arrives exactly once,
+// within a bounded time, with no terminal giving up.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../db/open';
+import { openTerminalDb } from '../../db/terminal-db';
+import { getSetting } from '../../db/settings';
+import { systemClock } from '../../lib/clock';
+import { createCorrectedClock } from '../../terminal/corrected-clock';
+import { CLOCK_OFFSET_SETTING, enrollTerminal, readGatewaySetting } from '../../terminal/enroll';
+import { httpRequest, type HttpFetch } from '../../terminal/http-client';
+import { createSyncWorker, type SyncWorker } from '../../terminal/sync-worker';
+import { loadTerminalKey } from '../../terminal/terminal-key';
+import { batchBody, enrollIdentities, enrollmentCode, eventsPoster } from '../support/gateway-client';
+import { startPostgres, type PostgresServer } from '../support/postgres';
+import { saleEvents, seedOutboxSales } from '../support/sale-events';
+import { expectExactlyOnce, openGateway, seeded } from './harness';
+
+const TERMINALS = 200;
+const QUEUED = 100;
+const DEADLINE_MS = 90_000;
+/** Below the default (16), so 200 terminals within half a second surely hit it. */
+const MAX_CONCURRENT_INGEST = 8;
+
+const root = mkdtempSync(path.join(tmpdir(), 'pos-surge-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+interface Counter {
+  dataDir: string;
+  terminalId: string;
+  saleIds: string[];
+  db?: Db;
+  worker?: SyncWorker;
+}
+
+async function surge(name: string, dbUrl: string | undefined): Promise<{ overloaded: number; surgeMs: number }> {
+  const gwDir = mkdtempSync(path.join(root, 'gateway-'));
+  const gw = await openGateway(gwDir, dbUrl, 0, { maxConcurrentIngest: MAX_CONCURRENT_INGEST });
+  const counters: Counter[] = [];
+  try {
+    // Enrollment through the API, twenty at a time; then the queue written in bulk, one
+    // transaction per terminal, as if each had sold offline all evening.
+    const setupStart = performance.now();
+    const dirs = Array.from({ length: TERMINALS }, (_, i) => path.join(gwDir, `t${String(i).padStart(3, '0')}`));
+    for (let i = 0; i < dirs.length; i += 20) {
+      await Promise.all(
+        dirs.slice(i, i + 20).map(async (dataDir) => {
+          const reply = await enrollTerminal({ dataDir, gatewayUrl: gw.url, code: await enrollmentCode(gw, `Counter ${dataDir.slice(-3)}`) });
+          counters.push({ dataDir, terminalId: reply.terminalId, saleIds: [] });
+        }),
+      );
+    }
+    for (const c of counters) {
+      const db = openTerminalDb(c.dataDir);
+      try {
+        c.saleIds = seedOutboxSales(db, c.terminalId, QUEUED);
+      } finally {
+        db.close();
+      }
+    }
+    const setupMs = performance.now() - setupStart;
+
+    const statuses = new Map<number, number>();
+    const counting: HttpFetch = async (req) => {
+      const res = await httpRequest(req);
+      if (req.method === 'POST') statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+      return res;
+    };
+    const random = seeded(0x5e76e);
+    for (const c of counters) {
+      const db = openTerminalDb(c.dataDir);
+      c.db = db;
+      const key = loadTerminalKey(c.dataDir);
+      const gateway = readGatewaySetting(db);
+      if (!key || !gateway) throw new Error(`${c.dataDir} is not enrolled`);
+      c.worker = createSyncWorker({
+        db,
+        terminalId: c.terminalId,
+        privateKey: key.privateKey,
+        gateway,
+        clock: createCorrectedClock(systemClock, getSetting<number>(db, CLOCK_OFFSET_SETTING) ?? 0),
+        config: {
+          reconnectJitterMs: 500,
+          backoffBaseMs: 20,
+          backoffCapMs: 500,
+          pollIntervalMs: 200,
+          referencePollMs: 600_000,
+          requestTimeoutMs: 20_000,
+          random,
+          fetch: counting,
+        },
+        isBetweenSales: () => true,
+      });
+    }
+
+    // All at once: the moment the venue's network comes back.
+    const surgeStart = performance.now();
+    for (const c of counters) c.worker!.start();
+    await expect
+      .poll(() => counters.reduce((n, c) => n + c.worker!.status().pendingEvents, 0), { timeout: DEADLINE_MS, interval: 100 })
+      .toBe(0);
+    const surgeMs = performance.now() - surgeStart;
+
+    for (const c of counters) {
+      // Nobody gave up or halted: every worker ends online with no problem.
+      expect(c.worker!.status(), c.terminalId).toMatchObject({ state: 'online', problem: null, pendingEvents: 0 });
+    }
+    const overloaded = (statuses.get(503) ?? 0) + (statuses.get(429) ?? 0);
+    expect(statuses.get(200)).toBeGreaterThanOrEqual(TERMINALS);
+    for (const c of counters) {
+      await c.worker!.stop();
+      c.db!.close();
+      c.db = undefined;
+    }
+    await expectExactlyOnce(gw, counters);
+    console.info(
+      `surge (${name}): setup ${setupMs.toFixed(0)} ms; ${TERMINALS * QUEUED} sales from ${TERMINALS} terminals drained in ` +
+        `${surgeMs.toFixed(0)} ms (${((TERMINALS * QUEUED) / (surgeMs / 1000)).toFixed(0)} sales/s); POST statuses ${JSON.stringify(Object.fromEntries(statuses))}`,
+    );
+    return { overloaded, surgeMs };
+  } finally {
+    for (const c of counters) {
+      await c.worker?.stop();
+      c.db?.close();
+    }
+    await gw.close();
+  }
+}
+
+it(`SQLite gateway: ${TERMINALS} terminals with ${QUEUED} queued sales each reconnect together: all arrive exactly once`, async () => {
+  const { surgeMs } = await surge('sqlite', undefined);
+  expect(surgeMs).toBeLessThan(DEADLINE_MS);
+  // No 503/429 is asserted here: on SQLite the gateway's overload gate cannot trip (see the
+  // it.fails test below); the surge queues inside the gateway instead.
+}, 120_000);
+
+describe('PostgreSQL gateway', () => {
+  let pg: PostgresServer;
+  beforeAll(async () => {
+    pg = await startPostgres();
+  });
+  afterAll(async () => {
+    await pg?.stop();
+  });
+
+  it(`${TERMINALS} terminals with ${QUEUED} queued sales each reconnect together: the gateway sheds load with 503/429, all arrive exactly once`, async () => {
+    const { overloaded, surgeMs } = await surge('postgres', await pg.createDatabase('surge'));
+    expect(surgeMs).toBeLessThan(DEADLINE_MS);
+    expect(overloaded, 'ingest answers 503/429 during the surge').toBeGreaterThan(0);
+  }, 120_000);
+});
+
+// BUG (gateway/terminal-routes.ts, createIngestGate): the venue-wide in-flight counter is taken in
+// the handler and released in its `finally`, but on SQLite everything between (venue lookup,
+// prepareBatch, store.ingest through Kysely's SqliteDialect over synchronous better-sqlite3)
+// runs in microtasks without yielding to the event loop, so at most one ingest is ever "in
+// flight" and maxConcurrentIngest never answers 503, whatever the load: overload shows up as
+// latency, never as Retry-After. Expected: with maxConcurrentIngest 1 and 16 batches sent at
+// once, some 503s. Actual: all 200. `.fails` keeps the suite green while the bug stands; remove
+// it when the gate counts requests from arrival (e.g. an onRequest hook) instead.
+it.fails('SQLite gateway: maxConcurrentIngest answers 503 when more batches arrive at once than it allows', async () => {
+  const gw = await openGateway(mkdtempSync(path.join(root, 'gate-')), undefined, 0, { maxConcurrentIngest: 1 });
+  const poster = eventsPoster(gw.url, 16);
+  try {
+    const ids = await enrollIdentities(gw, 16);
+    const statuses = await Promise.all(ids.map(async (id) => (await poster.post(id, batchBody(id.terminalId, saleEvents(id.terminalId, 1, 500)))).status));
+    expect(statuses.filter((s) => s === 503).length).toBeGreaterThan(0);
+  } finally {
+    poster.close();
+    await gw.close();
+  }
+});
+
