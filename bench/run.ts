@@ -1,11 +1,14 @@
 // npm run bench [-- NAME...]: runs all or the named benchmarks; prints only JSON lines on stdout.
-import { runPostgres as gatewayIngestPostgres, runSqlite as gatewayIngestSqlite } from './gateway-ingest';
-import { run as saleComplete } from './sale-complete';
+// Logs stay quiet unless asked for (POS_LOG_LEVEL): modules are loaded after the level is set.
+process.env.POS_LOG_LEVEL ??= 'silent';
+
+export {};
 
 const benchmarks: Record<string, () => Promise<void>> = {
-  'sale-complete': saleComplete,
-  'gateway-ingest-sqlite': gatewayIngestSqlite,
-  'gateway-ingest-postgres': gatewayIngestPostgres,
+  'sale-complete': async () => (await import('./sale-complete')).run(),
+  'gateway-ingest-sqlite': async () => (await import('./gateway-ingest')).runSqlite(),
+  'gateway-ingest-postgres': async () => (await import('./gateway-ingest')).runPostgres(),
+  'sync-drain': async () => (await import('./sync-drain')).run(),
 };
 
 const wanted = process.argv.slice(2);
