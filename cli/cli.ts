@@ -46,6 +46,46 @@ const COMMANDS: CommandEntry[] = [
     load: () => import('./commands/sync'),
   },
   {
+    words: ['gateway'],
+    summary: "run the venue's gateway (uploads, reference data, reports)",
+    load: () => import('./commands/gateway'),
+  },
+  {
+    words: ['gateway', 'code'],
+    summary: 'create a one-time enrollment code for a till',
+    load: () => import('./commands/gateway-code'),
+  },
+  {
+    words: ['gateway', 'terminals'],
+    summary: 'list the enrolled terminals',
+    load: () => import('./commands/gateway-terminals'),
+  },
+  {
+    words: ['gateway', 'revoke'],
+    summary: 'revoke a terminal',
+    load: () => import('./commands/gateway-revoke'),
+  },
+  {
+    words: ['gateway', 'import'],
+    summary: 'publish a catalog (JSON or CSV), staff list or risk policy',
+    load: () => import('./commands/gateway-import'),
+  },
+  {
+    words: ['gateway', 'export'],
+    summary: 'settlement rows as CSV',
+    load: () => import('./commands/gateway-export'),
+  },
+  {
+    words: ['gateway', 'summary'],
+    summary: 'the sales summary across terminals (JSON)',
+    load: () => import('./commands/gateway-summary'),
+  },
+  {
+    words: ['loadtest'],
+    summary: 'enroll N simulated tills that sell M sales each; measure the gateway',
+    load: () => import('./commands/loadtest'),
+  },
+  {
     words: ['journal', 'verify'],
     summary: "check a terminal's hash-chained journal",
     load: () => import('./commands/journal-verify'),
@@ -55,7 +95,7 @@ const COMMANDS: CommandEntry[] = [
 export const mainUsage = `Usage: pos <command> [options]
 
 Commands:
-${COMMANDS.map((c) => `  ${c.words.join(' ').padEnd(18)}${c.summary}`).join('\n')}
+${COMMANDS.map((c) => `  ${c.words.join(' ').padEnd(20)}${c.summary}`).join('\n')}
 
 Options:
   -h, --help        show help (also: pos <command> --help)

@@ -39,6 +39,11 @@ export interface Outcome {
   message: string;
   /** Merged into the --json object. */
   data?: Record<string, unknown>;
+  /**
+   * The command's product (a CSV, a report), printed verbatim on stdout instead of the message,
+   * which then goes to stderr so the product can be piped. Ignored with --json (put it in data).
+   */
+  output?: string;
 }
 
 export interface Io {
@@ -69,7 +74,10 @@ export function reporter(io: Io, json: boolean): Reporter {
 export function printOutcome(io: Io, json: boolean, outcome: Outcome): number {
   if (json)
     io.stdout(`${JSON.stringify({ ok: true, message: outcome.message, ...outcome.data })}\n`);
-  else io.stdout(`${outcome.message}\n`);
+  else if (outcome.output !== undefined) {
+    io.stdout(outcome.output);
+    io.stderr(`${outcome.message}\n`);
+  } else io.stdout(`${outcome.message}\n`);
   return EXIT_OK;
 }
 
