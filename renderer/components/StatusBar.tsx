@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import type { DeviceState, NetworkStatusDto } from '../../contract/api';
 import { useLocalized, useT } from '../i18n/hooks';
-import { statusStore } from '../state/status';
+import { setForcedOffline, statusStore } from '../state/status';
 import { toggleLanguage } from '../state/ui';
 import { TouchButton } from './TouchButton';
 
@@ -59,6 +59,16 @@ function Network({ network }: { network: NetworkStatusDto }) {
         <span className="last-sync"> · {t('status.lastSync', { time: clockTime(network.lastSyncAt) })}</span>
       )}
       {network.problem && <span className="sync-problem"> · {t('status.syncProblem')}</span>}
+      {network.gatewayUrl && (
+        <TouchButton
+          className="drill-toggle"
+          data-testid="network-drill"
+          aria-pressed={network.forcedOffline}
+          onClick={() => void setForcedOffline(!network.forcedOffline)}
+        >
+          {network.forcedOffline ? t('status.drillEnd') : t('status.drillStart')}
+        </TouchButton>
+      )}
     </span>
   );
 }

@@ -35,6 +35,8 @@ export const en = {
   'status.pending': '{{count}} to send',
   'status.offlineSince': 'offline since {{time}}',
   'status.forcedOffline': 'Offline (drill)',
+  'status.drillStart': 'Offline drill',
+  'status.drillEnd': 'End drill',
   'status.oldestWaiting': 'oldest {{age}}',
   'status.lastSync': 'last sync {{time}}',
   'status.ageMinutes': '{{count}} min',

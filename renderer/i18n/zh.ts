@@ -36,6 +36,8 @@ export const zh: Record<MessageKey, string> = {
   'status.pending': '待上传 {{count}} 条',
   'status.offlineSince': '{{time}} 起离线',
   'status.forcedOffline': '离线（演练）',
+  'status.drillStart': '离线演练',
+  'status.drillEnd': '结束演练',
   'status.oldestWaiting': '最早 {{age}}',
   'status.lastSync': '上次同步 {{time}}',
   'status.ageMinutes': '{{count}} 分钟',

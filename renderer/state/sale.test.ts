@@ -5,7 +5,7 @@ import { startApp } from './boot';
 import { catalogStore } from './catalog';
 import { entryStore, typeQuantityDigit } from './entry';
 import { addProduct, cancelTender, changeQuantity, confirmTender, nextSale, openTender, payCash, saleStore } from './sale';
-import { statusStore } from './status';
+import { setForcedOffline, statusStore } from './status';
 import { uiStore } from './ui';
 
 let fake: FakePos;
@@ -35,6 +35,22 @@ describe('start-up', () => {
     expect(saleStore.getState().sale?.lines).toHaveLength(1);
     fake.emit('terminal.status', { ...status, network: { ...status.network, state: 'offline', pendingEvents: 3 } });
     expect(statusStore.getState().status?.network.pendingEvents).toBe(3);
+    // A catalog pulled from the gateway replaces the shown one, keeping the tab.
+    fake.emit('catalog.updated', { ...catalog, products: catalog.products.slice(0, 1) });
+    expect(catalogStore.getState().catalog?.products).toHaveLength(1);
+    expect(catalogStore.getState().categoryId).toBe('food');
+  });
+
+  it('starts and ends an offline drill through the terminal', async () => {
+    fake.reply('sync.setForcedOffline', (input) => {
+      const { offline } = input as { offline: boolean };
+      return ok({ ...status, network: { ...status.network, forcedOffline: offline, state: offline ? 'offline' : 'online' } });
+    });
+    await setForcedOffline(true);
+    expect(fake.calls.at(-1)).toEqual({ method: 'sync.setForcedOffline', input: { offline: true } });
+    expect(statusStore.getState().status?.network.forcedOffline).toBe(true);
+    await setForcedOffline(false);
+    expect(statusStore.getState().status?.network.forcedOffline).toBe(false);
   });
 });
 

@@ -13,6 +13,12 @@ export function setStatus(status: TerminalStatusDto): void {
   statusStore.setState({ status });
 }
 
+/** Offline drill (ARCHITECTURE §6): the till stops sending, keeps selling, then catches up. */
+export async function setForcedOffline(offline: boolean): Promise<void> {
+  const status = await call('sync.setForcedOffline', { offline });
+  if (status) setStatus(status);
+}
+
 export async function loadStatus(): Promise<TerminalStatusDto | null> {
   const status = await call('terminal.getStatus', {});
   if (status) setStatus(status);
