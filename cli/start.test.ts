@@ -77,15 +77,18 @@ function startPos(
   });
 }
 
-function call(started: Started, method: string): Promise<unknown> {
+function call(started: Started, method: string, input: unknown = {}): Promise<unknown> {
   const { url, token } = started;
   const ws = new WebSocket(`ws://${url.host}${WS_PATH}?token=${encodeURIComponent(token)}`, {
     origin: `http://${url.host}`,
   });
   return new Promise((resolve, reject) => {
-    ws.once('open', () => ws.send(JSON.stringify({ type: 'call', id: 1, method, input: {} })));
-    ws.once('message', (data: Buffer) => {
-      resolve(JSON.parse(data.toString('utf8')));
+    ws.once('open', () => ws.send(JSON.stringify({ type: 'call', id: 1, method, input })));
+    // Events (terminal.status, sale.updated) may come first; the reply is the one with our id.
+    ws.on('message', (data: Buffer) => {
+      const message = JSON.parse(data.toString('utf8')) as { type?: string };
+      if (message.type !== 'reply') return;
+      resolve(message);
       ws.close();
     });
     ws.once('error', reject);
@@ -179,6 +182,113 @@ describe('pos start in browser mode', () => {
   });
 });
 
+const networkOf = async (started: Started): Promise<Record<string, unknown>> =>
+  (
+    (await call(started, 'terminal.getStatus')) as {
+      reply: { value: { network: Record<string, unknown> } };
+    }
+  ).reply.value.network;
+
+describe('pos start with its gateway', () => {
+  it('runs the embedded gateway, enrolls the demo till with it, and its sales upload', async () => {
+    const started = await startPos('start', ['--browser', '--no-open', '--gateway-port', '0']);
+    const out = started.output();
+    const gatewayUrl = /^gateway: (http:\/\/127\.0\.0\.1:\d+) \(embedded\)$/m.exec(out)?.[1];
+    const token = /^admin-token: (\S+)$/m.exec(out)?.[1];
+    expect(gatewayUrl).toBeDefined();
+    expect(token).toBeDefined();
+    expect(out).toContain(`pos gateway summary --gateway ${gatewayUrl} --admin-token ${token}`);
+    expect(out).toMatch(/demo terminal \w+ enrolled with/);
+    expect(existsSync(path.join(dir, 'data', 'gateway', 'gateway.db'))).toBe(true);
+
+    await expect
+      .poll(async () => (await networkOf(started)).state, { timeout: 10_000 })
+      .toBe('online');
+    // A sale reaches the gateway's report.
+    const catalog = (await call(started, 'catalog.list')) as {
+      reply: { value: { products: { id: string }[] } };
+    };
+    const sale = (await call(started, 'sale.addItem', {
+      productId: catalog.reply.value.products[0]!.id,
+    })) as {
+      reply: { value: { cashDue: number } };
+    };
+    await call(started, 'payment.payCash', { tendered: sale.reply.value.cashDue });
+    await call(started, 'sale.complete');
+    const summary = async (): Promise<number> => {
+      const res = await fetch(`${gatewayUrl}/v1/reports/summary`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      return ((await res.json()) as { sales: { count: number } }).sales.count;
+    };
+    await expect.poll(summary, { timeout: 10_000 }).toBe(1);
+
+    child?.kill('SIGTERM');
+    expect(await started.exited).toEqual({ code: 0, signal: null });
+    // Stopped with the till: nothing listens there any more.
+    await expect(fetch(`${gatewayUrl}/health`)).rejects.toThrow();
+  }, 30_000);
+
+  it('with --gateway URL enrolls with that gateway once, and keeps selling while it is down', async () => {
+    const { startGateway } = await import('../gateway/start');
+    const adminToken = 'external-gateway-token-0123456789';
+    const gwDir = path.join(dir, 'external-gw');
+    let gw = await startGateway({ dataDir: gwDir, port: 0, adminToken, logger: false });
+    const port = Number(new URL(gw.url).port);
+    try {
+      const args = ['--browser', '--no-open', '--gateway', gw.url, '--admin-token', adminToken];
+      let started = await startPos('start', args);
+      expect(started.output()).toContain(`gateway: ${gw.url}\n`);
+      await expect
+        .poll(async () => (await networkOf(started)).state, { timeout: 10_000 })
+        .toBe('online');
+      child?.kill('SIGINT');
+      expect((await started.exited).code).toBe(0);
+
+      // Second start: already enrolled, not again; then the gateway goes away and comes back.
+      started = await startPos('start', args);
+      expect(started.output()).not.toContain('enrolled with');
+      const list = await gw.app.inject({
+        url: '/v1/admin/terminals',
+        headers: { authorization: `Bearer ${adminToken}` },
+      });
+      expect(list.json<{ terminals: unknown[] }>().terminals).toHaveLength(1);
+      await gw.close();
+      const catalog = (await call(started, 'catalog.list')) as {
+        reply: { value: { products: { id: string }[] } };
+      };
+      const sale = (await call(started, 'sale.addItem', {
+        productId: catalog.reply.value.products[0]!.id,
+      })) as {
+        reply: { value: { cashDue: number } };
+      };
+      await call(started, 'payment.payCash', { tendered: sale.reply.value.cashDue });
+      expect(await call(started, 'sale.complete')).toMatchObject({ reply: { ok: true } });
+      await expect
+        .poll(async () => (await networkOf(started)).state, { timeout: 10_000 })
+        .toBe('offline');
+      expect((await networkOf(started)).pendingEvents).toBeGreaterThan(0);
+      gw = await startGateway({ dataDir: gwDir, port, adminToken, logger: false });
+      await expect
+        .poll(async () => (await networkOf(started)).pendingEvents, { timeout: 15_000 })
+        .toBe(0);
+      child?.kill('SIGTERM');
+      expect((await started.exited).code).toBe(0);
+    } finally {
+      await gw.close();
+    }
+  }, 40_000);
+
+  it('needs the admin token with --gateway (exit 2)', async () => {
+    const r = await runPos(['start', '--browser', '--no-open', '--gateway', 'http://127.0.0.1:9'], {
+      POS_RENDERER_DIR: rendererDir,
+      POS_GATEWAY_ADMIN_TOKEN: undefined,
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--admin-token is required/);
+  });
+});
+
 describe('pos start with Electron installed', () => {
   // The real shell bundle is what Electron is handed; it exists once `npm run build` has run.
   const built = existsSync(path.join(repoRoot, 'dist', 'electron', 'main.cjs'));
@@ -198,7 +308,7 @@ describe('pos start with Electron installed', () => {
 
       const started = await startPos(
         'start',
-        ['--no-open'],
+        ['--no-open', '--no-gateway'],
         { ELECTRON_OVERRIDE_DIST_PATH: fakeDist, POS_SQLITE_BINDING: '/opt/electron-sqlite.node' },
         /fake-electron-up/,
       );

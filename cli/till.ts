@@ -5,6 +5,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ParseArgsConfig } from 'node:util';
+import type { SyncConfig } from '../terminal/sync-worker';
 import { CliError, parseOptions, parsePort, type Reporter } from './output';
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -22,9 +24,11 @@ export interface TillOptions {
   open: boolean;
   /** Browser mode even when Electron is installed. */
   forceBrowser: boolean;
+  /** Sync worker timing for a browser-mode till (the demo shortens the first-reconnect jitter). */
+  sync?: Partial<SyncConfig>;
 }
 
-/** Something `pos start` runs until a signal arrives (the till now; the gateway later). */
+/** Something `pos start` runs until a signal arrives (the till, the embedded gateway). */
 export interface RunningService {
   readonly name: string;
   /** Resolves if the service ends by itself (Electron window closed, crash). */
@@ -38,28 +42,43 @@ export const tillOptionsHelp = `  --port P       browser-mode port (default 0: a
   --browser      use browser mode even when Electron is installed
   -h, --help     show this help`;
 
+const tillParseOptions = {
+  'data-dir': { type: 'string' },
+  port: { type: 'string' },
+  'no-open': { type: 'boolean' },
+  browser: { type: 'boolean' },
+} as const;
+
 export function parseTillArgs(
   argv: string[],
   usage: string,
   defaults: { dataDir: string; demo: boolean },
 ): TillOptions {
-  const { values } = parseOptions(
-    argv,
-    {
-      'data-dir': { type: 'string' },
-      port: { type: 'string' },
-      'no-open': { type: 'boolean' },
-      browser: { type: 'boolean' },
-    },
-    usage,
-  );
-  return {
-    dataDir: path.resolve(values['data-dir'] ?? defaults.dataDir),
-    demo: defaults.demo,
-    port: parsePort(values.port, usage),
-    open: !values['no-open'],
-    forceBrowser: values.browser ?? false,
+  return parseTillArgsWith(argv, usage, defaults, {}).till;
+}
+
+/** parseTillArgs plus a command's own options (`pos start`'s gateway options). */
+export function parseTillArgsWith<T extends NonNullable<ParseArgsConfig['options']>>(
+  argv: string[],
+  usage: string,
+  defaults: { dataDir: string; demo: boolean },
+  extra: T,
+) {
+  const { values } = parseOptions(argv, { ...tillParseOptions, ...extra }, usage);
+  const v = values as {
+    'data-dir'?: string;
+    port?: string;
+    'no-open'?: boolean;
+    browser?: boolean;
   };
+  const till: TillOptions = {
+    dataDir: path.resolve(v['data-dir'] ?? defaults.dataDir),
+    demo: defaults.demo,
+    port: parsePort(v.port, usage),
+    open: !v['no-open'],
+    forceBrowser: v.browser ?? false,
+  };
+  return { till, values };
 }
 
 export const NOT_BUILT =
@@ -148,7 +167,11 @@ async function startBrowserTill(opts: TillOptions, out: Reporter): Promise<Runni
     import('../terminal/browser-host'),
     import('./open-browser'),
   ]);
-  const terminal = await createTerminal({ dataDir: opts.dataDir, demo: opts.demo });
+  const terminal = await createTerminal({
+    dataDir: opts.dataDir,
+    demo: opts.demo,
+    ...(opts.sync ? { sync: opts.sync } : {}),
+  });
   let host;
   try {
     host = await startBrowserHost({ terminal, staticDir, port: opts.port });
