@@ -43,7 +43,7 @@ describe('start-up', () => {
 
   it('starts and ends an offline drill through the terminal', async () => {
     fake.reply('sync.setForcedOffline', (input) => {
-      const { offline } = input as { offline: boolean };
+      const { offline } = input;
       return ok({ ...status, network: { ...status.network, forcedOffline: offline, state: offline ? 'offline' : 'online' } });
     });
     await setForcedOffline(true);
