@@ -5,6 +5,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SummaryReport } from '../contract/gateway';
 import { startGateway, type RunningGateway } from '../gateway/start';
+import { httpRequest, NetworkError, type HttpFetch } from '../terminal/http-client';
+import { runLoadtest } from './loadtest/run-loadtest';
 import { lastJsonLine, runPos } from './test-helpers';
 
 const TOKEN = 'loadtest-admin-token-0123456789';
@@ -96,5 +98,43 @@ describe('pos loadtest', () => {
       error: { code: 'loadtest.incomplete' },
     });
     expect(r.stderr).toMatch(/cannot reach the gateway at http:\/\/127\.0\.0\.1:9/);
+  }, 30_000);
+
+  it('counts the sales the gateway reports as duplicates when replies are lost, and still stores each once', async () => {
+    // Every third upload reaches the gateway but its reply is lost: the batch is stored, the
+    // terminal retries it after backoff, and the gateway answers those seqs as duplicates.
+    let uploads = 0;
+    let lost = 0;
+    const lossy: HttpFetch = async (req) => {
+      const res = await httpRequest(req);
+      if (req.url.endsWith('/v1/events') && uploads++ % 3 === 1) {
+        lost++;
+        throw new NetworkError('network', 'reply lost (test)');
+      }
+      return res;
+    };
+    const summary = async (): Promise<number> =>
+      (
+        await gw.app.inject({
+          url: '/v1/reports/summary',
+          headers: { authorization: `Bearer ${TOKEN}` },
+        })
+      ).json<SummaryReport>().sales.count;
+    const before = await summary();
+    const r = await runLoadtest({
+      target: { url: gw.url, token: TOKEN },
+      terminals: 2,
+      sales: 30,
+      concurrency: 2,
+      timeoutMs: 25_000,
+      progress: () => undefined,
+      fetch: lossy,
+    });
+    expect(r.problems).toEqual([]);
+    expect(r).toMatchObject({ complete: true, sent: 60, acked: 60, stored: 60 });
+    expect(lost).toBeGreaterThan(0);
+    expect(r.duplicates).toBeGreaterThan(0);
+    expect(r.duplicates).toBeLessThanOrEqual(60);
+    expect((await summary()) - before).toBe(60);
   }, 30_000);
 });

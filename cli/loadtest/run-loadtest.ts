@@ -31,6 +31,8 @@ export interface LoadtestOptions {
   progressEveryMs?: number;
   signal?: AbortSignal;
   random?: () => number;
+  /** The terminals' HTTP client (tests inject lost replies); default terminal/http-client. */
+  fetch?: HttpFetch;
 }
 
 export interface LoadtestResult {
@@ -231,7 +233,7 @@ export async function runLoadtest(opts: LoadtestOptions): Promise<LoadtestResult
     if (enrolled === opts.terminals) enrollDoneAt = performance.now();
     const t = createTerminalSync({
       dataDir,
-      sync: { ...LOADTEST_SYNC, fetch: countingFetch(httpRequest, till) },
+      sync: { ...LOADTEST_SYNC, fetch: countingFetch(opts.fetch ?? httpRequest, till) },
     });
     till.terminal = t;
     till.reader = openDatabase(terminalDbPath(dataDir), { readonly: true });
