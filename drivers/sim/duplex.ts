@@ -1,10 +1,13 @@
 // The smallest byte pipe a simulator needs: what the host writes arrives through onData, what the
-// simulator answers goes out through write. Any transport (memory pair, pty, TCP socket) fits it.
+// simulator answers goes out through write. Any transport fits it, including drivers/transport's
+// Transport (for example one end of createMemoryPair()), a pty or a TCP socket.
 
 export interface SimDuplex {
-  write(bytes: Uint8Array): void;
+  write(bytes: Uint8Array): void | Promise<void>;
   /** Returns a function that removes the listener. */
   onData(cb: (bytes: Uint8Array) => void): () => void;
+  /** The host went away (a Transport's unplug or close); optional. */
+  onDisconnect?(cb: (err?: Error) => void): () => void;
 }
 
 /**

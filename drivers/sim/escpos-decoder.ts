@@ -242,6 +242,7 @@ export class EscPosParser {
   push(chunk: Uint8Array): EscPosEvent[] {
     this.append(chunk);
     if (this.end - this.start < this.needed) return [];
+    this.needed = 0;
     const out: EscPosEvent[] = [];
     while (this.start < this.end) {
       const step = this.step(this.start);
@@ -249,7 +250,6 @@ export class EscPosParser {
       for (const e of step.events) out.push(e);
       this.start = step.next;
     }
-    this.needed = 0;
     if (this.start === this.end) this.start = this.end = 0;
     return out;
   }

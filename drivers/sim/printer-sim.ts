@@ -60,6 +60,19 @@ export interface PrinterSimStats {
 
 const DOTS_PER_LINE = 30;
 
+/** `sim:printer?paper=out|cover=open|offline=1` (drivers/address.ts) → initial state. */
+export function simOptionsFromAddress(address: {
+  paper?: 'out';
+  cover?: 'open';
+  offline?: boolean;
+}): PrinterSimOptions {
+  return {
+    ...(address.paper ? { paper: address.paper } : {}),
+    ...(address.cover === 'open' ? { coverOpen: true } : {}),
+    ...(address.offline ? { offline: true } : {}),
+  };
+}
+
 export class PrinterSim {
   private st: PrinterSimState;
   private readonly parser: EscPosParser;
@@ -119,13 +132,21 @@ export class PrinterSim {
     return () => this.outputs.delete(cb);
   }
 
-  /** Serves the simulator over a duplex (in-memory pair, pty, socket); returns a detach function. */
+  /**
+   * Serves the simulator over a duplex (a Transport such as one end of createMemoryPair(), a pty,
+   * a socket); returns a detach function. A disconnect drops an incomplete command.
+   */
   attach(duplex: SimDuplex): () => void {
     const offData = duplex.onData((b) => this.receive(b));
-    const offOut = this.onOutput((b) => duplex.write(b));
+    const offOut = this.onOutput((b) => {
+      // A reply to a host that has gone is lost, as on a real line.
+      Promise.resolve(duplex.write(b)).catch(() => undefined);
+    });
+    const offDisconnect = duplex.onDisconnect?.(() => this.connectionClosed());
     return () => {
       offData();
       offOut();
+      offDisconnect?.();
     };
   }
 
