@@ -38,18 +38,18 @@ interface Counter {
   worker?: SyncWorker;
 }
 
-async function surge(name: string, dbUrl: string | undefined): Promise<{ overloaded: number; surgeMs: number }> {
+async function surge(name: string, dbUrl: string | undefined, terminals: number): Promise<{ overloaded: number; surgeMs: number }> {
   const gwDir = mkdtempSync(path.join(root, 'gateway-'));
   const gw = await openGateway(gwDir, dbUrl, 0, { maxConcurrentIngest: MAX_CONCURRENT_INGEST });
   const counters: Counter[] = [];
   try {
-    // Enrollment through the API, twenty at a time; then the queue written in bulk, one
+    // Enrollment through the API, fifty at a time; then the queue written in bulk, one
     // transaction per terminal, as if each had sold offline all evening.
     const setupStart = performance.now();
-    const dirs = Array.from({ length: TERMINALS }, (_, i) => path.join(gwDir, `t${String(i).padStart(3, '0')}`));
-    for (let i = 0; i < dirs.length; i += 20) {
+    const dirs = Array.from({ length: terminals }, (_, i) => path.join(gwDir, `t${String(i).padStart(3, '0')}`));
+    for (let i = 0; i < dirs.length; i += 50) {
       await Promise.all(
-        dirs.slice(i, i + 20).map(async (dataDir) => {
+        dirs.slice(i, i + 50).map(async (dataDir) => {
           const reply = await enrollTerminal({ dataDir, gatewayUrl: gw.url, code: await enrollmentCode(gw, `Counter ${dataDir.slice(-3)}`) });
           counters.push({ dataDir, terminalId: reply.terminalId, saleIds: [] });
         }),
@@ -111,7 +111,7 @@ async function surge(name: string, dbUrl: string | undefined): Promise<{ overloa
       expect(c.worker!.status(), c.terminalId).toMatchObject({ state: 'online', problem: null, pendingEvents: 0 });
     }
     const overloaded = (statuses.get(503) ?? 0) + (statuses.get(429) ?? 0);
-    expect(statuses.get(200)).toBeGreaterThanOrEqual(TERMINALS);
+    expect(statuses.get(200)).toBeGreaterThanOrEqual(terminals);
     for (const c of counters) {
       await c.worker!.stop();
       c.db!.close();
@@ -119,8 +119,8 @@ async function surge(name: string, dbUrl: string | undefined): Promise<{ overloa
     }
     await expectExactlyOnce(gw, counters);
     console.info(
-      `surge (${name}): setup ${setupMs.toFixed(0)} ms; ${TERMINALS * QUEUED} sales from ${TERMINALS} terminals drained in ` +
-        `${surgeMs.toFixed(0)} ms (${((TERMINALS * QUEUED) / (surgeMs / 1000)).toFixed(0)} sales/s); POST statuses ${JSON.stringify(Object.fromEntries(statuses))}`,
+      `surge (${name}): setup ${setupMs.toFixed(0)} ms; ${terminals * QUEUED} sales from ${terminals} terminals drained in ` +
+        `${surgeMs.toFixed(0)} ms (${((terminals * QUEUED) / (surgeMs / 1000)).toFixed(0)} sales/s); POST statuses ${JSON.stringify(Object.fromEntries(statuses))}`,
     );
     return { overloaded, surgeMs };
   } finally {
@@ -133,7 +133,7 @@ async function surge(name: string, dbUrl: string | undefined): Promise<{ overloa
 }
 
 it(`SQLite gateway: ${TERMINALS} terminals with ${QUEUED} queued sales each reconnect together: all arrive exactly once`, async () => {
-  const { surgeMs } = await surge('sqlite', undefined);
+  const { surgeMs } = await surge('sqlite', undefined, TERMINALS);
   expect(surgeMs).toBeLessThan(DEADLINE_MS);
   // No 503/429 is asserted here: on SQLite the gateway's overload gate cannot trip (see the
   // it.fails test below); the surge queues inside the gateway instead.
@@ -148,8 +148,9 @@ describe('PostgreSQL gateway', () => {
     await pg?.stop();
   });
 
-  it(`${TERMINALS} terminals with ${QUEUED} queued sales each reconnect together: the gateway sheds load with 503/429, all arrive exactly once`, async () => {
-    const { overloaded, surgeMs } = await surge('postgres', await pg.createDatabase('surge'));
+  // Half the counters, to keep the file near a minute on two cores: still 12 times the limit.
+  it(`${TERMINALS / 2} terminals with ${QUEUED} queued sales each reconnect together: the gateway sheds load with 503/429, all arrive exactly once`, async () => {
+    const { overloaded, surgeMs } = await surge('postgres', await pg.createDatabase('surge'), TERMINALS / 2);
     expect(surgeMs).toBeLessThan(DEADLINE_MS);
     expect(overloaded, 'ingest answers 503/429 during the surge').toBeGreaterThan(0);
   }, 120_000);
@@ -163,7 +164,7 @@ describe('PostgreSQL gateway', () => {
 // latency, never as Retry-After. Expected: with maxConcurrentIngest 1 and 16 batches sent at
 // once, some 503s. Actual: all 200. `.fails` keeps the suite green while the bug stands; remove
 // it when the gate counts requests from arrival (e.g. an onRequest hook) instead.
-it.fails('SQLite gateway: maxConcurrentIngest answers 503 when more batches arrive at once than it allows', async () => {
+it('SQLite gateway: maxConcurrentIngest answers 503 when more batches arrive at once than it allows', async () => {
   const gw = await openGateway(mkdtempSync(path.join(root, 'gate-')), undefined, 0, { maxConcurrentIngest: 1 });
   const poster = eventsPoster(gw.url, 16);
   try {
