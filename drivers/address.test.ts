@@ -1,17 +1,38 @@
 import { describe, expect, it } from 'vitest';
 import { AddressError, formatAddress, parseAddress, type DeviceAddress } from './address';
 
-const serialDefaults = { kind: 'serial', baudRate: 115200, dataBits: 8, parity: 'none', stopBits: 1, flow: 'none' } as const;
+const serialDefaults = {
+  kind: 'serial',
+  baudRate: 115200,
+  dataBits: 8,
+  parity: 'none',
+  stopBits: 1,
+  flow: 'none',
+} as const;
 
 describe('parseAddress', () => {
   it.each<[string, DeviceAddress]>([
     ['serial:/dev/ttyUSB0', { ...serialDefaults, path: '/dev/ttyUSB0' }],
     [
       'serial:/dev/ttyS1?baud=19200&dataBits=7&parity=even&stopBits=2&flow=rtscts',
-      { kind: 'serial', path: '/dev/ttyS1', baudRate: 19200, dataBits: 7, parity: 'even', stopBits: 2, flow: 'rtscts' },
+      {
+        kind: 'serial',
+        path: '/dev/ttyS1',
+        baudRate: 19200,
+        dataBits: 7,
+        parity: 'even',
+        stopBits: 2,
+        flow: 'rtscts',
+      },
     ],
-    ['serial:/dev/ttyS1?flow=xonxoff&stopBits=1.5', { ...serialDefaults, path: '/dev/ttyS1', flow: 'xonxoff', stopBits: 1.5 }],
-    ['serial:/dev/ttyACM0?baud=9600&suffix=crlf', { ...serialDefaults, path: '/dev/ttyACM0', baudRate: 9600, suffix: 'crlf' }],
+    [
+      'serial:/dev/ttyS1?flow=xonxoff&stopBits=1.5',
+      { ...serialDefaults, path: '/dev/ttyS1', flow: 'xonxoff', stopBits: 1.5 },
+    ],
+    [
+      'serial:/dev/ttyACM0?baud=9600&suffix=crlf',
+      { ...serialDefaults, path: '/dev/ttyACM0', baudRate: 9600, suffix: 'crlf' },
+    ],
     ['serial:COM3', { ...serialDefaults, path: 'COM3' }],
     ['tcp:192.168.1.50', { kind: 'tcp', host: '192.168.1.50', port: 9100 }],
     ['tcp:printer-3.venue.lan:9101', { kind: 'tcp', host: 'printer-3.venue.lan', port: 9101 }],
@@ -19,10 +40,16 @@ describe('parseAddress', () => {
     ['tcp:[fe80::1]', { kind: 'tcp', host: 'fe80::1', port: 9100 }],
     ['usblp:/dev/usb/lp0', { kind: 'usblp', path: '/dev/usb/lp0' }],
     ['hid:0801:2011', { kind: 'hid', vendorId: 0x0801, productId: 0x2011 }],
-    ['hid:5e0:1200?serial=AB%2012', { kind: 'hid', vendorId: 0x05e0, productId: 0x1200, serialNumber: 'AB 12' }],
+    [
+      'hid:5e0:1200?serial=AB%2012',
+      { kind: 'hid', vendorId: 0x05e0, productId: 0x1200, serialNumber: 'AB 12' },
+    ],
     ['sim:printer', { kind: 'sim', device: 'printer' }],
     ['sim:printer?paper=out', { kind: 'sim', device: 'printer', paper: 'out' }],
-    ['sim:printer?cover=open&offline=1', { kind: 'sim', device: 'printer', cover: 'open', offline: true }],
+    [
+      'sim:printer?cover=open&offline=1',
+      { kind: 'sim', device: 'printer', cover: 'open', offline: true },
+    ],
     ['sim:printer?offline=0', { kind: 'sim', device: 'printer' }],
     ['sim:reader', { kind: 'sim', device: 'reader' }],
     ['sim:reader?card=visa-approved', { kind: 'sim', device: 'reader', card: 'visa-approved' }],

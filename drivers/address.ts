@@ -98,7 +98,11 @@ export function parseAddress(text: string): DeviceAddress {
     case 'sim':
       return parseSim(text, rest);
     default:
-      throw new AddressError(text, `unknown scheme "${scheme}"`, `one of: ${ADDRESS_FORMS.join(', ')}`);
+      throw new AddressError(
+        text,
+        `unknown scheme "${scheme}"`,
+        `one of: ${ADDRESS_FORMS.join(', ')}`,
+      );
   }
 }
 
@@ -115,7 +119,8 @@ export function formatAddress(a: DeviceAddress): string {
       return `usblp:${a.path}`;
     case 'hid': {
       const hex = (n: number) => n.toString(16).padStart(4, '0');
-      const sn = a.serialNumber !== undefined ? `?serial=${encodeURIComponent(a.serialNumber)}` : '';
+      const sn =
+        a.serialNumber !== undefined ? `?serial=${encodeURIComponent(a.serialNumber)}` : '';
       return `hid:${hex(a.vendorId)}:${hex(a.productId)}${sn}`;
     }
     case 'sim': {
@@ -133,10 +138,17 @@ export function formatAddress(a: DeviceAddress): string {
 
 function splitQuery(rest: string): [string, URLSearchParams] {
   const q = rest.indexOf('?');
-  return q < 0 ? [rest, new URLSearchParams()] : [rest.slice(0, q), new URLSearchParams(rest.slice(q + 1))];
+  return q < 0
+    ? [rest, new URLSearchParams()]
+    : [rest.slice(0, q), new URLSearchParams(rest.slice(q + 1))];
 }
 
-function checkKeys(text: string, params: URLSearchParams, allowed: readonly string[], form: string): void {
+function checkKeys(
+  text: string,
+  params: URLSearchParams,
+  allowed: readonly string[],
+  form: string,
+): void {
   const seen = new Set<string>();
   for (const key of params.keys()) {
     if (!allowed.includes(key)) throw new AddressError(text, `unknown option "${key}"`, form);
@@ -165,11 +177,17 @@ function pick<T extends string | number>(
 function parseSerial(text: string, rest: string): SerialAddress {
   const [path, params] = splitQuery(rest);
   if (!path) throw new AddressError(text, 'no port path', SERIAL_FORM);
-  checkKeys(text, params, ['baud', 'dataBits', 'parity', 'stopBits', 'flow', 'suffix'], SERIAL_FORM);
+  checkKeys(
+    text,
+    params,
+    ['baud', 'dataBits', 'parity', 'stopBits', 'flow', 'suffix'],
+    SERIAL_FORM,
+  );
   let baudRate = 115200;
   const baud = params.get('baud');
   if (baud !== null) {
-    if (!/^[1-9]\d{1,6}$/.test(baud)) throw new AddressError(text, `baud=${baud} is not a positive whole number`, SERIAL_FORM);
+    if (!/^[1-9]\d{1,6}$/.test(baud))
+      throw new AddressError(text, `baud=${baud} is not a positive whole number`, SERIAL_FORM);
     baudRate = Number(baud);
   }
   const suffixRaw = params.get('suffix');
@@ -178,11 +196,19 @@ function parseSerial(text: string, rest: string): SerialAddress {
     path,
     baudRate,
     dataBits: pick(text, params, 'dataBits', [5, 6, 7, 8] as const, 8, SERIAL_FORM),
-    parity: pick(text, params, 'parity', ['none', 'even', 'odd', 'mark', 'space'] as const, 'none', SERIAL_FORM),
+    parity: pick(
+      text,
+      params,
+      'parity',
+      ['none', 'even', 'odd', 'mark', 'space'] as const,
+      'none',
+      SERIAL_FORM,
+    ),
     stopBits: pick(text, params, 'stopBits', [1, 1.5, 2] as const, 1, SERIAL_FORM),
     flow: pick(text, params, 'flow', ['none', 'rtscts', 'xonxoff'] as const, 'none', SERIAL_FORM),
   };
-  if (suffixRaw !== null) address.suffix = pick(text, params, 'suffix', ['cr', 'lf', 'crlf'] as const, 'cr', SERIAL_FORM);
+  if (suffixRaw !== null)
+    address.suffix = pick(text, params, 'suffix', ['cr', 'lf', 'crlf'] as const, 'cr', SERIAL_FORM);
   return address;
 }
 
@@ -195,15 +221,18 @@ function parseTcp(text: string, rest: string): TcpAddress {
     if (end < 0) throw new AddressError(text, 'unclosed "["', TCP_FORM);
     host = rest.slice(1, end);
     const after = rest.slice(end + 1);
-    if (after !== '' && !after.startsWith(':')) throw new AddressError(text, `unexpected "${after}"`, TCP_FORM);
+    if (after !== '' && !after.startsWith(':'))
+      throw new AddressError(text, `unexpected "${after}"`, TCP_FORM);
     portText = after === '' ? undefined : after.slice(1);
   } else {
     const parts = rest.split(':');
-    if (parts.length > 2) throw new AddressError(text, 'an IPv6 host must be in brackets', TCP_FORM);
+    if (parts.length > 2)
+      throw new AddressError(text, 'an IPv6 host must be in brackets', TCP_FORM);
     host = parts[0] ?? '';
     portText = parts[1];
   }
-  if (!host || /[\s/?#@]/.test(host)) throw new AddressError(text, 'no host or a bad host', TCP_FORM);
+  if (!host || /[\s/?#@]/.test(host))
+    throw new AddressError(text, 'no host or a bad host', TCP_FORM);
   let port = DEFAULT_TCP_PORT;
   if (portText !== undefined) {
     if (!/^\d{1,5}$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535) {
@@ -215,16 +244,26 @@ function parseTcp(text: string, rest: string): TcpAddress {
 }
 
 function parseUsblp(text: string, rest: string): UsblpAddress {
-  if (!rest.startsWith('/') || rest.includes('?')) throw new AddressError(text, 'not an absolute device path', USBLP_FORM);
+  if (!rest.startsWith('/') || rest.includes('?'))
+    throw new AddressError(text, 'not an absolute device path', USBLP_FORM);
   return { kind: 'usblp', path: rest };
 }
 
 function parseHid(text: string, rest: string): HidAddress {
   const [ids, params] = splitQuery(rest);
   const m = /^([0-9a-fA-F]{1,4}):([0-9a-fA-F]{1,4})$/.exec(ids);
-  if (!m) throw new AddressError(text, 'vendor and product ids must be hex, e.g. hid:0801:2011', HID_FORM);
+  if (!m)
+    throw new AddressError(
+      text,
+      'vendor and product ids must be hex, e.g. hid:0801:2011',
+      HID_FORM,
+    );
   checkKeys(text, params, ['serial'], HID_FORM);
-  const address: HidAddress = { kind: 'hid', vendorId: parseInt(m[1] ?? '', 16), productId: parseInt(m[2] ?? '', 16) };
+  const address: HidAddress = {
+    kind: 'hid',
+    vendorId: parseInt(m[1] ?? '', 16),
+    productId: parseInt(m[2] ?? '', 16),
+  };
   const sn = params.get('serial');
   if (sn !== null) {
     if (sn === '') throw new AddressError(text, 'empty serial number', HID_FORM);
@@ -239,10 +278,19 @@ function parseSim(text: string, rest: string): SimAddress {
     case 'printer': {
       checkKeys(text, params, ['paper', 'cover', 'offline'], SIM_FORM);
       const a: SimPrinterAddress = { kind: 'sim', device: 'printer' };
-      if (params.has('paper')) a.paper = pick(text, params, 'paper', ['out'] as const, 'out', SIM_FORM);
-      if (params.has('cover')) a.cover = pick(text, params, 'cover', ['open'] as const, 'open', SIM_FORM);
+      if (params.has('paper'))
+        a.paper = pick(text, params, 'paper', ['out'] as const, 'out', SIM_FORM);
+      if (params.has('cover'))
+        a.cover = pick(text, params, 'cover', ['open'] as const, 'open', SIM_FORM);
       if (params.has('offline')) {
-        const v = pick(text, params, 'offline', ['1', '0', 'true', 'false'] as const, '1', SIM_FORM);
+        const v = pick(
+          text,
+          params,
+          'offline',
+          ['1', '0', 'true', 'false'] as const,
+          '1',
+          SIM_FORM,
+        );
         if (v === '1' || v === 'true') a.offline = true;
       }
       return a;
@@ -251,7 +299,9 @@ function parseSim(text: string, rest: string): SimAddress {
       checkKeys(text, params, ['card'], SIM_FORM);
       const card = params.get('card');
       if (card === '') throw new AddressError(text, 'empty card name', SIM_FORM);
-      return card === null ? { kind: 'sim', device: 'reader' } : { kind: 'sim', device: 'reader', card };
+      return card === null
+        ? { kind: 'sim', device: 'reader' }
+        : { kind: 'sim', device: 'reader', card };
     }
     case 'scanner':
       checkKeys(text, params, [], SIM_FORM);
