@@ -1,6 +1,6 @@
 // Signed terminal routes: event upload (idempotent on (terminal, seq)) and reference-data pull.
 // The signature is checked in the preValidation hook (request-auth.ts) before these schemas run.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
@@ -28,9 +28,39 @@ function signer(request: { terminal: TerminalRecord | null }): TerminalRecord {
   return request.terminal;
 }
 
-/** In-flight ingest counters: one venue-wide, one per terminal. Released in `finally`. */
-function createIngestGate(ctx: GatewayContext): (terminalId: string) => () => void {
+/**
+ * Venue-wide load shedding, counted from a request's ARRIVAL (onRequest) to its response. Counting
+ * inside the handler would never trip on SQLite: its queries run one after another, so handlers
+ * never overlap and a surge just queues (seen in the reconnect surge test).
+ */
+function createVenueGate(ctx: GatewayContext): {
+  onRequest: (request: FastifyRequest) => Promise<void>;
+  release: (request: FastifyRequest) => Promise<void>;
+} {
   let inFlight = 0;
+  const admitted = new WeakSet<FastifyRequest>();
+  return {
+    onRequest: (request) => {
+      if (inFlight >= ctx.limits.maxConcurrentIngest) {
+        return Promise.reject(
+          new HttpError(503, 'ingest.overloaded', 'the gateway is busy; retry after the Retry-After delay', {
+            headers: { 'retry-after': '1' },
+          }),
+        );
+      }
+      inFlight++;
+      admitted.add(request);
+      return Promise.resolve();
+    },
+    release: (request) => {
+      if (admitted.delete(request)) inFlight--;
+      return Promise.resolve();
+    },
+  };
+}
+
+/** In-flight ingest per terminal (after its signature is verified). Released in `finally`. */
+function createTerminalGate(ctx: GatewayContext): (terminalId: string) => () => void {
   const perTerminal = new Map<string, number>();
   return (terminalId) => {
     const mine = perTerminal.get(terminalId) ?? 0;
@@ -44,23 +74,11 @@ function createIngestGate(ctx: GatewayContext): (terminalId: string) => () => vo
         },
       );
     }
-    if (inFlight >= ctx.limits.maxConcurrentIngest) {
-      throw new HttpError(
-        503,
-        'ingest.overloaded',
-        'the gateway is busy; retry after the Retry-After delay',
-        {
-          headers: { 'retry-after': '1' },
-        },
-      );
-    }
-    inFlight++;
     perTerminal.set(terminalId, mine + 1);
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      inFlight--;
       const left = (perTerminal.get(terminalId) ?? 1) - 1;
       if (left > 0) perTerminal.set(terminalId, left);
       else perTerminal.delete(terminalId);
@@ -79,12 +97,16 @@ function etagMatches(header: string | undefined, etag: string): boolean {
 export function registerTerminalRoutes(app: FastifyInstance, ctx: GatewayContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { store, clock } = ctx;
-  const enter = createIngestGate(ctx);
+  const enter = createTerminalGate(ctx);
+  const venueGate = createVenueGate(ctx);
 
   r.post(
     '/v1/events',
     {
       config: signed,
+      onRequest: venueGate.onRequest,
+      onResponse: venueGate.release,
+      onRequestAbort: venueGate.release,
       bodyLimit: ctx.limits.bodyLimitBytes,
       schema: {
         summary: 'Upload a batch of outbox events (signed)',
