@@ -86,6 +86,11 @@ const COMMANDS: CommandEntry[] = [
     load: () => import('./commands/loadtest'),
   },
   {
+    words: ['sim', 'printer'],
+    summary: 'a simulated ESC/POS receipt printer on a pty or TCP port',
+    load: () => import('./commands/sim'),
+  },
+  {
     words: ['journal', 'verify'],
     summary: "check a terminal's hash-chained journal",
     load: () => import('./commands/journal-verify'),
