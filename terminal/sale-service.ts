@@ -15,6 +15,7 @@ import { newId, receiptToken } from '../lib/ids';
 import { findProduct } from '../db/catalog';
 import { appendJournal } from '../db/journal';
 import { appendOutbox } from '../db/outbox';
+import { enqueuePrintJob } from '../db/print-jobs';
 import type { Db } from '../db/open';
 import {
   deleteAllLines,
@@ -227,6 +228,12 @@ export function createSaleService(deps: SaleServiceDeps): SaleService {
           businessDate: doc.businessDate,
           data: record,
         });
+        // The drawer kick and the receipt are rows of this same commit: a printer fault can
+        // delay them but never lose them, and nothing prints for a sale that did not commit.
+        if (doc.payments.some((p) => p.kind === 'cash')) {
+          enqueuePrintJob(db, { kind: 'drawer', saleId: doc.saleId, payload: {}, at: doc.completedAt });
+        }
+        enqueuePrintJob(db, { kind: 'receipt', saleId: doc.saleId, payload: { sale: doc }, at: doc.completedAt });
         // The next (empty) sale is born in the same commit: one fsync per sale, not two.
         const nextSale = { saleId: newId(), currency: venue.currency, startedAt: doc.completedAt };
         insertOpenSale(db, nextSale);

@@ -89,6 +89,25 @@ it(`keeps every confirmed sale whole through ${KILLS} SIGKILLs`, { timeout: 240_
         expect(lineSums.get(s.sale_id)).toBe(s.subtotal);
         expect(payments.get(s.sale_id)).toBe(1);
       }
+      // Every completed sale has exactly one original receipt job and one drawer kick (cash), and
+      // no print job exists for a sale that did not complete.
+      const receiptJobs = new Map(
+        (db
+          .prepare("SELECT sale_id, COUNT(*) AS n FROM print_jobs WHERE kind = 'receipt' GROUP BY sale_id")
+          .all() as { sale_id: string; n: number }[]).map((r) => [r.sale_id, r.n]),
+      );
+      const drawerJobs = new Map(
+        (db
+          .prepare("SELECT sale_id, COUNT(*) AS n FROM print_jobs WHERE kind = 'drawer' GROUP BY sale_id")
+          .all() as { sale_id: string; n: number }[]).map((r) => [r.sale_id, r.n]),
+      );
+      for (const s of completed) {
+        expect(receiptJobs.get(s.sale_id), `receipt job of ${s.sale_id}`).toBe(1);
+        expect(drawerJobs.get(s.sale_id), `drawer job of ${s.sale_id}`).toBe(1);
+      }
+      expect(
+        db.prepare("SELECT COUNT(*) AS n FROM print_jobs p JOIN sales s USING (sale_id) WHERE s.status <> 'completed'").get(),
+      ).toEqual({ n: 0 });
       // No payment or tax row without its completed sale.
       expect(
         db.prepare("SELECT COUNT(*) AS n FROM payments p JOIN sales s USING (sale_id) WHERE s.status <> 'completed'").get(),
