@@ -234,6 +234,17 @@ export class EscPosParser {
     this.codePage = options.codePage ?? 0;
   }
 
+  /** The modes that change how later bytes decode. */
+  modes(): { hanzi: boolean; codePage: number } {
+    return { hanzi: this.hanzi, codePage: this.codePage };
+  }
+
+  /** Puts modes back (bytes a printer discarded must not switch its character set). */
+  setModes(modes: { hanzi: boolean; codePage: number }): void {
+    this.hanzi = modes.hanzi;
+    this.codePage = modes.codePage;
+  }
+
   /** Bytes held because the command they start is not complete yet. */
   get pendingBytes(): number {
     return this.end - this.start;

@@ -148,6 +148,15 @@ describe('printing and faults', () => {
     }
   });
 
+  it('a mode switch in discarded bytes does not take effect', () => {
+    const { sim } = withOutput();
+    sim.setOffline(true);
+    sim.receive(b(0x1c, 0x26)); // FS &, lost
+    sim.setOffline(false);
+    sim.receive(b(0xc8, 0xc8, LF, partialCut));
+    expect(renderText(sim.lastPage()!)).toBe('╚╚'); // still PC437
+  });
+
   it('failAfterBytes stops a job mid-way; the reprint after recovery prints once', () => {
     const { sim, out, status } = withOutput();
     sim.failAfterBytes(12, 'paper_out');
@@ -271,5 +280,22 @@ describe('over a Transport', () => {
     await new Promise((r) => setTimeout(r, 0));
     expect(got).toEqual([0x1e]);
     expect(sim.pages()).toHaveLength(1);
+  });
+});
+
+describe('createSimPrinter (sim:printer addresses)', () => {
+  it('gives a host Transport to a simulator in the address state', async () => {
+    const { createSimPrinter } = await import('./sim-printer');
+    const { transport, sim } = await createSimPrinter({ cover: 'open' });
+    await transport.open();
+    const got: number[] = [];
+    transport.onData((c) => got.push(...c));
+    await transport.write(b('lost', LF, partialCut, dleEot(2)));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(got).toEqual([0x16]);
+    sim.closeCover();
+    await transport.write(b('printed', LF, partialCut));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(sim.pages().map((p) => renderText(p))).toEqual(['printed']);
   });
 });

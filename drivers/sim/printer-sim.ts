@@ -338,10 +338,14 @@ export class PrinterSim {
     }
     // The data path always parses, so command boundaries stay right through a fault.
     const printing = this.canPrint();
-    if (!printing) this.statsData.bytesDiscarded += bytes.length;
+    const modes = this.parser.modes();
     for (const e of this.parser.push(bytes)) {
       if (e.kind === 'unknown') this.statsData.unknownCommands++;
       if (printing) this.queue.push(e);
+    }
+    if (!printing) {
+      this.statsData.bytesDiscarded += bytes.length;
+      this.parser.setModes(modes);
     }
     this.pump();
   }
