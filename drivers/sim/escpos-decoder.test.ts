@@ -562,3 +562,30 @@ describe('properties', () => {
     expect(p.pendingBytes).toBe(0);
   });
 });
+
+describe('against a third-party encoder', () => {
+  it('decodes @point-of-sale/receipt-printer-encoder output into the receipt it describes', async () => {
+    const { default: Encoder } = await import('@point-of-sale/receipt-printer-encoder');
+    const bytes = new Encoder({ language: 'esc-pos', columns: 48 })
+      .initialize()
+      .align('center')
+      .bold(true)
+      .line('VENUE')
+      .bold(false)
+      .align('left')
+      .line('Hot dog  5.00')
+      .qrcode('https://x/r/AB')
+      .cut('partial')
+      .encode();
+    const { pages, events } = decodeEscPos(bytes);
+    expect(events.filter((e) => e.kind === 'unknown')).toEqual([]);
+    expect(pages).toHaveLength(1);
+    const page = pages[0]!;
+    expect(page.cut).toBe('partial');
+    // The encoder ends the QR with LF, which feeds one blank line.
+    expect(lines(page).map((l) => l.text.trim())).toEqual(['VENUE', 'Hot dog  5.00', '']);
+    const venue = page.blocks[0] as Extract<Block, { kind: 'line' }>;
+    expect(venue.runs.find((r) => r.text === 'VENUE')?.style.bold).toBe(true);
+    expect(page.blocks[2]).toMatchObject({ kind: 'qr', data: 'https://x/r/AB', model: 2 });
+  });
+});
