@@ -24,7 +24,7 @@ import { expectExactlyOnce, openGateway, seeded } from './harness';
 const TERMINALS = 200;
 const QUEUED = 100;
 const DEADLINE_MS = 90_000;
-/** Below the default (16), so 200 terminals within half a second surely hit it. */
+/** Below the default (16), so a surge that overlaps on the gateway hits it. */
 const MAX_CONCURRENT_INGEST = 8;
 
 const root = mkdtempSync(path.join(tmpdir(), 'pos-surge-'));
@@ -135,8 +135,10 @@ async function surge(name: string, dbUrl: string | undefined, terminals: number)
 it(`SQLite gateway: ${TERMINALS} terminals with ${QUEUED} queued sales each reconnect together: all arrive exactly once`, async () => {
   const { surgeMs } = await surge('sqlite', undefined, TERMINALS);
   expect(surgeMs).toBeLessThan(DEADLINE_MS);
-  // No 503/429 is asserted here: with the default limit SQLite may absorb the surge by queueing;
-  // the test below shows its gate does shed load when the limit is reached.
+  // No 503/429 asserted here: with the gateway in this process beside the 200 workers, each
+  // SQLite batch is stored within the tick its body arrives in, so uploads hardly overlap and the
+  // limit (even at 2) was not reached in our runs; the surge queues instead. The gate itself is
+  // pinned by the last test, the shedding by the PostgreSQL surge.
 }, 120_000);
 
 describe('PostgreSQL gateway', () => {
@@ -163,7 +165,10 @@ it('SQLite gateway: maxConcurrentIngest answers 503 when more batches arrive at 
   const poster = eventsPoster(gw.url, 16);
   try {
     const ids = await enrollIdentities(gw, 16);
-    const statuses = await Promise.all(ids.map(async (id) => (await poster.post(id, batchBody(id.terminalId, saleEvents(id.terminalId, 1, 500)))).status));
+    // Bodies built first, so the sixteen requests really leave together.
+    const bodies = ids.map((id) => batchBody(id.terminalId, saleEvents(id.terminalId, 1, 500)));
+    const statuses = await Promise.all(ids.map(async (id, i) => (await poster.post(id, bodies[i]!)).status));
+    expect(statuses.filter((s) => s !== 200 && s !== 503)).toEqual([]);
     expect(statuses.filter((s) => s === 503).length).toBeGreaterThan(0);
   } finally {
     poster.close();
