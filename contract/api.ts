@@ -156,6 +156,41 @@ export const NetworkStatusDto = z.object({
 });
 export type NetworkStatusDto = z.infer<typeof NetworkStatusDto>;
 
+/** Why the receipt printer cannot print; the UI translates each into what to do. */
+export const PrinterProblem = z.enum(['paper_out', 'cover_open', 'offline', 'error']);
+export type PrinterProblem = z.infer<typeof PrinterProblem>;
+
+/**
+ * The receipt printer as the till sees it. `state`: 'error' while it cannot print, 'warning' for
+ * a near-empty roll, 'ok', or 'not_configured'. `queued`: jobs waiting (receipts are never lost,
+ * they print once the problem is fixed).
+ */
+export const PrinterStatusDto = z.object({
+  state: DeviceState,
+  address: z.string().nullable(),
+  profile: z.string().nullable(),
+  problem: PrinterProblem.nullable(),
+  paperNearEnd: z.boolean(),
+  drawerOpen: z.boolean().nullable(),
+  queued: z.number().int(),
+  /** For a technician (e.g. "no reply to DLE EOT 1 within 1000 ms"). */
+  detail: z.string().nullable(),
+  lastPrintedAt: z.string().nullable(),
+});
+export type PrinterStatusDto = z.infer<typeof PrinterStatusDto>;
+
+/** The last printed receipt as the printer received it, rendered by the ESC/POS decoder. */
+export const ReceiptPreviewDto = z.object({
+  receiptRef: z.string().nullable(),
+  copy: z.boolean(),
+  printedAt: z.string().nullable(),
+  svg: z.string().nullable(),
+});
+export type ReceiptPreviewDto = z.infer<typeof ReceiptPreviewDto>;
+
+export const PrintJobAcceptedDto = z.object({ jobId: z.string(), printer: PrinterStatusDto });
+export type PrintJobAcceptedDto = z.infer<typeof PrintJobAcceptedDto>;
+
 export const TerminalStatusDto = z.object({
   terminalId: z.string(),
   shortId: z.string(),
@@ -169,6 +204,8 @@ export const TerminalStatusDto = z.object({
   businessDate: z.string(),
   cashier: z.object({ id: z.string(), name: z.string() }).nullable(),
   devices: z.object({ printer: DeviceState, reader: DeviceState, scanner: DeviceState }),
+  /** The receipt printer in detail (devices.printer is its state). */
+  printer: PrinterStatusDto,
   network: NetworkStatusDto,
   lastReceiptNo: z.number().int().nullable(),
   version: z.string(),
@@ -197,6 +234,11 @@ export const commands = {
   'sale.complete': { input: NoInput },
   'terminal.getStatus': { input: NoInput },
   'sync.setForcedOffline': { input: z.object({ offline: z.boolean() }).strict() },
+  'printer.getStatus': { input: NoInput },
+  /** Queues a copy of the last completed sale's receipt, marked COPY. */
+  'printer.reprintLast': { input: NoInput },
+  'printer.testPrint': { input: NoInput },
+  'printer.lastReceipt': { input: NoInput },
 } as const;
 
 export type CommandName = keyof typeof commands;
@@ -214,6 +256,10 @@ export interface CommandOutputs {
   'sale.complete': CompletedSaleDto;
   'terminal.getStatus': TerminalStatusDto;
   'sync.setForcedOffline': TerminalStatusDto;
+  'printer.getStatus': PrinterStatusDto;
+  'printer.reprintLast': PrintJobAcceptedDto;
+  'printer.testPrint': PrintJobAcceptedDto;
+  'printer.lastReceipt': ReceiptPreviewDto;
 }
 
 export type CommandInput<K extends CommandName> = z.input<(typeof commands)[K]['input']>;
@@ -228,9 +274,17 @@ export interface EventPayloads {
   'terminal.status': TerminalStatusDto;
   /** The catalog changed (a gateway pull applied between sales). */
   'catalog.updated': CatalogDto;
+  /** The printer's status or queue changed. */
+  'printer.status': PrinterStatusDto;
 }
 export type EventName = keyof EventPayloads;
-export const eventNames: readonly EventName[] = ['sale.updated', 'sale.completed', 'terminal.status', 'catalog.updated'];
+export const eventNames: readonly EventName[] = [
+  'sale.updated',
+  'sale.completed',
+  'terminal.status',
+  'catalog.updated',
+  'printer.status',
+];
 
 // ---------- replies and errors ----------
 
@@ -246,6 +300,8 @@ export const ErrorCode = z.enum([
   'catalog.product_not_found',
   'payment.insufficient_tender',
   'payment.already_tendered',
+  'printer.not_configured',
+  'printer.nothing_to_reprint',
   'host.unauthorized',
   'host.disconnected',
   'internal',

@@ -32,6 +32,10 @@ const bad: Record<CommandName, unknown[]> = {
   'sale.clear': [...notObjects, ...withExtraKeys],
   'sale.complete': [...notObjects, ...withExtraKeys],
   'terminal.getStatus': [...notObjects, ...withExtraKeys],
+  'printer.getStatus': [...notObjects, ...withExtraKeys],
+  'printer.reprintLast': [...notObjects, ...withExtraKeys],
+  'printer.testPrint': [...notObjects, ...withExtraKeys],
+  'printer.lastReceipt': [...notObjects, ...withExtraKeys],
   'sync.setForcedOffline': [...notObjects, {}, { offline: 'yes' }, { offline: 1 }, { offline: null }, { offline: true, x: 1 }],
   'sale.addItem': [
     ...notObjects,

@@ -1,12 +1,16 @@
 // createTerminal(config): opens the data dir, seeds a new one, and wires the services to the
 // contract's handlers. Hosts hold the returned Terminal and nothing else.
 import packageJson from '../package.json' with { type: 'json' };
-import type { NetworkStatusDto, TerminalStatusDto } from '../contract/api';
+import { PosError, type NetworkStatusDto, type PrinterStatusDto, type TerminalStatusDto } from '../contract/api';
 import { VenueConfig } from '../contract/venue';
-import { businessDate, systemClock } from '../lib/clock';
+import { businessDate, isoUtc, systemClock } from '../lib/clock';
 import { loadCatalog, replaceCatalog } from '../db/catalog';
 import { getOpenSale, lastReceiptNo } from '../db/sales';
+import { cancelPrintJob, enqueuePrintJob, lastCompletedSaleId, lastPrintedJob, waitingJobCount } from '../db/print-jobs';
 import { getSetting, setSetting } from '../db/settings';
+import { resolveProfile } from '../drivers/printer/profiles';
+import { decodeEscPos } from '../drivers/sim/document';
+import { renderSvg } from '../drivers/sim/render';
 import { ensureTerminalId, openTerminalDb } from '../db/terminal-db';
 import { logger } from '../lib/log';
 import { createCorrectedClock } from './corrected-clock';
@@ -14,6 +18,8 @@ import { demoCatalog, demoVenueConfig } from './demo-venue';
 import { dispatch, type Handlers } from './dispatch';
 import { CLOCK_OFFSET_SETTING, readGatewaySetting } from './enroll';
 import { createEventHub } from './events';
+import { openPrinterPort, type OpenedPort } from './printing/escpos-printer-port';
+import { createPrintWorker, enqueueReprint, notConfiguredPrinterStatus, type PrintWorker } from './printing/print-worker';
 import { createSaleService } from './sale-service';
 import { createSyncWorker, outboxBacklog, type SyncWorker } from './sync-worker';
 import { loadTerminalKey } from './terminal-key';
@@ -98,6 +104,36 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
       }
     }
 
+    // ---- printer: a worker over the configured address, else 'not_configured' ----
+    let printer: { worker: PrintWorker; opened: OpenedPort } | undefined;
+    if (config.printer) {
+      const profileName = config.printer.profile ?? '80mm';
+      const opened = openPrinterPort(config.printer.address, resolveProfile(profileName));
+      const worker = createPrintWorker({
+        db,
+        clock,
+        port: opened.port,
+        profileName,
+        venue: () => venue,
+        terminalShortId: shortId,
+        gatewayUrl: () => readGatewaySetting(db)?.url ?? null,
+        language: config.printer.language ?? 'both',
+        ...(config.printer.worker ? { config: config.printer.worker } : {}),
+        onChange: (s) => {
+          if (closed) return;
+          hub.emit('printer.status', s);
+          emitStatusSoon();
+        },
+      });
+      printer = { worker, opened };
+    }
+    const printerStatus = (): PrinterStatusDto =>
+      printer ? printer.worker.status() : notConfiguredPrinterStatus(waitingJobCount(db));
+    const requirePrinter = (): PrintWorker => {
+      if (!printer) throw new PosError('printer.not_configured', 'no receipt printer is configured for this terminal');
+      return printer.worker;
+    };
+
     const network = (): NetworkStatusDto => {
       if (worker) return worker.status();
       const backlog = outboxBacklog(db);
@@ -123,7 +159,8 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
       defaultLocale: venue.defaultLocale,
       businessDate: businessDate(clock.now(), venue.timeZone, venue.dayChange),
       cashier: null,
-      devices: { printer: 'not_configured', reader: 'not_configured', scanner: 'not_configured' },
+      devices: { printer: printerStatus().state, reader: 'not_configured', scanner: 'not_configured' },
+      printer: printerStatus(),
       network: network(),
       lastReceiptNo: lastReceiptNo(db),
       version: VERSION,
@@ -143,6 +180,14 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
       onCompleted: (sale) => {
         hub.emit('sale.completed', sale);
         worker?.nudge();
+        if (printer) printer.worker.nudge();
+        else {
+          // No printer: the rows stay as the record of what would have printed, but nothing
+          // waits to come out of a printer configured weeks later.
+          db.prepare("SELECT job_id FROM print_jobs WHERE sale_id = ? AND status = 'queued'")
+            .all(sale.saleId)
+            .forEach((r) => cancelPrintJob(db, (r as { job_id: string }).job_id, 'no printer configured'));
+        }
         // The status bar can wait a turn; the cashier's reply should not.
         setImmediate(() => {
           if (!closed) hub.emit('terminal.status', status());
@@ -167,14 +212,47 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
         hub.emit('terminal.status', s);
         return s;
       },
+      'printer.getStatus': () => printerStatus(),
+      'printer.reprintLast': () => {
+        const w = requirePrinter();
+        const saleId = lastCompletedSaleId(db);
+        const job = saleId ? enqueueReprint(db, saleId, isoUtc(clock.now())) : undefined;
+        if (!job) throw new PosError('printer.nothing_to_reprint', 'no completed sale to reprint yet');
+        w.nudge();
+        return { jobId: job.jobId, printer: w.status() };
+      },
+      'printer.testPrint': () => {
+        const w = requirePrinter();
+        const job = enqueuePrintJob(db, { kind: 'test', at: isoUtc(clock.now()) });
+        w.nudge();
+        return { jobId: job.jobId, printer: w.status() };
+      },
+      'printer.lastReceipt': () => {
+        const job = lastPrintedJob(db, ['receipt', 'reprint']);
+        if (!job || !printer) return { receiptRef: null, copy: false, printedAt: null, svg: null };
+        // Our own bytes through the simulator's decoder: a faithful preview of the paper.
+        const decoded = decodeEscPos(printer.worker.render(job));
+        const page = decoded.pages[0] ?? decoded.current;
+        const sale = (job.payload as { sale?: { receiptRef?: string } }).sale;
+        return {
+          receiptRef: sale?.receiptRef ?? null,
+          copy: job.copy,
+          printedAt: job.printedAt,
+          svg: renderSvg(page, { columns: printer.opened.port.profile.charsPerLine.A }),
+        };
+      },
     };
 
     worker?.start();
+    printer?.worker.start();
 
     return {
       terminalId,
       handlers,
       ...(worker ? { sync: worker } : {}),
+      ...(printer
+        ? { printer: { worker: printer.worker, ...(printer.opened.sim ? { sim: printer.opened.sim } : {}) } }
+        : {}),
       dispatch: (method, input) => dispatch(handlers, method, input),
       on: (event, listener) => hub.on(event, listener),
       close() {
@@ -182,6 +260,7 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
         closed = true;
         // stop() marks the worker stopped synchronously: no pass touches db after this line.
         void worker?.stop();
+        void printer?.worker.stop();
         hub.clear();
         db.close();
       },

@@ -22,6 +22,18 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'sync.setForcedOffline': vi.fn(() => {
       throw new Error('not in this test');
     }),
+    'printer.getStatus': vi.fn(() => {
+      throw new Error('not in this test');
+    }),
+    'printer.reprintLast': vi.fn(() => {
+      throw new Error('not in this test');
+    }),
+    'printer.testPrint': vi.fn(() => {
+      throw new Error('not in this test');
+    }),
+    'printer.lastReceipt': vi.fn(() => {
+      throw new Error('not in this test');
+    }),
   };
   return { ...base, ...overrides };
 }

@@ -2,7 +2,10 @@
 // Hosts (Electron main, browser-mode server, CLI, tests) hold a Terminal and nothing else.
 import type { EventName, EventPayloads, Reply } from '../contract/api';
 import type { Clock } from '../lib/clock';
+import type { PrinterSim } from '../drivers/sim/printer-sim';
 import type { Handlers } from './dispatch';
+import type { PrintWorker, PrintWorkerConfig } from './printing/print-worker';
+import type { ReceiptLanguage } from './printing/receipt-layout';
 import type { SyncConfig, SyncWorker } from './sync-worker';
 
 export interface TerminalConfig {
@@ -18,6 +21,22 @@ export interface TerminalConfig {
    * The worker starts only when the terminal is enrolled (settings 'gateway').
    */
   sync?: Partial<SyncConfig> | false;
+  /**
+   * The receipt printer (ARCHITECTURE §8 address, e.g. `tcp:192.168.1.50`, `serial:/dev/ttyUSB0`,
+   * `sim:printer` for the in-process simulator). Without it the printer is 'not_configured' and
+   * receipts are not printed.
+   */
+  printer?: PrinterConfig;
+}
+
+export interface PrinterConfig {
+  address: string;
+  /** drivers/printer profile name: '80mm' (default) or '58mm'. */
+  profile?: string;
+  /** Receipt language: both Chinese and English (default), or one. */
+  language?: ReceiptLanguage;
+  /** Worker timing (tests compress it). */
+  worker?: Partial<PrintWorkerConfig>;
 }
 
 export interface Terminal {
@@ -25,6 +44,8 @@ export interface Terminal {
   readonly handlers: Handlers;
   /** The sync worker, when the terminal is enrolled and sync is not disabled. */
   readonly sync?: SyncWorker;
+  /** The print worker, when a printer is configured; `sim` when it is the in-process simulator. */
+  readonly printer?: { readonly worker: PrintWorker; readonly sim?: PrinterSim };
   /** Validate and run one command (what both hosts call). */
   dispatch(method: unknown, input: unknown): Promise<Reply<unknown>>;
   on<E extends EventName>(event: E, listener: (payload: EventPayloads[E]) => void): () => void;

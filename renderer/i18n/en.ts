@@ -12,6 +12,8 @@ export const errorsEn: Record<ErrorCode, string> = {
   'catalog.product_not_found': 'That product is not on sale here any more.',
   'payment.insufficient_tender': 'Not enough cash: the amount given is less than the amount due.',
   'payment.already_tendered': 'Cash has already been taken for this sale.',
+  'printer.not_configured': 'No receipt printer is set up on this till.',
+  'printer.nothing_to_reprint': 'There is no receipt to reprint yet.',
   'host.unauthorized': 'This screen is not allowed to use the terminal. Restart the terminal.',
   'host.disconnected': 'Lost connection to the terminal. Reconnecting… please try again.',
   internal: 'Something went wrong in the terminal. Please try again or call a supervisor.',

@@ -13,6 +13,8 @@ export const errorsZh: Record<ErrorCode, string> = {
   'catalog.product_not_found': '该商品已停售。',
   'payment.insufficient_tender': '现金不足：收取金额少于应收金额。',
   'payment.already_tendered': '本笔销售已收取现金。',
+  'printer.not_configured': '本收银台未设置收据打印机。',
+  'printer.nothing_to_reprint': '还没有可以重打的收据。',
   'host.unauthorized': '此界面无权使用终端，请重启终端。',
   'host.disconnected': '与终端的连接已断开，正在重新连接……请重试。',
   internal: '终端出现错误，请重试或联系主管。',

@@ -133,6 +133,17 @@ export const status: TerminalStatusDto = {
   businessDate: '2026-05-01',
   cashier: null,
   devices: { printer: 'ok', reader: 'not_configured', scanner: 'not_configured' },
+  printer: {
+    state: 'ok',
+    address: 'sim:printer',
+    profile: '80mm',
+    problem: null,
+    paperNearEnd: false,
+    drawerOpen: false,
+    queued: 0,
+    detail: null,
+    lastPrintedAt: null,
+  },
   network: {
     state: 'standalone',
     forcedOffline: false,
