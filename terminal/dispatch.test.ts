@@ -52,7 +52,7 @@ describe('dispatch', () => {
   it('knows exactly the contract commands', () => {
     for (const name of commandNames) expect(isCommandName(name)).toBe(true);
     expect(isCommandName('toString')).toBe(false);
-    expect(commandNames).toHaveLength(10);
+    expect(commandNames).toHaveLength(14);
   });
 
   it('passes the parsed input to the handler and wraps its value', async () => {
