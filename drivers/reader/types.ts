@@ -24,46 +24,57 @@ export interface StartTransactionInput {
 /** How the card was read: contactless EMV chip, or contactless magstripe (MSD) mode. */
 export type EntryMode = 'contactless_emv' | 'contactless_msd';
 
-/** The reader's DUKPT-encrypted card data (MMS tag DFDF59) and its key serial number (DFDF56). */
+/** The reader's DUKPT-encrypted card data (DFDF59 in container F8) and its key serial number (DFDF56). */
 export interface EncryptedPayload {
   /** Ciphertext as the reader gave it; only the gateway's acquirer can decrypt it. */
   data: Uint8Array;
   /** 10-byte DUKPT key serial number. */
   ksn: Uint8Array;
-  /** The reader's encryption type byte (DFDF57), e.g. 0x00 TDES data key variant; undefined if absent. */
+  /** Encryption type (DFDF57, manual "Encryption Type"): 0x80 = TDES DUKPT data variant. */
   encryptionType?: number;
+  /** Padding bytes at the end of `data` (DFDF58), for the decrypting side. */
+  paddingBytes?: number;
 }
 
 /**
- * One Quick Chip ARQC, reduced to what ARCHITECTURE §4 allows plus the encrypted blob.
- * `maskedPan` shows first 6 / last 4 at most, the rest as '*' (e.g. "424242******4242").
+ * One Quick Chip ARQC (manual §4 "EMV ARQC (DynaPro Format) Type", Table 19), reduced to what
+ * ARCHITECTURE §4 allows plus the encrypted blob. `maskedPan` shows first 6 / last 4 at most, the
+ * rest as '*' (e.g. "424242******4242").
+ *
+ * Where the fields come from: the reader sends the EMV tags (9F26, 9F36, 9F24, 4F, 50, ...) inside
+ * the encrypted DFDF59 (Table 20), and in the clear only container 70: masked track 2 (DFDF4D /
+ * DFDF33), card type (DFDF52), AIP (82), and whatever clear EMV tags the reader is set to add (the
+ * manual's own example carries 5F20 and 5F30 there). So the EMV fields below are filled when the
+ * reader exposes them in clear and are otherwise undefined; the gateway sees them all after
+ * decryption. The KSN is unique per encryption, so it identifies a repeated notification of the
+ * same ARQC even when ATC and cryptogram are not in clear.
  */
 export interface ArqcData {
   maskedPan: string;
   /** Last 4 digits, for receipts (which print nothing else of the PAN). */
   last4: string;
-  /** From the AID's registered application provider (RID), e.g. 'visa'; 'unknown' otherwise. */
+  /** From the AID's registered application provider (RID), else from the PAN's first digits. */
   brand: CardBrand;
-  /** Application identifier (4F or 9F06), upper-case hex. */
-  aid: string;
-  /** Application label (50), printable ASCII; undefined if the card gives none. */
+  /** Application identifier (4F or 9F06), upper-case hex, when given in clear. */
+  aid?: string;
+  /** Application label (50), printable ASCII, when given in clear. */
   applicationLabel?: string;
   entryMode: EntryMode;
   /**
-   * Expiry as YYMM (from 5F24). For the offline "no expired cards" check only; never printed,
-   * never shown. Undefined when the reader did not expose it.
+   * Expiry as YYMM (5F24, else the masked track 2). For the offline "no expired cards" check only;
+   * never printed, never shown, never stored beyond the payment's own deletable row.
    */
   expiryYymm?: string;
   /** Payment Account Reference (9F24), ASCII, when the card gives one: the offline velocity key. */
   par?: string;
-  /** Application transaction counter (9F36), upper-case hex (4 digits). */
-  atc: string;
-  /** Application cryptogram (9F26), upper-case hex (16 digits). */
-  cryptogram: string;
+  /** Application transaction counter (9F36), upper-case hex (4 digits), when given in clear. */
+  atc?: string;
+  /** Application cryptogram (9F26), upper-case hex (16 digits), when given in clear. */
+  cryptogram?: string;
   /** Cryptogram information data (9F27), if present: 0x80 = ARQC. */
   cryptogramInfo?: number;
   encrypted: EncryptedPayload;
-  /** Amount and currency as the reader echoed them (9F02, 5F2A); undefined if not echoed. */
+  /** Amount and currency as the reader echoed them in clear (9F02, 5F2A); else undefined. */
   amount?: number;
   currency?: CurrencyNumeric;
 }
@@ -72,15 +83,14 @@ export type CardBrand =
   'visa' | 'mastercard' | 'amex' | 'discover' | 'jcb' | 'unionpay' | 'interac' | 'unknown';
 
 /**
- * Batch data (the reader's end-of-transaction record), reduced the same way as ArqcData. The
- * reader's own outcome here never counts as an approval (ARCHITECTURE §5: the host alone decides).
+ * Batch data (manual §4 "EMV Batch Data (DynaPro Format) Type", Table 27): the reader's record of
+ * how it ended the transaction. Its own accept/decline never counts as an approval (ARCHITECTURE
+ * §5: with Quick Chip the host alone decides). The EMV tags are again inside the encrypted blob.
  */
 export interface BatchData {
-  maskedPan?: string;
-  atc?: string;
-  cryptogram?: string;
-  /** Cryptogram information data (9F27): 0x40 TC, 0x00 AAC, 0x80 ARQC. */
-  cryptogramInfo?: number;
+  /** DFDF1A: the reader's own view, 0x00 accept / 0x01 decline / 0x02 error. */
+  readerStatus?: 'accept' | 'decline' | 'error';
+  encrypted?: EncryptedPayload;
 }
 
 /** MMS response status (tag 82): one summary byte, three detail bytes. */
