@@ -201,7 +201,6 @@ export function barcode(
       throw new EscPosError(`EAN-13 check digit should be ${check}`);
     data = data.slice(0, 12) + String(check);
   } else {
-     
     if (!/^[\x20-\x7e]{1,252}$/.test(data) || data.startsWith('{')) {
       throw new EscPosError(
         'CODE128 data must be 1..252 printable ASCII characters, not starting with "{"',

@@ -79,7 +79,12 @@ describe('against receiptline', () => {
       ),
     );
     const ours = hex(barcode('code128', 'SEAT-A12', { height: 60, width: 2, hri: 'below' }));
-    for (const cmd of ['1d 68 3c', '1d 77 03', '1d 48 02', `1d 6b 49 0a ${hex(encodeText('{BSEAT-A12', 'cp437'))}`]) {
+    for (const cmd of [
+      '1d 68 3c',
+      '1d 77 03',
+      '1d 48 02',
+      `1d 6b 49 0a ${hex(encodeText('{BSEAT-A12', 'cp437'))}`,
+    ]) {
       expect(theirs).toContain(cmd);
       expect(ours).toContain(cmd);
     }
