@@ -13,8 +13,15 @@ export interface CorrectedClock extends Clock {
   observe(dateHeader: string | undefined, sentAt: number, receivedAt: number): boolean;
 }
 
+/** Moves smaller than this, while the offset still fits every observation, are not made. */
+const SETTLE_MS = 25;
+
 export function createCorrectedClock(base: Clock, initialOffsetMs = 0): CorrectedClock {
-  let offset = Number.isFinite(initialOffsetMs) ? initialOffsetMs : 0;
+  let offset = Number.isFinite(initialOffsetMs) ? Math.round(initialOffsetMs) : 0;
+  // Every observation bounds the true offset to an interval; their intersection narrows with
+  // each response (as NTP intersects its samples), so the offset settles instead of hopping by
+  // up to a second between the middles of single, coarse observations.
+  let bounds: { lo: number; hi: number } | null = null;
   return {
     now: () => base.now() + offset,
     offsetMs: () => offset,
@@ -22,12 +29,21 @@ export function createCorrectedClock(base: Clock, initialOffsetMs = 0): Correcte
       const server = dateHeader ? Date.parse(dateHeader) : NaN;
       if (!Number.isFinite(server) || receivedAt < sentAt) return false;
       // `Date` has one-second resolution and was stamped somewhere in the round trip: every
-      // offset in this interval fits the observation. Keep the current one while it fits (no
-      // jitter from truncation), else move to the interval's middle.
+      // offset in [lo, hi] fits this observation.
       const lo = server - receivedAt;
       const hi = server + 1000 - sentAt;
-      if (offset >= lo && offset <= hi) return false;
-      offset = Math.round(server + 500 - (sentAt + receivedAt) / 2);
+      if (bounds && lo <= bounds.hi && hi >= bounds.lo) {
+        bounds = { lo: Math.max(lo, bounds.lo), hi: Math.min(hi, bounds.hi) };
+      } else {
+        // First observation, or a clock jumped (either side): start again from this one.
+        bounds = { lo, hi };
+      }
+      // Aim for the middle of what is known, but move only for a real gain: small steps would
+      // rewrite the setting and nudge timestamps for nothing.
+      const middle = Math.round((bounds.lo + bounds.hi) / 2);
+      const inside = offset >= bounds.lo && offset <= bounds.hi;
+      if (inside && Math.abs(middle - offset) < SETTLE_MS) return false;
+      offset = middle;
       return true;
     },
   };
