@@ -437,7 +437,14 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
       if (r.recovered) {
         await cfg.sleep(cfg.random() * cfg.reconnectJitterMs, wake.signal);
       } else if (r.outcome === 'retry') {
-        await cfg.sleep(r.afterMs ?? fullJitterDelay(Math.max(failures, 1), cfg.backoffBaseMs, cfg.backoffCapMs, cfg.random), wake.signal);
+        // Retry-After is a floor: add up to as much again at random, or every terminal the gateway
+        // turned away comes back in the same instant (a retry wave, seen in the surge test).
+        await cfg.sleep(
+          r.afterMs !== undefined
+            ? r.afterMs + Math.floor(cfg.random() * r.afterMs)
+            : fullJitterDelay(Math.max(failures, 1), cfg.backoffBaseMs, cfg.backoffCapMs, cfg.random),
+          wake.signal,
+        );
       } else {
         await cfg.sleep(cfg.pollIntervalMs, wake.signal);
       }
