@@ -4,7 +4,9 @@ import { useT } from '../i18n/hooks';
 import { handleKey } from '../keyboard';
 import { saleStore } from '../state/sale';
 import { ChangeScreen } from './ChangeScreen';
+import { DevicesScreen } from './DevicesScreen';
 import { ErrorToast } from './ErrorToast';
+import { PrinterBanner } from './PrinterBanner';
 import { SellScreen } from './SellScreen';
 import { StatusBar } from './StatusBar';
 import { TenderScreen } from './TenderScreen';
@@ -47,12 +49,14 @@ export function App() {
   return (
     <div className="app">
       <StatusBar />
+      <PrinterBanner />
       <main className="main" data-screen={screen}>
         {screen === 'sell' && <SellScreen />}
         {screen === 'tender' && <TenderScreen />}
         {screen === 'change' && <ChangeScreen />}
       </main>
       <HelpLine />
+      <DevicesScreen />
       <ErrorToast />
     </div>
   );

@@ -2,6 +2,7 @@
 // reads are in flight is missed.
 import { pos } from '../pos';
 import { loadCatalog, setCatalog } from './catalog';
+import { setPrinterStatus } from './printer';
 import { loadSale, setSale } from './sale';
 import { loadStatus, setStatus } from './status';
 import { setLanguage } from './ui';
@@ -11,11 +12,13 @@ export async function startApp(): Promise<() => void> {
   const offSale = api.on('sale.updated', setSale);
   const offStatus = api.on('terminal.status', setStatus);
   const offCatalog = api.on('catalog.updated', setCatalog);
+  const offPrinter = api.on('printer.status', setPrinterStatus);
   const [status] = await Promise.all([loadStatus(), loadCatalog(), loadSale()]);
   if (status) setLanguage(status.defaultLocale);
   return () => {
     offSale();
     offStatus();
     offCatalog();
+    offPrinter();
   };
 }
