@@ -124,7 +124,8 @@ function deriveSale(terminalId: string, seq: number, data: unknown, timeZone: st
       amount: p.amount,
       rounding: p.rounding,
     })),
-    // The sale as the terminal sent it (all fields), for the receipt page.
-    document: canonicalJson(data),
+    // The sale as the terminal sent it (all fields), for the receipt page. Not hashed, so plain
+    // JSON: canonicalising it again cost ~17 µs per sale on the ingest path.
+    document: JSON.stringify(data),
   };
 }

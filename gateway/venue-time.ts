@@ -2,10 +2,22 @@
 // date and time.
 import { wallClock } from '../lib/clock';
 
+// Every time zone's offset is a multiple of 15 minutes, so the local hour is constant within a
+// UTC quarter hour: ingest computes it once per quarter, not once per sale (~11 µs each).
+const QUARTER_MS = 15 * 60_000;
+const hourCache = new Map<string, string>();
+
 /** `YYYY-MM-DDTHH` of the instant on the venue's wall clock (reports by hour). */
 export function localHour(ms: number, timeZone: string): string {
-  const p = wallClock(ms, timeZone);
-  return `${p.year}-${p.month}-${p.day}T${p.hour}`;
+  const key = `${timeZone}|${Math.floor(ms / QUARTER_MS)}`;
+  let hour = hourCache.get(key);
+  if (hour === undefined) {
+    const p = wallClock(ms, timeZone);
+    hour = `${p.year}-${p.month}-${p.day}T${p.hour}`;
+    if (hourCache.size > 10_000) hourCache.clear();
+    hourCache.set(key, hour);
+  }
+  return hour;
 }
 
 /** `YYYY-MM-DD HH:mm:ss` on the venue's wall clock (receipts). */
