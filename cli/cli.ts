@@ -91,6 +91,16 @@ const COMMANDS: CommandEntry[] = [
     load: () => import('./commands/sim'),
   },
   {
+    words: ['printer', 'test'],
+    summary: 'print a test page on a receipt printer; exit 0 if it reports no fault after',
+    load: () => import('./commands/printer').then((m) => m.test),
+  },
+  {
+    words: ['printer', 'status'],
+    summary: "a receipt printer's decoded status; exit 1 naming why it cannot print",
+    load: () => import('./commands/printer').then((m) => m.status),
+  },
+  {
     words: ['journal', 'verify'],
     summary: "check a terminal's hash-chained journal",
     load: () => import('./commands/journal-verify'),
