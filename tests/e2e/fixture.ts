@@ -10,7 +10,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import type { CommandName, CommandOutput } from '../../contract/api';
 import { startBrowserHost, type BrowserHost } from '../../terminal/browser-host';
 import { createTerminal } from '../../terminal/create-terminal';
-import type { Terminal } from '../../terminal/terminal';
+import type { PrinterConfig, Terminal } from '../../terminal/terminal';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const rendererDir = path.join(repoRoot, 'dist', 'renderer');
@@ -45,6 +45,8 @@ export interface PosFixture {
 export interface PosFixtureOptions {
   /** Counter screens are typically 1280×800 or larger. */
   viewport?: { width: number; height: number };
+  /** A receipt printer for the terminal, e.g. `{ address: 'sim:printer' }` (the in-process simulator). */
+  printer?: PrinterConfig;
 }
 
 export async function startPos(options: PosFixtureOptions = {}): Promise<PosFixture> {
@@ -62,7 +64,7 @@ export async function startPos(options: PosFixtureOptions = {}): Promise<PosFixt
     undo.length = 0;
   };
   try {
-    const terminal = await createTerminal({ dataDir, demo: true });
+    const terminal = await createTerminal({ dataDir, demo: true, ...(options.printer ? { printer: options.printer } : {}) });
     undo.push(() => terminal.close());
     const host = await startBrowserHost({ terminal, staticDir: rendererDir, port: 0 });
     undo.push(() => host.close());
