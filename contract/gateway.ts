@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { CatalogDto, LocalizedText } from './api';
 import { CurrencyCode, Minor } from './money';
+import { StandInPolicy } from './payments';
 import { VenueConfig } from './venue';
 
 const Id = z.string().min(1).max(64);
@@ -189,6 +190,8 @@ export const RiskPolicy = z.object({
   offlineWarnAfterHours: z.number().positive(),
   offlineStopAfterHours: z.number().positive(),
   walletsOnlineOnly: z.boolean(),
+  /** The gateway's stand-in while the acquirer is unreachable; gateway defaults when absent. */
+  standIn: StandInPolicy.optional(),
 });
 export type RiskPolicy = z.infer<typeof RiskPolicy>;
 

@@ -2,6 +2,7 @@
 // dialects (SQLite embedded, PostgreSQL for production). Implemented with Kysely in
 // gateway/storage/. Routes never see SQL.
 import type { ReferenceKind, SummaryQuery, SummaryReport, TerminalInfo } from '../contract/gateway';
+import type { DeclineReason, PaymentStatus, RefundStatus } from '../contract/payments';
 
 export interface EnrollmentCodeRecord {
   /** SHA-256 hex of the normalised code: the code itself is never stored. */
@@ -91,6 +92,103 @@ export interface SettlementRow {
   rounding: number;
 }
 
+/** A card payment as stored (gateway/storage/schema.ts `payments`). No PAN, no payload. */
+export interface PaymentRecord {
+  key: string;
+  terminalId: string;
+  saleId: string;
+  amount: number;
+  currency: string;
+  status: PaymentStatus;
+  /** null for a tombstone (a key reversed before any authorization). */
+  requestHash: string | null;
+  arqcHash: string | null;
+  maskedPan: string | null;
+  brand: string | null;
+  aid: string | null;
+  label: string | null;
+  entryMode: string | null;
+  cardKey: string | null;
+  atc: string | null;
+  authCode: string | null;
+  acquirerRef: string | null;
+  declineReason: DeclineReason | null;
+  standIn: boolean;
+  forwardedAt: string | null;
+  offlineStoredAt: string | null;
+  businessDate: string;
+  createdAt: string;
+  updatedAt: string;
+  capturedAt: string | null;
+  captureDate: string | null;
+  reversedAt: string | null;
+  refundedAmount: number;
+}
+
+/** What may change on a payment after it is inserted. */
+export type PaymentPatch = Partial<
+  Pick<
+    PaymentRecord,
+    | 'status'
+    | 'authCode'
+    | 'acquirerRef'
+    | 'declineReason'
+    | 'standIn'
+    | 'forwardedAt'
+    | 'capturedAt'
+    | 'captureDate'
+    | 'reversedAt'
+  >
+> & { updatedAt: string };
+
+export interface StandInLimits {
+  exposureCap: number;
+  perTransactionLimit: number;
+  countPerCard: number;
+}
+
+export type StandInDecision = 'approved' | 'stand_in_cap' | 'stand_in_limit' | 'velocity';
+
+export interface RefundRecord {
+  key: string;
+  originalKey: string;
+  terminalId: string;
+  amount: number;
+  currency: string;
+  status: RefundStatus;
+  requestHash: string;
+  lines: string | null;
+  acquirerRef: string | null;
+  declineReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type RefundReservation =
+  | { kind: 'reserved'; refund: RefundRecord; remaining: number }
+  | { kind: 'exists'; refund: RefundRecord; remaining: number }
+  | { kind: 'exceeds'; remaining: number }
+  | { kind: 'no_payment' };
+
+export interface CaptureBatchRecord {
+  businessDate: string;
+  status: 'running' | 'done' | 'failed';
+  startedAt: string;
+  finishedAt: string | null;
+  count: number;
+  amount: number;
+  currency: string;
+  acquirerBatchRef: string | null;
+}
+
+export interface StandInTotals {
+  outstanding: { count: number; amount: number };
+  byCard: { cardKey: string; count: number; amount: number }[];
+  forwarded: { count: number; amount: number };
+  refused: { count: number; amount: number };
+  declined: Record<'stand_in_cap' | 'velocity' | 'stand_in_limit', number>;
+}
+
 export interface GatewayStore {
   readonly dialect: 'sqlite' | 'postgres';
   /** Creates or upgrades the schema (idempotent). */
@@ -143,4 +241,60 @@ export interface GatewayStore {
   summary(query: SummaryQuery & { currency: string }): Promise<SummaryReport>;
   saleByReceiptToken(token: string): Promise<{ terminalName: string; document: string } | undefined>;
   settlement(query: SummaryQuery): Promise<SettlementRow[]>;
+
+  // card payments (ARCHITECTURE §5)
+  /**
+   * Inserts a new payment; false when its key, or its ARQC hash, is already stored (nothing
+   * changes). The insert is the claim: of concurrent identical requests exactly one wins.
+   */
+  insertPayment(payment: PaymentRecord): Promise<boolean>;
+  getPayment(key: string): Promise<PaymentRecord | undefined>;
+  getPaymentByArqc(arqcHash: string): Promise<PaymentRecord | undefined>;
+  /** Updates when the payment is in one of `from` (any state when omitted); false otherwise. */
+  updatePayment(key: string, patch: PaymentPatch, from?: readonly PaymentStatus[]): Promise<boolean>;
+  /**
+   * The stand-in decision for a `pending` payment, atomically across all terminals and gateway
+   * instances: approves it (status `stand_in_approved`) when its amount, the venue's outstanding
+   * stand-in exposure and the card key's outstanding count stay within `limits`, else declines it
+   * with the reason. Returns the decision.
+   */
+  standIn(key: string, limits: StandInLimits, at: string): Promise<StandInDecision>;
+  /** Stand-in approvals not yet forwarded to the acquirer, oldest first. */
+  standInsToForward(limit: number): Promise<PaymentRecord[]>;
+  standInTotals(): Promise<StandInTotals>;
+
+  /**
+   * Reserves `refund.amount` on the original payment and inserts the refund (status pending), in
+   * one transaction; a refund whose key exists is returned as is. Never lets the payment's
+   * refunded amount exceed its amount.
+   */
+  reserveRefund(refund: RefundRecord): Promise<RefundReservation>;
+  getRefund(key: string): Promise<RefundRecord | undefined>;
+  /** Marks a pending refund approved, or declined (its reserved amount released). */
+  settleRefund(
+    key: string,
+    outcome: { status: 'approved'; acquirerRef: string } | { status: 'declined'; reason: string },
+    at: string,
+  ): Promise<void>;
+
+  /**
+   * Starts the batch of a business date, or returns the existing one (`created: false`). A failed
+   * batch, or one still `running` that started before `staleBefore` (its gateway died), is taken
+   * over and run again (`created: true`).
+   */
+  beginCaptureBatch(
+    batch: CaptureBatchRecord,
+    staleBefore: string,
+  ): Promise<{ created: boolean; batch: CaptureBatchRecord }>;
+  getCaptureBatch(businessDate: string): Promise<CaptureBatchRecord | undefined>;
+  /** Approved, uncaptured, unreversed payments of `businessDate` and earlier. */
+  capturablePayments(businessDate: string): Promise<PaymentRecord[]>;
+  /** Marks the keys captured in the batch and finishes it with its totals, in one transaction. */
+  finishCaptureBatch(
+    businessDate: string,
+    keys: string[],
+    result: { status: 'done' | 'failed'; finishedAt: string; acquirerBatchRef: string | null },
+  ): Promise<CaptureBatchRecord>;
+  /** The payments a batch captured, in key order. */
+  capturedIn(businessDate: string): Promise<PaymentRecord[]>;
 }

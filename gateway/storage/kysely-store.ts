@@ -16,15 +16,25 @@ import type {
   TerminalInfo,
 } from '../../contract/gateway';
 import type {
+  CaptureBatchRecord,
   ChainHeadRecord,
   DerivedSale,
   EnrollmentCodeRecord,
   GatewayStore,
   IngestEvent,
   IngestOutcome,
+  PaymentPatch,
+  PaymentRecord,
+  RefundRecord,
+  RefundReservation,
   SettlementRow,
+  StandInDecision,
+  StandInLimits,
+  StandInTotals,
   TerminalRecord,
 } from '../store';
+import type { PaymentStatus } from '../../contract/payments';
+import { PaymentStore } from './payment-store';
 import { migrate, type Dialect, type GatewayDatabase } from './schema';
 
 /** Bound parameters per statement: below SQLite's 32766 and PostgreSQL's 65535. */
@@ -156,10 +166,15 @@ const HOT_COLUMNS: { [T in HotTable]: readonly (keyof GatewayDatabase[T] & strin
 type Trx = Transaction<GatewayDatabase>;
 
 export class KyselyGatewayStore implements GatewayStore {
+  /** Card payments (migration 2) live in their own module; the methods below delegate to it. */
+  private readonly pay: PaymentStore;
+
   constructor(
     private readonly db: Db,
     readonly dialect: Dialect,
-  ) {}
+  ) {
+    this.pay = new PaymentStore(db, dialect);
+  }
 
   migrate(): Promise<void> {
     return migrate(this.db, this.dialect);
@@ -853,5 +868,64 @@ export class KyselyGatewayStore implements GatewayStore {
       amount: num(r.amount),
       rounding: num(r.rounding),
     }));
+  }
+
+  // ---------- card payments (payment-store.ts) ----------
+
+  insertPayment(payment: PaymentRecord): Promise<boolean> {
+    return this.pay.insertPayment(payment);
+  }
+  getPayment(key: string): Promise<PaymentRecord | undefined> {
+    return this.pay.getPayment(key);
+  }
+  getPaymentByArqc(arqcHash: string): Promise<PaymentRecord | undefined> {
+    return this.pay.getPaymentByArqc(arqcHash);
+  }
+  updatePayment(key: string, patch: PaymentPatch, from?: readonly PaymentStatus[]): Promise<boolean> {
+    return this.pay.updatePayment(key, patch, from);
+  }
+  standIn(key: string, limits: StandInLimits, at: string): Promise<StandInDecision> {
+    return this.pay.standIn(key, limits, at);
+  }
+  standInsToForward(limit: number): Promise<PaymentRecord[]> {
+    return this.pay.standInsToForward(limit);
+  }
+  standInTotals(): Promise<StandInTotals> {
+    return this.pay.standInTotals();
+  }
+  reserveRefund(refund: RefundRecord): Promise<RefundReservation> {
+    return this.pay.reserveRefund(refund);
+  }
+  getRefund(key: string): Promise<RefundRecord | undefined> {
+    return this.pay.getRefund(key);
+  }
+  settleRefund(
+    key: string,
+    outcome: { status: 'approved'; acquirerRef: string } | { status: 'declined'; reason: string },
+    at: string,
+  ): Promise<void> {
+    return this.pay.settleRefund(key, outcome, at);
+  }
+  beginCaptureBatch(
+    batch: CaptureBatchRecord,
+    staleBefore: string,
+  ): Promise<{ created: boolean; batch: CaptureBatchRecord }> {
+    return this.pay.beginCaptureBatch(batch, staleBefore);
+  }
+  getCaptureBatch(businessDate: string): Promise<CaptureBatchRecord | undefined> {
+    return this.pay.getCaptureBatch(businessDate);
+  }
+  capturablePayments(businessDate: string): Promise<PaymentRecord[]> {
+    return this.pay.capturablePayments(businessDate);
+  }
+  finishCaptureBatch(
+    businessDate: string,
+    keys: string[],
+    result: { status: 'done' | 'failed'; finishedAt: string; acquirerBatchRef: string | null },
+  ): Promise<CaptureBatchRecord> {
+    return this.pay.finishCaptureBatch(businessDate, keys, result);
+  }
+  capturedIn(businessDate: string): Promise<PaymentRecord[]> {
+    return this.pay.capturedIn(businessDate);
   }
 }

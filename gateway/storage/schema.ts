@@ -95,6 +95,68 @@ export interface ReferenceTable {
   updated_at: string;
 }
 
+/** Card payments by the terminal's idempotency key (migration 2). No PAN, no payload, ever. */
+export interface PaymentsTable {
+  key: string;
+  terminal_id: string;
+  sale_id: string;
+  amount: number;
+  currency: string;
+  status: string;
+  /** SHA-256 of the request's canonical content (the encrypted part left out); null: tombstone. */
+  request_hash: string | null;
+  /** SHA-256 of (card key, ATC, cryptogram): a repeated ARQC is the same payment. */
+  arqc_hash: string | null;
+  masked_pan: string | null;
+  brand: string | null;
+  aid: string | null;
+  label: string | null;
+  entry_mode: string | null;
+  card_key: string | null;
+  atc: string | null;
+  auth_code: string | null;
+  acquirer_ref: string | null;
+  decline_reason: string | null;
+  /** 1 when the gateway stood in for the acquirer. */
+  stand_in: number;
+  forwarded_at: string | null;
+  offline_stored_at: string | null;
+  business_date: string;
+  created_at: string;
+  updated_at: string;
+  captured_at: string | null;
+  capture_date: string | null;
+  reversed_at: string | null;
+  refunded_amount: number;
+}
+
+export interface RefundsTable {
+  key: string;
+  original_key: string;
+  terminal_id: string;
+  amount: number;
+  currency: string;
+  status: string;
+  request_hash: string;
+  /** JSON array of { lineId, quantity, amount }, or null. */
+  lines: string | null;
+  acquirer_ref: string | null;
+  decline_reason: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CaptureBatchesTable {
+  business_date: string;
+  status: string;
+  started_at: string;
+  finished_at: string | null;
+  count: number;
+  amount: number;
+  currency: string;
+  acquirer_batch_ref: string | null;
+}
+
 export interface SchemaVersionTable {
   version: number;
   applied_at: string;
@@ -110,6 +172,9 @@ export interface GatewayDatabase {
   sale_lines: SaleLinesTable;
   sale_payments: SalePaymentsTable;
   reference: ReferenceTable;
+  payments: PaymentsTable;
+  refunds: RefundsTable;
+  capture_batches: CaptureBatchesTable;
   gateway_schema: SchemaVersionTable;
 }
 
@@ -260,6 +325,105 @@ export const MIGRATIONS: readonly Migration[] = [
         .addColumn('body', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .modifyEnd(strict(dialect))
+        .execute();
+    },
+  },
+  {
+    // Card payments (ARCHITECTURE §4, §5). Only what §4 allows: masked PAN, brand, AID, label,
+    // entry mode, card key, ATC and a hash of the ARQC. Never the encrypted payload, its KSN or
+    // anything decrypted.
+    version: 2,
+    async up(db, dialect) {
+      const int = dialect === 'sqlite' ? 'integer' : 'bigint';
+      const strict = dialect === 'sqlite' ? sql`strict` : sql``;
+      await db.schema
+        .createTable('payments')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('terminal_id', 'text', (c) => c.notNull())
+        .addColumn('sale_id', 'text', (c) => c.notNull())
+        .addColumn('amount', int, (c) => c.notNull())
+        .addColumn('currency', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) =>
+          c
+            .notNull()
+            .check(
+              sql`status in ('pending', 'approved', 'stand_in_approved', 'declined', 'failed', 'unknown', 'reversed', 'refused')`,
+            ),
+        )
+        .addColumn('request_hash', 'text')
+        .addColumn('arqc_hash', 'text', (c) => c.unique())
+        .addColumn('masked_pan', 'text')
+        .addColumn('brand', 'text')
+        .addColumn('aid', 'text')
+        .addColumn('label', 'text')
+        .addColumn('entry_mode', 'text')
+        .addColumn('card_key', 'text')
+        .addColumn('atc', 'text')
+        .addColumn('auth_code', 'text')
+        .addColumn('acquirer_ref', 'text')
+        .addColumn('decline_reason', 'text')
+        .addColumn('stand_in', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('forwarded_at', 'text')
+        .addColumn('offline_stored_at', 'text')
+        .addColumn('business_date', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addColumn('captured_at', 'text')
+        .addColumn('capture_date', 'text')
+        .addColumn('reversed_at', 'text')
+        .addColumn('refunded_amount', int, (c) => c.notNull().defaultTo(0))
+        .addCheckConstraint('payments_refund_limit', sql`refunded_amount >= 0 and refunded_amount <= amount`)
+        .modifyEnd(strict)
+        .execute();
+      await db.schema
+        .createIndex('payments_stand_in')
+        .on('payments')
+        .columns(['stand_in', 'status', 'card_key'])
+        .execute();
+      await db.schema
+        .createIndex('payments_capture')
+        .on('payments')
+        .columns(['status', 'captured_at', 'business_date'])
+        .execute();
+      await db.schema
+        .createIndex('payments_capture_date')
+        .on('payments')
+        .column('capture_date')
+        .execute();
+
+      await db.schema
+        .createTable('refunds')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('original_key', 'text', (c) => c.notNull().references('payments.key'))
+        .addColumn('terminal_id', 'text', (c) => c.notNull())
+        .addColumn('amount', int, (c) => c.notNull())
+        .addColumn('currency', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) =>
+          c.notNull().check(sql`status in ('pending', 'approved', 'declined')`),
+        )
+        .addColumn('request_hash', 'text', (c) => c.notNull())
+        .addColumn('lines', 'text')
+        .addColumn('acquirer_ref', 'text')
+        .addColumn('decline_reason', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .modifyEnd(strict)
+        .execute();
+      await db.schema.createIndex('refunds_original').on('refunds').column('original_key').execute();
+
+      await db.schema
+        .createTable('capture_batches')
+        .addColumn('business_date', 'text', (c) => c.primaryKey())
+        .addColumn('status', 'text', (c) =>
+          c.notNull().check(sql`status in ('running', 'done', 'failed')`),
+        )
+        .addColumn('started_at', 'text', (c) => c.notNull())
+        .addColumn('finished_at', 'text')
+        .addColumn('count', int, (c) => c.notNull().defaultTo(0))
+        .addColumn('amount', int, (c) => c.notNull().defaultTo(0))
+        .addColumn('currency', 'text', (c) => c.notNull())
+        .addColumn('acquirer_batch_ref', 'text')
+        .modifyEnd(strict)
         .execute();
     },
   },
