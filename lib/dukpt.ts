@@ -64,7 +64,10 @@ function bytes(value: Bytes, what: string, length: number | null): Buffer {
   let b: Buffer;
   if (typeof value === 'string') {
     if (!/^(?:[0-9a-fA-F]{2})*$/.test(value))
-      throw new DukptError(what === 'KSN' ? 'dukpt.bad_ksn' : 'dukpt.bad_key', `${what} is not hex`);
+      throw new DukptError(
+        what === 'KSN' ? 'dukpt.bad_ksn' : 'dukpt.bad_key',
+        `${what} is not hex`,
+      );
     b = Buffer.from(value, 'hex');
   } else b = Buffer.from(value);
   if (length !== null && b.length !== length)
@@ -185,7 +188,10 @@ export function nextKsn(ksn: Bytes): Buffer {
   do {
     counter += 1;
     if (counter > COUNTER_MASK)
-      throw new DukptError('dukpt.counter_exhausted', 'the KSN counter is exhausted; reload the key');
+      throw new DukptError(
+        'dukpt.counter_exhausted',
+        'the KSN counter is exhausted; reload the key',
+      );
   } while (popcount(counter) > MAX_ONE_BITS);
   const out = Buffer.from(k);
   out[7] = ((out[7] ?? 0) & 0xe0) | ((counter >>> 16) & 0x1f);
