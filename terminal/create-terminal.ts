@@ -108,7 +108,7 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
     let printer: { worker: PrintWorker; opened: OpenedPort } | undefined;
     if (config.printer) {
       const profileName = config.printer.profile ?? '80mm';
-      const opened = openPrinterPort(config.printer.address, resolveProfile(profileName));
+      const opened = openPrinterPort(config.printer.address, resolveProfile(profileName), config.printer.port ?? {});
       const worker = createPrintWorker({
         db,
         clock,

@@ -4,6 +4,7 @@ import type { EventName, EventPayloads, Reply } from '../contract/api';
 import type { Clock } from '../lib/clock';
 import type { PrinterSim } from '../drivers/sim/printer-sim';
 import type { Handlers } from './dispatch';
+import type { EscPosPortOptions } from './printing/escpos-printer-port';
 import type { PrintWorker, PrintWorkerConfig } from './printing/print-worker';
 import type { ReceiptLanguage } from './printing/receipt-layout';
 import type { SyncConfig, SyncWorker } from './sync-worker';
@@ -37,6 +38,8 @@ export interface PrinterConfig {
   language?: ReceiptLanguage;
   /** Worker timing (tests compress it). */
   worker?: Partial<PrintWorkerConfig>;
+  /** Device timing: status timeout, settle wait after a job, reconnect backoff. */
+  port?: EscPosPortOptions;
 }
 
 export interface Terminal {

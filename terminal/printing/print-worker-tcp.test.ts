@@ -67,7 +67,7 @@ it('a TCP reset mid-receipt: reconnect, the receipt prints again whole marked CO
   terminal = createTerminalSync({
     dataDir,
     demo: true,
-    printer: { address: `tcp:127.0.0.1:${port}`, worker: { retryMs: 20, idlePollMs: 5000 } },
+    printer: { address: `tcp:127.0.0.1:${port}`, worker: { retryMs: 20, idlePollMs: 5000 }, port: { settleMs: 5, reconnectBaseMs: 10 } },
   });
   const t = terminal;
   const call = async <T,>(method: string, input: unknown = {}): Promise<T> => {

@@ -20,7 +20,7 @@ const open = (address = 'sim:printer'): { t: Terminal; sim: PrinterSim } => {
   terminal = createTerminalSync({
     dataDir,
     demo: true,
-    printer: { address, worker: { retryMs: 10, idlePollMs: 30 } },
+    printer: { address, worker: { retryMs: 10, idlePollMs: 30 }, port: { settleMs: 5 } },
   });
   const sim = terminal.printer?.sim;
   if (!sim) throw new Error('no simulator');
