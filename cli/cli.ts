@@ -91,6 +91,11 @@ const COMMANDS: CommandEntry[] = [
     load: () => import('./commands/sim'),
   },
   {
+    words: ['sim', 'reader'],
+    summary: 'a simulated MagTek MMS contactless reader on a pty (serial framing)',
+    load: () => import('./commands/sim').then((m) => m.reader),
+  },
+  {
     words: ['printer', 'test'],
     summary: 'print a test page on a receipt printer; exit 0 if it reports no fault after',
     load: () => import('./commands/printer').then((m) => m.test),

@@ -11,6 +11,7 @@ import {
   type Outcome,
   type Reporter,
 } from '../output';
+import { testCardNames } from '../../drivers/sim/test-cards';
 import { runUntilSignal, trapSignals } from '../till';
 
 export const usage = `Usage: pos sim printer (--pty PATH | --tcp PORT) [options]
@@ -143,4 +144,175 @@ export async function run(argv: string[], out: Reporter): Promise<Outcome> {
   } finally {
     trap.release();
   }
+}
+
+// ---- pos sim reader ----
+
+export const readerUsage = `Usage: pos sim reader --pty PATH [options]
+
+Runs a simulated MagTek MMS contactless reader until Ctrl+C (SIGINT) or SIGTERM, on a
+pseudo-terminal made with socat, speaking the reader's RS-232 framing (SLIP, 115200 baud): a driver
+opens serial:PATH, the simulator serves PATH.sim. It answers Echo, Start Transaction and Cancel
+Transaction, and reads the "next card" on each transaction: card data DUKPT-encrypted under the
+ANSI X9.24 test BDK, as the gateway's test acquirer expects. Test cards: docs/test-cards.md.
+
+  --pty PATH        create the pseudo-terminal pair at PATH and PATH.sim
+
+Options:
+  --card NAME       the next card (default visa-approve): ${testCardNames().join(', ')}
+  --tap-ms MS       time from Start Transaction to the tap (default 300)
+  --timeout-ms MS   the no-tap card times out after MS instead of the request's timeout
+  --json            print the result as one JSON line
+  -h, --help        show this help
+
+While it runs, type a card name and Enter (on a terminal) to change the next card.`;
+
+export async function runReader(argv: string[], out: Reporter): Promise<Outcome> {
+  const usage = readerUsage;
+  const { values } = parseOptions(
+    argv,
+    {
+      pty: { type: 'string' },
+      card: { type: 'string' },
+      'tap-ms': { type: 'string' },
+      'timeout-ms': { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    usage,
+  );
+  if (values.pty === undefined) throw new UsageError('--pty PATH is required', usage);
+  const card = values.card ?? 'visa-approve';
+  if (!testCardNames().includes(card))
+    throw new UsageError(`unknown card "${card}"; one of: ${testCardNames().join(', ')}`, usage);
+  const ms = (name: 'tap-ms' | 'timeout-ms', fallback: number | undefined) => {
+    const text = values[name];
+    if (text === undefined) return fallback;
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 0 || n > 600_000)
+      throw new UsageError(`--${name} must be 0-600000, got "${text}"`, usage);
+    return n;
+  };
+  const tapDelayMs = ms('tap-ms', 300);
+  const timeoutMs = ms('timeout-ms', undefined);
+
+  const trap = trapSignals(out);
+  try {
+    const [{ ReaderSim, ReaderSimError, serialEndpoint }, tlvMod, { servePty, SimServeError }] =
+      await Promise.all([
+        import('../../drivers/sim/reader-sim'),
+        import('../../drivers/reader/tlv'),
+        import('../../drivers/sim/serve'),
+      ]);
+    const sim = new ReaderSim({
+      card,
+      tapDelayMs,
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    });
+    // One line per message the reader sends; masked data only (the sim never sends a full PAN).
+    sim.onMessage((m) => {
+      const d = tlvMod.decodeTlvs(m.subarray(2));
+      if (!d.ok) return;
+      const info = tlvMod.findTlv(d.value, '81')?.value;
+      const code = tlvMod.findTlv(d.value, '82')?.value;
+      if (!info || !code) return;
+      const kind = info[0] === 0x82 ? 'response' : 'notification';
+      const id = tlvMod.hex(info.subarray(2, 4));
+      out.info(`${kind} ${id} ${tlvMod.hex(code)}${describeReaderCode(tlvMod.hex(code))}`);
+    });
+    let server;
+    try {
+      server = await servePty(serialEndpoint(sim), path.resolve(values.pty));
+    } catch (err) {
+      if (err instanceof SimServeError) throw new CliError(err.message, err.code);
+      throw err;
+    }
+    out.info(`reader simulator on ${server.address}; next card: ${sim.nextCard()}`);
+    out.info('Press Ctrl+C to stop.');
+    const stopPicker = cardPicker((name) => {
+      try {
+        sim.setNextCard(name);
+        out.info(`next card: ${name}`);
+      } catch (err) {
+        if (err instanceof ReaderSimError) out.warn(err.message);
+        else throw err;
+      }
+    });
+    const running = server;
+    let endedReason = '';
+    const why = await runUntilSignal(
+      [
+        {
+          name: 'simulator',
+          ended: running.closed.then((r) => void (endedReason = r)),
+          stop: async () => {
+            stopPicker();
+            sim.dispose();
+            await running.close();
+          },
+        },
+      ],
+      out,
+      trap,
+    );
+    stopPicker();
+    const reads = sim.readsSoFar();
+    const data = {
+      address: running.address,
+      transactions: sim.stats().transactions,
+      reads: reads.map((r) => ({ card: r.card, maskedPan: r.maskedPan, ksn: r.ksn, atc: r.atc })),
+      ksn: sim.currentKsn(),
+    };
+    if (endedReason && endedReason !== 'closed')
+      throw new CliError(`simulator stopped: ${endedReason}`, 'sim.ended', data);
+    return { message: `reader simulator stopped (${why}): ${reads.length} card reads`, data };
+  } finally {
+    trap.release();
+  }
+}
+
+export const reader = { usage: readerUsage, run: runReader };
+
+const READER_CODES: Record<string, string> = {
+  '00000000': 'ok',
+  '01000000': 'ok, started',
+  '80020102': 'failed: bad parameter',
+  '80020304': 'failed: no transaction',
+  '80020305': 'failed: cannot cancel',
+  '80020308': 'failed: transaction in progress',
+  '20010400': 'card detected',
+  '20010300': 'card removed',
+  '20010401': 'NFC tag detected',
+  '20080202': 'ARQC data attached',
+  '20080302': 'batch data attached',
+  '20080402': 'NFC UID attached',
+  '00010000': 'timed out, no card',
+  '00030100': 'cancelled by host',
+  '20020700': 'Quick Chip deferred (host decides)',
+  '20020D00': 'try again',
+  '20050000': 'NFC tag removed',
+};
+
+function describeReaderCode(code: string): string {
+  const text = READER_CODES[code];
+  return text ? ` (${text})` : '';
+}
+
+/** Card names typed on an interactive terminal change the next card; returns a stop function. */
+function cardPicker(pick: (name: string) => void): () => void {
+  if (!process.stdin.isTTY) return () => undefined;
+  let buffer = '';
+  const onData = (d: Buffer) => {
+    buffer += d.toString();
+    let nl;
+    while ((nl = buffer.indexOf('\n')) >= 0) {
+      const name = buffer.slice(0, nl).trim();
+      buffer = buffer.slice(nl + 1);
+      if (name) pick(name);
+    }
+  };
+  process.stdin.on('data', onData);
+  return () => {
+    process.stdin.off('data', onData);
+    process.stdin.pause();
+  };
 }

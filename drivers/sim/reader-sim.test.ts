@@ -469,9 +469,9 @@ describe('the next card', () => {
 describe('serial framing', () => {
   it('frames the Echo response as direction 00, length, message, SLIP-escaped', () => {
     const framed = frameSerial(fromHex(ECHO_RESPONSE));
-    expect(hex(framed)).toBe(`C00000000017${ECHO_RESPONSE}C0`);
+    expect(hex(framed)).toBe(`C00200000017${ECHO_RESPONSE}C0`);
     const withSpecial = frameSerial(Uint8Array.of(0xc0, 0xdb, 0x01));
-    expect(hex(withSpecial)).toBe('C00000000003DBDCDBDD01C0');
+    expect(hex(withSpecial)).toBe('C00200000003DBDCDBDD01C0');
   });
 
   it('reassembles a stream split at every byte boundary, with any direction byte', () => {
@@ -494,7 +494,7 @@ describe('serial framing', () => {
     const ep = serialEndpoint(sim);
     const out: Uint8Array[] = [];
     ep.onOutput((b) => out.push(b));
-    const framed = frameSerial(fromHex(ECHO_REQUEST));
+    const framed = frameSerial(fromHex(ECHO_REQUEST), 0x00);
     for (const b of framed) ep.receive(Uint8Array.of(b));
     expect(out.map(hex)).toEqual([hex(frameSerial(fromHex(ECHO_RESPONSE)))]);
   });

@@ -633,19 +633,21 @@ function sha(parts: string[]): Buffer {
   return createHash('sha256').update(parts.join('|')).digest();
 }
 
-// ---- RS-232 framing (manual §2 / ARCHITECTURE §8) ----
-// Each message: a direction byte (we write 0x00, accept any) and a 4-byte big-endian length,
-// then the message; the whole SLIP-encoded (RFC 1055) between END bytes.
+// ---- RS-232 framing (manual §2.6 "How to Use SLIP Format", ARCHITECTURE §8) ----
+// Each message: a message-info byte (00 host → device, 02 device → host; any accepted on receipt,
+// as MagTek's own host code does) and a 4-byte big-endian length, then the message; the whole
+// SLIP-encoded (RFC 1055) between END bytes.
 
 const END = 0xc0;
 const ESC = 0xdb;
 const ESC_END = 0xdc;
 const ESC_ESC = 0xdd;
 
-export function frameSerial(message: Uint8Array): Uint8Array {
+/** One message framed for the serial line; `direction` 0x02 is device → host. */
+export function frameSerial(message: Uint8Array, direction = 0x02): Uint8Array {
   const n = message.length;
   const raw = concatBytes([
-    Uint8Array.of(0x00, (n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff),
+    Uint8Array.of(direction, (n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff),
     message,
   ]);
   const out: number[] = [END];

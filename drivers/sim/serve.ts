@@ -43,11 +43,17 @@ function removeLink(path: string): void {
 }
 
 /**
+ * What servePty needs of a simulator: bytes in and bytes out (the printer itself, or the reader
+ * behind its serial framing, drivers/sim/reader-sim's serialEndpoint).
+ */
+export type PtySim = Pick<PrinterSim, 'receive' | 'onOutput'>;
+
+/**
  * Creates a pty pair with socat: the host opens `path`, the simulator serves `path.sim`. Stale
  * links from an earlier run are replaced; a regular file at either path is refused.
  */
 export async function servePty(
-  sim: PrinterSim,
+  sim: PtySim,
   path: string,
   options: { socat?: string; readyTimeoutMs?: number } = {},
 ): Promise<SimServer & { path: string; simPath: string }> {
