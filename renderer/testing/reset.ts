@@ -1,5 +1,6 @@
 import { catalogStore, initialCatalogState } from '../state/catalog';
 import { entryStore, initialEntryState } from '../state/entry';
+import { initialPrinterState, printerStore } from '../state/printer';
 import { initialSaleState, saleStore } from '../state/sale';
 import { initialStatusState, statusStore } from '../state/status';
 import { dismissError, initialUiState, uiStore } from '../state/ui';
@@ -9,6 +10,7 @@ export function resetStores(): void {
   catalogStore.setState(initialCatalogState, true);
   entryStore.setState(initialEntryState, true);
   saleStore.setState(initialSaleState, true);
+  printerStore.setState(initialPrinterState, true);
   statusStore.setState(initialStatusState, true);
   uiStore.setState(initialUiState, true);
 }
