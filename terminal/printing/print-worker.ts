@@ -128,8 +128,15 @@ export function createPrintWorker(deps: PrintWorkerDeps): PrintWorker {
     deps.onChange(s);
   };
 
+  // Status the driver sees on its own (unplug, reconnect, ASB): shown at once, and a problem that
+  // clears lets waiting jobs go without waiting for the next retry. During a pass the pass itself
+  // publishes and decides, so a refusal there cannot turn into a tight retry loop.
   const offStatus = port.onStatus((s) => {
+    const hadProblem = last?.problem ?? null;
     last = s;
+    if (running || stopped) return;
+    publish();
+    if (hadProblem && !s.problem) nudge();
   });
 
   function render(job: PrintJob): Uint8Array {
