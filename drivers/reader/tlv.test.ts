@@ -61,7 +61,15 @@ describe('TLV', () => {
   });
 
   it('reports, never throws, on truncated or impossible input', () => {
-    for (const bad of ['DF', 'DFDF', '81', '81 05 00', '82 80', '9F 85 00', 'C1 85 0000000001 00']) {
+    for (const bad of [
+      'DF',
+      'DFDF',
+      '81',
+      '81 05 00',
+      '82 80',
+      '9F 85 00',
+      'C1 85 0000000001 00',
+    ]) {
       const r = decodeTlvs(fromHex(bad));
       expect(r.ok, bad).toBe(false);
     }
@@ -70,16 +78,18 @@ describe('TLV', () => {
     if (!cut.ok) expect(cut.offset).toBe(2);
   });
 
-  const tagArb = fc.oneof(
-    fc.integer({ min: 0, max: 0xff }).filter((b) => (b & 0x1f) !== 0x1f),
-    fc
-      .tuple(
-        fc.integer({ min: 0, max: 7 }).map((c) => (c << 5) | 0x1f),
-        fc.array(fc.integer({ min: 0x80, max: 0xff }), { maxLength: 1 }),
-        fc.integer({ min: 0x01, max: 0x7f }),
-      )
-      .map(([a, mid, last]) => [a, ...mid, last]),
-  ).map((t) => hex(Uint8Array.from(Array.isArray(t) ? t : [t])));
+  const tagArb = fc
+    .oneof(
+      fc.integer({ min: 0, max: 0xff }).filter((b) => (b & 0x1f) !== 0x1f),
+      fc
+        .tuple(
+          fc.integer({ min: 0, max: 7 }).map((c) => (c << 5) | 0x1f),
+          fc.array(fc.integer({ min: 0x80, max: 0xff }), { maxLength: 1 }),
+          fc.integer({ min: 0x01, max: 0x7f }),
+        )
+        .map(([a, mid, last]) => [a, ...mid, last]),
+    )
+    .map((t) => hex(Uint8Array.from(Array.isArray(t) ? t : [t])));
 
   const nodeArb: fc.Arbitrary<Tlv> = fc.letrec<{ node: Tlv }>((tie) => ({
     node: fc.oneof(
