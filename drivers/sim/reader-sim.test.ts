@@ -135,8 +135,8 @@ function blobOf(m: Msg): { f9: Tlv[]; signed: Uint8Array; mac: Uint8Array } {
   return { f9: f9.value, signed, mac: blob.subarray(blob.length - 4) };
 }
 
-function decrypt(f9: Tlv[]): { fc: Tlv[]; ksn: string } {
-  const f8 = findTlv(f9, 'F9', 'FA', '70', 'F8');
+function decrypt(f9: Tlv[], container = '70'): { fc: Tlv[]; ksn: string } {
+  const f8 = findTlv(f9, 'F9', 'FA', container, 'F8');
   const data = findTlv(f8?.children ?? [], 'DFDF59')?.value ?? new Uint8Array();
   const ksn = findTlv(f8?.children ?? [], 'DFDF56')?.value ?? new Uint8Array();
   const padding = findTlv(f8?.children ?? [], 'DFDF58')?.value[0] ?? 0;
@@ -217,14 +217,20 @@ describe('a transaction for each tap card', () => {
         hex(retailMac(deriveSessionKey(TEST_BDK, macKsn, 'mac-request'), signed).subarray(0, 4)),
       ).toBe(hex(mac));
 
-      // Batch data: the Quick Chip record with 8A "Z3", under the next KSN.
+      // Batch data (manual Table 27): the reader's status in clear, the EMV record encrypted
+      // (FC / F2, with 8A "Z3": Quick Chip) under the next KSN, and its own MAC.
       const batch = got[3];
       if (!batch) throw new Error('no batch');
       const b = blobOf(batch);
-      expect(
-        Buffer.from(findTlv(b.f9, 'F9', 'FA', '70', '8A')?.value ?? []).toString('ascii'),
-      ).toBe('Z3');
-      expect(decrypt(b.f9).ksn).toBe('FFFF9876543210E00002');
+      expect(findTlv(b.f9, 'F9', 'FA', '70')).toBeUndefined();
+      expect(findTlv(b.f9, 'F9', 'FA', 'F0', 'F1', 'DFDF1A')?.value).toEqual(Uint8Array.of(1));
+      const batchSecret = decrypt(b.f9, 'F0');
+      expect(batchSecret.ksn).toBe('FFFF9876543210E00002');
+      const z3 = findTlv(batchSecret.fc, 'F2', '8A')?.value ?? new Uint8Array();
+      expect(Buffer.from(z3).toString('ascii')).toBe('Z3');
+      expect(hex(findTlv(batchSecret.fc, 'F2', '5A')?.value ?? new Uint8Array())).toBe(card.pan);
+      const batchKey = deriveSessionKey(TEST_BDK, batchSecret.ksn, 'mac-request');
+      expect(hex(retailMac(batchKey, b.signed).subarray(0, 4))).toBe(hex(b.mac));
 
       // Nothing the reader sent in clear carries the full PAN, as text or as BCD.
       const all = Buffer.concat(raw.map((r) => Buffer.from(r)));
@@ -452,6 +458,18 @@ describe('NFC wristband', () => {
     await send(transport, startRequest({ mode: 0x01, timeout: 5 }));
     await vi.advanceTimersByTimeAsync(5000);
     expect(got.map((m) => m.code)).toEqual([0x01000000, DETAIL.timedOut]);
+  });
+});
+
+describe('masked track 2', () => {
+  it('can mask with a digit, as MagTek readers do by default', async () => {
+    const { transport, got } = await open({ card: 'visa-approve', maskChar: '0' });
+    await send(transport, startRequest());
+    await until(() => complete(got) !== undefined);
+    const arqc = got.find((m) => m.code === DETAIL.arqc);
+    if (!arqc) throw new Error('no ARQC');
+    const track = findTlv(blobOf(arqc).f9, 'F9', 'FA', '70', 'DFDF4D')?.value ?? new Uint8Array();
+    expect(Buffer.from(track).toString('ascii')).toBe(';4242420000004242=30120000000000000?');
   });
 });
 

@@ -109,6 +109,12 @@ export interface ReaderSimOptions {
   wristbandDwellMs?: number;
   /** Transaction date (9A) source. Default: the system clock. */
   now?: () => Date;
+  /**
+   * The character that hides PAN digits and the discretionary data in the masked track 2
+   * (DFDF4D). Default '*': a digit such as MagTek's factory '0' makes the masked track of a PAN
+   * like 4000000000000002 read exactly as the PAN, which defeats scans for leaked PANs.
+   */
+  maskChar?: string;
 }
 
 export class ReaderSimError extends Error {
@@ -387,9 +393,11 @@ export class ReaderSim {
   }
 
   /**
-   * EMV ARQC / Batch Data (DynaPro format), manual §4.5 Table 19: a two-byte length, container F9
-   * (MAC KSN, MAC type, serial number, FA / 70 with the clear tags and F8 with the encrypted ones),
-   * zero padding to a multiple of 8, then a four-byte CBC-MAC.
+   * EMV ARQC (manual §4.5 Table 19) or EMV Batch Data (Table 27), DynaPro format: a two-byte
+   * length, container F9 (MAC KSN, MAC type, serial number, FA with the data), zero padding to a
+   * multiple of 8, then a four-byte CBC-MAC. ARQC: FA / 70 holds the clear tags and F8 the
+   * encrypted ones (Table 20: FC with the EMV tags). Batch: FA / F0 holds the reader's status
+   * (F1), F8 (Table 28: FC / F2 with the EMV tags) and merchant data (F7); nothing else in clear.
    */
   private cardBlob(card: TestCard, txn: Transaction, atc: number, batch: boolean): Uint8Array {
     this.ksn = nextKsn(this.ksn);
@@ -399,7 +407,7 @@ export class ReaderSim {
       `${String(now.getUTCFullYear() % 100).padStart(2, '0')}${String(now.getUTCMonth() + 1).padStart(2, '0')}${String(now.getUTCDate()).padStart(2, '0')}`,
     );
     const atcBytes = Uint8Array.of((atc >> 8) & 0xff, atc & 0xff);
-    const unpredictable = sha(['UN', hex(ksn)]).subarray(0, 4);
+    const unpredictable = sha(['UN', card.pan, hex(atcBytes)]).subarray(0, 4);
     const cryptogram = sha([
       'AC',
       card.pan,
@@ -427,45 +435,52 @@ export class ReaderSim {
       ...par,
     ];
 
-    // The secret part (manual Table 20): everything, PAN and track 2 equivalent included.
+    // The secret part: everything, PAN and track 2 equivalent included.
     const track2 = `${card.pan}D${card.expiry}201${'0'.repeat(10)}`;
-    const secret = encodeTlvs([
-      tlv('FC', [
-        tlv('5A', bcdDigits(card.pan)),
-        tlv('57', bcdDigits(track2)),
-        tlv('5F34', Uint8Array.of(0x01)),
-        tlv('84', aid),
-        tlv('95', new Uint8Array(5)),
-        tlv('9A', date),
-        tlv('9F37', unpredictable),
-        tlv('9F10', fromHex('06010A03A00000')),
-        ...common,
-      ]),
-    ]);
+    const emv: Tlv[] = [
+      tlv('5A', bcdDigits(card.pan)),
+      tlv('57', bcdDigits(track2)),
+      tlv('5F34', Uint8Array.of(0x01)),
+      tlv('84', aid),
+      tlv('95', new Uint8Array(5)),
+      tlv('9A', date),
+      tlv('9F37', unpredictable),
+      tlv('9F10', fromHex('06010A03A00000')),
+      ...common,
+      // Quick Chip: the reader answers the card itself with "unable to go online" (Z3).
+      ...(batch ? [tlv('8A', Buffer.from('Z3', 'ascii'))] : []),
+    ];
+    const secret = encodeTlvs([tlv('FC', batch ? [tlv('F2', emv)] : emv)]);
     const { ciphertext, padding } = encryptData(this.ipek, ksn, secret, { from: 'ipek' });
+    const f8 = tlv('F8', [
+      tlv('DFDF59', ciphertext),
+      tlv('DFDF56', ksn),
+      tlv('DFDF57', Uint8Array.of(ENCRYPTION_TYPE_DATA)),
+      tlv('DFDF58', Uint8Array.of(padding)),
+    ]);
 
-    const maskedTrack2 = `;${maskPan(card.pan)}=${card.expiry}${'*'.repeat(13)}?`;
+    const mask = this.options.maskChar ?? '*';
+    const maskedTrack2 = `;${maskPan(card.pan).replaceAll('*', mask)}=${card.expiry}${mask.repeat(13)}?`;
+    const data = batch
+      ? tlv('F0', [
+          // The reader's own offline outcome after Z3 (decline); the host ignores it.
+          tlv('F1', [tlv('DFDF1A', Uint8Array.of(0x01)), tlv('DFDF1B', Uint8Array.of(0x00))]),
+          f8,
+          tlv('F7', []),
+        ])
+      : tlv('70', [
+          tlv('DFDF53', Uint8Array.of(0x00)),
+          tlv('DFDF4D', Buffer.from(maskedTrack2, 'ascii')),
+          tlv('DFDF52', Uint8Array.of(CARD_TYPE_PICC_EMV)),
+          ...common,
+          f8,
+        ]);
     const f9 = encodeTlvs([
       tlv('F9', [
         tlv('DFDF54', ksn),
         tlv('DFDF55', Uint8Array.of(ENCRYPTION_TYPE_MAC)),
         tlv('DFDF25', Buffer.from(this.serial, 'ascii')),
-        tlv('FA', [
-          tlv('70', [
-            tlv('DFDF53', Uint8Array.of(0x00)),
-            tlv('DFDF4D', Buffer.from(maskedTrack2, 'ascii')),
-            tlv('DFDF52', Uint8Array.of(CARD_TYPE_PICC_EMV)),
-            ...common,
-            // Quick Chip: the reader answers the card itself with "unable to go online" (Z3).
-            ...(batch ? [tlv('8A', Buffer.from('Z3', 'ascii'))] : []),
-            tlv('F8', [
-              tlv('DFDF59', ciphertext),
-              tlv('DFDF56', ksn),
-              tlv('DFDF57', Uint8Array.of(ENCRYPTION_TYPE_DATA)),
-              tlv('DFDF58', Uint8Array.of(padding)),
-            ]),
-          ]),
-        ]),
+        tlv('FA', [data]),
       ]),
     ]);
     const head = concatBytes([Uint8Array.of(f9.length >> 8, f9.length & 0xff), f9]);
