@@ -167,6 +167,11 @@ export const PaymentStatusReply = AuthorizeReply.extend({
   refundedAmount: Minor,
   /** Set for offline payments the terminal forwarded. */
   offlineStoredAt: IsoInstant.nullable(),
+  /**
+   * When a stand-in approval was forwarded to the acquirer. Until then the terminal keeps the
+   * encrypted payload: after a gateway restart, resending the same authorization supplies it.
+   */
+  forwardedAt: IsoInstant.nullable(),
 });
 export type PaymentStatusReply = z.infer<typeof PaymentStatusReply>;
 
@@ -251,7 +256,11 @@ export const StandInReport = z.object({
   byCard: z.array(z.object({ cardKey: z.string(), count: z.number().int(), amount: Minor })),
   forwarded: z.object({ count: z.number().int(), amount: Minor }),
   refused: z.object({ count: z.number().int(), amount: Minor }),
-  declined: z.object({ stand_in_cap: z.number().int(), velocity: z.number().int(), stand_in_limit: z.number().int() }),
+  declined: z.object({
+    stand_in_cap: z.number().int(),
+    velocity: z.number().int(),
+    stand_in_limit: z.number().int(),
+  }),
 });
 export type StandInReport = z.infer<typeof StandInReport>;
 

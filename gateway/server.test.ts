@@ -53,6 +53,14 @@ describe('gateway basics', () => {
         'GET /v1/admin/export',
         'GET /v1/reports/summary',
         'GET /r/{token}',
+        'POST /v1/payments/authorize',
+        'GET /v1/payments/{key}',
+        'POST /v1/payments/{key}/reverse',
+        'POST /v1/refunds',
+        'GET /v1/reports/stand-in',
+        'POST /v1/admin/stand-in/forward',
+        'POST /v1/admin/capture',
+        'GET /v1/admin/capture/{businessDate}',
       ].sort(),
     );
     expect(doc.paths['/v1/events']?.post?.requestBody).toBeDefined();

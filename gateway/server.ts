@@ -18,6 +18,7 @@ import { registerAdminRoutes } from './admin-routes';
 import { createVenueLoader, safeJson, type GatewayContext, type GatewayLimits } from './context';
 import { certificateSha256 } from './enrollment-code';
 import { errorBody, HttpError } from './errors';
+import { registerPaymentRoutes, type PaymentOptions } from './payment-routes';
 import { registerPublicRoutes } from './public-routes';
 import { checkAdmin, createSignatureCheck, parseBody } from './request-auth';
 import type { GatewayStore } from './store';
@@ -38,6 +39,8 @@ export interface GatewayOptions {
   logDestination?: pino.DestinationStream;
   /** How often expired nonces are deleted. */
   noncePurgeIntervalMs?: number;
+  /** Card payments: the acquirer adapter (default the test acquirer), its deadline, stand-in. */
+  payments?: PaymentOptions;
 }
 
 export const DEFAULT_LIMITS: GatewayLimits = {
@@ -213,6 +216,7 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
   registerPublicRoutes(app, ctx);
   registerTerminalRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
+  registerPaymentRoutes(app, ctx, opts.payments);
 
   const purgeEvery = opts.noncePurgeIntervalMs ?? 5 * 60 * 1000;
   const purge = setInterval(() => {

@@ -34,8 +34,7 @@ export type AcquirerStatus =
   | { state: 'not_found' };
 
 export type AcquirerRefundResult =
-  | { outcome: 'approved'; acquirerRef: string }
-  | { outcome: 'declined'; reason: DeclineReason };
+  { outcome: 'approved'; acquirerRef: string } | { outcome: 'declined'; reason: DeclineReason };
 
 export interface Acquirer {
   readonly name: string;
@@ -47,7 +46,10 @@ export interface Acquirer {
   /** Releases an uncaptured authorization. A key never authorized is remembered as reversed. */
   reverse(key: string): Promise<{ state: 'reversed' | 'not_found' | 'captured' }>;
   /** Captures authorizations; returns the batch reference and the keys it captured. */
-  capture(batchId: string, items: { key: string; amount: number }[]): Promise<{ batchRef: string; captured: string[] }>;
+  capture(
+    batchId: string,
+    items: { key: string; amount: number }[],
+  ): Promise<{ batchRef: string; captured: string[] }>;
   refund(req: {
     key: string;
     originalKey: string;

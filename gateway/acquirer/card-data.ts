@@ -5,7 +5,9 @@ import { decryptData } from '../../lib/dukpt';
 
 /** Hex when the text is hex digits of even length, else base64. */
 export function payloadBytes(text: string): Buffer {
-  return /^(?:[0-9A-Fa-f]{2})+$/.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
+  return /^(?:[0-9A-Fa-f]{2})+$/.test(text)
+    ? Buffer.from(text, 'hex')
+    : Buffer.from(text, 'base64');
 }
 
 interface Tlv {
@@ -88,7 +90,8 @@ export function panFrom(plain: Buffer): string | undefined {
     }
   }
   const text = plain.toString('latin1');
-  const track = /[;%]B?(\d{12,19})[=^]/.exec(text) ?? /(?:^|[^\d])(\d{12,19})(?:[=^D]|$)/.exec(text);
+  const track =
+    /[;%]B?(\d{12,19})[=^]/.exec(text) ?? /(?:^|[^\d])(\d{12,19})(?:[=^D]|$)/.exec(text);
   return track?.[1];
 }
 

@@ -201,14 +201,20 @@ export class TestAcquirer implements Acquirer {
         result = { outcome: 'declined', reason: 'do_not_honour' };
       else {
         entry.refunded += req.amount;
-        result = { outcome: 'approved', acquirerRef: `TR${randomBytes(8).toString('hex').toUpperCase()}` };
+        result = {
+          outcome: 'approved',
+          acquirerRef: `TR${randomBytes(8).toString('hex').toUpperCase()}`,
+        };
       }
     } else if (entry?.state === 'approved' && entry.acquirerRef === req.originalRef) {
       // Refund before capture: the acquirer reduces the authorization.
       if (req.amount > entry.amount) result = { outcome: 'declined', reason: 'do_not_honour' };
       else {
         entry.amount -= req.amount;
-        result = { outcome: 'approved', acquirerRef: `TR${randomBytes(8).toString('hex').toUpperCase()}` };
+        result = {
+          outcome: 'approved',
+          acquirerRef: `TR${randomBytes(8).toString('hex').toUpperCase()}`,
+        };
       }
     } else result = { outcome: 'declined', reason: 'do_not_honour' };
     this.refunds.set(req.key, result);

@@ -345,7 +345,11 @@ export class PaymentStore {
             .selectAll()
             .where('key', '=', refund.key)
             .executeTakeFirstOrThrow();
-          return { kind: 'exists' as const, refund: toRefund(existing), remaining: await remainingOf() };
+          return {
+            kind: 'exists' as const,
+            refund: toRefund(existing),
+            remaining: await remainingOf(),
+          };
         }
         // The conditional UPDATE is the guard: concurrent refunds of one payment take turns on
         // its row and the loser finds the limit reached.
@@ -359,7 +363,10 @@ export class PaymentStore {
           .where((eb) => eb(eb('refunded_amount', '+', refund.amount), '<=', eb.ref('amount')))
           .executeTakeFirst();
         if (num(claimed.numUpdatedRows) === 0) {
-          throw new Rollback<RefundReservation>({ kind: 'exceeds', remaining: await remainingOf() });
+          throw new Rollback<RefundReservation>({
+            kind: 'exceeds',
+            remaining: await remainingOf(),
+          });
         }
         return { kind: 'reserved' as const, refund, remaining: await remainingOf() };
       });
@@ -475,7 +482,11 @@ export class PaymentStore {
       for (let i = 0; i < keys.length; i += 500) {
         await trx
           .updateTable('payments')
-          .set({ captured_at: result.finishedAt, capture_date: businessDate, updated_at: result.finishedAt })
+          .set({
+            captured_at: result.finishedAt,
+            capture_date: businessDate,
+            updated_at: result.finishedAt,
+          })
           .where('key', 'in', keys.slice(i, i + 500))
           .where('captured_at', 'is', null)
           .execute();
