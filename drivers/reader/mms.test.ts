@@ -167,6 +167,34 @@ describe('MMS messages', () => {
     expect(outcomeOf(0x20028000)).toBe('declined');
   });
 
+  it('reads the simulator layout: masked track with *, clear EMV tags under 70', () => {
+    const track = Buffer.from(';424242******4242=3012*************?', 'ascii').toString('hex');
+    const inner = `DFDF4D ${(track.length / 2).toString(16)} ${track} DFDF52 01 06 4F 07 A0000000031010 9F36 02 0007 9F26 08 1122334455667788 9F24 04 50415231 5F24 03 301231 F8 10 DFDF59 02 ABCD DFDF56 02 0102 DFDF57 01 80`;
+    const tlvHex = (tag: string, body: string) => {
+      const n = body.replace(/\s/g, '').length / 2;
+      return `${tag} ${n < 0x80 ? n.toString(16).padStart(2, '0') : `81 ${n.toString(16)}`} ${body}`;
+    };
+    const f9 = tlvHex('F9', tlvHex('FA', tlvHex('70', inner)));
+    const n = f9.replace(/\s/g, '').length / 2;
+    const blob = `${n.toString(16).padStart(4, '0')} ${f9}`;
+    const payload = `01 01 ${tlvHex('84', blob)}`;
+    const msg = `AA 00 81 04 83 00 01 01 82 04 20 08 02 02 ${tlvHex('84', payload)}`;
+    const ev = interpretNotification(decode(msg) as NotificationMessage);
+    expect(ev).toMatchObject({
+      type: 'arqc',
+      data: {
+        maskedPan: '424242******4242',
+        brand: 'visa',
+        aid: 'A0000000031010',
+        atc: '0007',
+        cryptogram: '1122334455667788',
+        par: 'PAR1',
+        expiryYymm: '3012',
+        entryMode: 'contactless_emv',
+      },
+    });
+  });
+
   it('masks to first 6 / last 4 at most', () => {
     expect(maskPan('4242424242424242')).toBe('424242******4242');
     expect(maskPan('123456789')).toBe('*****6789');

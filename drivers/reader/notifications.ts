@@ -147,10 +147,7 @@ export function arqcData(nodes: Tlv[]): ArqcData | string {
 
   const track = one('DFDF4D') ?? one('DFDF33');
   const trackText = track ? printable(track) : undefined;
-  const pan =
-    panDigits(one('5A')) ??
-    /^[;%]?B?(\d{8,19})[=^]/.exec(trackText ?? '')?.[1] ??
-    panFromTrack2Eq(one('57'));
+  const pan = panDigits(one('5A')) ?? maskedTrackPan(trackText) ?? panFromTrack2Eq(one('57'));
   if (!pan) return 'ARQC data without a PAN to mask (5A, 57, DFDF4D or DFDF33)';
 
   const aidBytes = one('4F') ?? one('9F06');
@@ -191,6 +188,16 @@ function printable(b: Uint8Array): string {
   let s = '';
   for (const c of b) if (c >= 0x20 && c < 0x7f) s += String.fromCharCode(c);
   return s;
+}
+
+/**
+ * The PAN field of a masked track 2 (";424242******4242=3012...?"): the reader keeps first 6 and
+ * last 4 in clear and masks the middle with '*' or '0'; we mask it again in maskPan.
+ */
+function maskedTrackPan(track: string | undefined): string | undefined {
+  const m = /^[;%]?B?([\d*]{8,19})[=^]/.exec(track ?? '');
+  const pan = m?.[1];
+  return pan && /^\d{4}/.test(pan.slice(-4)) ? pan : undefined;
 }
 
 /** 5A is cn: BCD digits padded with F. */
