@@ -129,7 +129,8 @@ describe('pos sim reader', () => {
     sim.proc.kill('SIGINT');
     expect(await sim.exited).toBe(0);
     const result = lastJsonLine(sim.out());
-    expect(result).toMatchObject({ ok: true, transactions: 1, ksn: 'FFFF9876543210E00002' });
+    expect(result).toMatchObject({ ok: true, transactions: 1 });
+    expect(result.ksn).toMatch(/^FFFF987654[0-9A-F]{5}00002$/);
     expect(JSON.stringify(result)).not.toContain('5555555555554444');
     expect(sim.out()).not.toContain('5555555555554444');
   });

@@ -204,6 +204,7 @@ export async function runReader(argv: string[], out: Reporter): Promise<Outcome>
         import('../../drivers/sim/serve'),
       ]);
     const sim = new ReaderSim({
+      identity: 'random',
       card,
       tapDelayMs,
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),

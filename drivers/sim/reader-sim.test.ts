@@ -94,7 +94,7 @@ function startRequest(o: StartOptions = {}): Uint8Array {
 async function open(options: ReaderSimOptions & { card?: string } = {}) {
   const { transport, sim } = await createSimReader(
     { card: options.card },
-    { tapDelayMs: 0, stepDelayMs: 0, ...options },
+    { identity: 'standard', tapDelayMs: 0, stepDelayMs: 0, ...options },
   );
   await transport.open();
   const got: Msg[] = [];
@@ -458,6 +458,27 @@ describe('NFC wristband', () => {
     await send(transport, startRequest({ mode: 0x01, timeout: 5 }));
     await vi.advanceTimersByTimeAsync(5000);
     expect(got.map((m) => m.code)).toEqual([0x01000000, DETAIL.timedOut]);
+  });
+});
+
+describe('identity', () => {
+  it('random: a new device id and ATC start per simulator, still decrypted with the test BDK', async () => {
+    const arqcOf = async () => {
+      const { transport, got } = await open({ card: 'visa-approve', identity: 'random' });
+      await send(transport, startRequest());
+      await until(() => complete(got) !== undefined);
+      const arqc = got.find((m) => m.code === DETAIL.arqc);
+      if (!arqc) throw new Error('no ARQC');
+      const { f9 } = blobOf(arqc);
+      const secret = decrypt(f9);
+      expect(hex(findTlv(secret.fc, '5A')?.value ?? new Uint8Array())).toBe('4242424242424242');
+      const clear = findTlv(f9, 'F9', 'FA', '70')?.children ?? [];
+      return `${secret.ksn}/${hex(findTlv(clear, '9F36')?.value ?? new Uint8Array())}`;
+    };
+    const a = await arqcOf();
+    const b = await arqcOf();
+    expect(a).not.toBe(b);
+    expect(a).toMatch(/^FFFF987654[0-9A-F]{5}00001\//);
   });
 });
 

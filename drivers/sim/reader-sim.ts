@@ -11,7 +11,7 @@
 // from the standard's published test BDK, a fresh KSN per encryption. The clear part of an ARQC
 // carries only what a reader gives in clear (masked track 2, AID, label, ATC, cryptogram, PAR,
 // expiry): never the full PAN (tests scan every byte sent).
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   TEST_BDK,
   TEST_INITIAL_KSN,
@@ -92,6 +92,14 @@ export interface ReaderSimOptions {
   ipek?: Uint8Array | string;
   /** KSN last used; the first encryption uses the next one. Default FFFF9876543210E00000. */
   ksn?: Uint8Array | string;
+  /**
+   * `standard` (default): the standard's initial KSN FFFF9876543210E00000 and each card's first
+   * ATC, so tests are repeatable. `random`: a random device id in the KSN (its own IPEK from the
+   * same test BDK, so the acquirer still decrypts) and a random ATC start, so a restarted
+   * simulator never repeats a KSN or an ATC and cryptogram the gateway has already seen (it would
+   * take a new tap for a repeated ARQC, ARCHITECTURE §5). Use `random` for demos.
+   */
+  identity?: 'standard' | 'random';
   /** Name of the first "next card" (test-cards.ts, or `wristband`). Default visa-approve. */
   card?: string;
   /** Device serial number (DFDF25). */
@@ -178,22 +186,30 @@ export class ReaderSim {
     transactions: 0,
   };
   private readonly serial: string;
+  private readonly atcBase: number;
 
   constructor(private readonly options: ReaderSimOptions = {}) {
+    const given = options.ksn;
+    let ksn: Buffer;
+    if (given !== undefined) ksn = Buffer.from(typeof given === 'string' ? fromHex(given) : given);
+    else if (options.identity === 'random') {
+      // Key set FFFF987654 (the test BDK's), a random 19-bit device id, counter 0.
+      ksn = Buffer.from(fromHex(TEST_INITIAL_KSN));
+      const id = randomBytes(3);
+      ksn[5] = id[0] ?? 0;
+      ksn[6] = id[1] ?? 0;
+      ksn[7] = (id[2] ?? 0) & 0xe0;
+    } else ksn = Buffer.from(fromHex(TEST_INITIAL_KSN));
+    this.ksn = ksn;
+    // Key injection: the reader keeps only its IPEK, derived once from the test BDK.
     this.ipek =
       options.ipek !== undefined
         ? Buffer.from(typeof options.ipek === 'string' ? fromHex(options.ipek) : options.ipek)
-        : deriveIpek(TEST_BDK, TEST_INITIAL_KSN);
-    this.ksn = Buffer.from(
-      options.ksn === undefined
-        ? fromHex(TEST_INITIAL_KSN)
-        : typeof options.ksn === 'string'
-          ? fromHex(options.ksn)
-          : options.ksn,
-    );
+        : deriveIpek(TEST_BDK, ksn);
+    this.atcBase = options.identity === 'random' ? randomBytes(2).readUInt16BE(0) & 0x7fff : 0;
     this.nextCard_ = DEFAULT_TEST_CARD;
     this.setNextCard(options.card ?? DEFAULT_TEST_CARD);
-    this.serial = options.serialNumber ?? 'B5SIM0000000001';
+    this.serial = options.serialNumber ?? `B5SIM${hex(ksn.subarray(5, 8))}`;
   }
 
   // ---- controls ----
@@ -377,7 +393,7 @@ export class ReaderSim {
       this.after(txn, step, () => {
         // From here the card has answered: the ARQC exists and the host owns the decision.
         txn.cancellable = false;
-        const atc = (this.atcs.get(card.name) ?? card.firstAtc - 1) + 1;
+        const atc = ((this.atcs.get(card.name) ?? card.firstAtc + this.atcBase - 1) + 1) & 0xffff;
         this.atcs.set(card.name, atc);
         this.notify(NOTE_INFO, DETAIL.arqc, transactionData(this.cardBlob(card, txn, atc, false)));
         this.after(txn, step, () => {
@@ -731,13 +747,18 @@ export function serialEndpoint(sim: ReaderSim): {
 /**
  * `sim:reader[?card=NAME]`: the simulator behind an in-memory Transport, so the reader driver uses
  * it exactly as a real port (unframed MMS messages, one per write). The returned transport is not
- * opened yet (the driver opens it).
+ * opened yet (the driver opens it). Identity defaults to `random` here (see ReaderSimOptions), so
+ * a restarted demo never replays a KSN or cryptogram.
  */
 export async function createSimReader(
   address: { card?: string } = {},
   options: Omit<ReaderSimOptions, 'card'> = {},
 ): Promise<{ transport: Transport; sim: ReaderSim }> {
-  const sim = new ReaderSim({ ...options, ...(address.card ? { card: address.card } : {}) });
+  const sim = new ReaderSim({
+    identity: 'random',
+    ...options,
+    ...(address.card ? { card: address.card } : {}),
+  });
   const [host, device] = createMemoryPair('sim:reader');
   await device.open();
   sim.attach(device);
