@@ -21,6 +21,8 @@ import type { StoreTarget } from './storage/create-store';
 import {
   admin,
   enrollTerminal,
+  envelope,
+  saleData,
   signedInject,
   startTestGateway,
   T0,
@@ -365,6 +367,100 @@ describe('card payments on sqlite', () => {
     expect(report.declined.stand_in_limit).toBe(1);
   });
 
+  it('refuses unsigned payment requests with 401 before reading the body; admin routes need the token', async () => {
+    for (const url of [
+      '/v1/payments/authorize',
+      '/v1/refunds',
+      `/v1/payments/${newId()}/reverse`,
+    ]) {
+      const res = await c.gw.app.inject({
+        method: 'POST',
+        url,
+        headers: { 'content-type': 'application/json' },
+        payload: '{broken',
+      });
+      expect(res.statusCode, url).toBe(401);
+    }
+    for (const [method, url] of [
+      ['GET', '/v1/reports/stand-in'],
+      ['POST', '/v1/admin/stand-in/forward'],
+      ['POST', '/v1/admin/capture'],
+      ['GET', '/v1/admin/capture/2026-11-21'],
+    ] as const) {
+      const res = await c.gw.app.inject({ method, url });
+      expect(res.statusCode, url).toBe(401);
+      expect(errorCode(res)).toBe('admin.unauthorized');
+    }
+  });
+
+  it('an offline forward while the acquirer is unreachable stays unknown; the resend with the same key is authorized once', async () => {
+    const req = authorizeRequest(t.terminalId, CARDS.approve, {
+      offline: { storedAt: new Date(T0 - 60_000).toISOString() },
+    });
+    c.acquirer.reachable = false;
+    expect(AuthorizeReply.parse((await authorize(c, t, req)).json()).status).toBe('unknown');
+    c.acquirer.reachable = true;
+    const again = AuthorizeReply.parse((await authorize(c, t, req)).json());
+    expect(again.status).toBe('approved');
+    expect(c.acquirer.calls.authorize).toBe(1);
+  });
+
+  it('a refund the acquirer did not answer stays pending with its amount reserved; the resend completes it', async () => {
+    const req = authorizeRequest(t.terminalId, CARDS.approve);
+    await authorize(c, t, req);
+    const r = { idempotencyKey: newId(), originalKey: req.idempotencyKey, amount: 4000 };
+    c.acquirer.reachable = false;
+    expect(RefundReply.parse((await refund(c, t, r)).json())).toMatchObject({
+      status: 'pending',
+      remaining: 200,
+    });
+    const more = await refund(c, t, {
+      idempotencyKey: newId(),
+      originalKey: req.idempotencyKey,
+      amount: 201,
+    });
+    expect(errorCode(more)).toBe('refund.exceeds');
+    c.acquirer.reachable = true;
+    expect(RefundReply.parse((await refund(c, t, r)).json())).toMatchObject({
+      status: 'approved',
+      remaining: 200,
+    });
+    expect(c.acquirer.calls.refund).toBe(1);
+  });
+
+  it('card tenders of sale events appear in the settlement export as card rows', async () => {
+    const req = authorizeRequest(t.terminalId, CARDS.approve, { amount: 6200 });
+    await authorize(c, t, req);
+    const sale = saleData(t.terminalId, 1, {
+      payments: [
+        {
+          paymentId: req.idempotencyKey,
+          kind: 'card',
+          amount: 6200,
+          tendered: 6200,
+          change: 0,
+          rounding: 0,
+        },
+      ],
+      change: 0,
+    });
+    const up = await signedInject(c.gw.app, t, {
+      url: '/v1/events',
+      body: {
+        terminalId: t.terminalId,
+        events: [envelope(t.terminalId, 1, 'sale.completed', sale)],
+      },
+      now: c.gw.clock.now(),
+    });
+    expect(up.statusCode, up.body).toBe(200);
+    const csv = await c.gw.app.inject({
+      url: '/v1/admin/export?from=2026-11-21&to=2026-11-21',
+      headers: admin(),
+    });
+    const row = csv.body.split(/\r?\n/).find((l) => l.includes(sale.saleId));
+    expect(row).toContain(',card,CNY,62.00,');
+  });
+
   it('with stand-in disabled an unreachable acquirer means failed (nothing to reverse)', async () => {
     await putPolicy(c, { enabled: false, exposureCap: 0, perTransactionLimit: 0, countPerCard: 0 });
     c.acquirer.reachable = false;
@@ -501,6 +597,45 @@ describe('card data never reaches the database or the logs', () => {
       expect(lines.length).toBeGreaterThan(0);
     } finally {
       await c.gw.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('stand-in across a gateway restart', () => {
+  it('holds no payload in the database: after a restart the terminal’s resend supplies it for forwarding', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gw-restart-'));
+    const target: StoreTarget = { kind: 'sqlite', path: join(dir, 'gateway.db') };
+    try {
+      const first = await start(target);
+      const t = await enrollTerminal(first.gw.app);
+      first.acquirer.reachable = false;
+      const req = authorizeRequest(t.terminalId, CARDS.approve);
+      expect(AuthorizeReply.parse((await authorize(first, t, req)).json()).status).toBe(
+        'stand_in_approved',
+      );
+      await first.gw.close();
+
+      const second = await start(target);
+      try {
+        const forward = () =>
+          second.gw.app.inject({
+            method: 'POST',
+            url: '/v1/admin/stand-in/forward',
+            headers: admin(),
+          });
+        expect((await forward()).json()).toMatchObject({ forwarded: 0, left: 1 });
+        const resend = AuthorizeReply.parse((await authorize(second, t, req)).json());
+        expect(resend.status).toBe('stand_in_approved');
+        expect((await forward()).json()).toMatchObject({ forwarded: 1, approved: 1, left: 0 });
+        const s = PaymentStatusReply.parse((await status(second, t, req.idempotencyKey)).json());
+        expect(s).toMatchObject({ status: 'approved', standIn: true });
+        expect(s.forwardedAt).not.toBeNull();
+        expect(second.acquirer.calls.authorize).toBe(1);
+      } finally {
+        await second.gw.close();
+      }
+    } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
