@@ -5,7 +5,9 @@
 //
 // It speaks whole MMS messages (`receiveMessage` / `onMessage`); `attach` puts them on a duplex
 // unframed (one message per write, as over the in-memory pair) or with the RS-232 framing
-// (direction byte, 4-byte big-endian length, SLIP) used over a pty.
+// (message-info byte, 4-byte big-endian length, SLIP) used over a pty. The byte codecs (TLV,
+// serial framing) are the reader driver's, since the wire format is shared; what the device says
+// and when is written here from the manual.
 //
 // Card data is encrypted as a secure reader does: TDES DUKPT (lib/dukpt) under the IPEK injected
 // from the standard's published test BDK, a fresh KSN per encryption. The clear part of an ARQC
@@ -31,6 +33,7 @@ import {
   tlv,
   type Tlv,
 } from '../reader/tlv';
+import { DIRECTION, createSerialDecoder, encodeSerialFrame } from '../reader/serial-framing';
 import { createMemoryPair } from '../transport/memory';
 import type { Transport } from '../transport/transport';
 import type { SimDuplex } from './duplex';
@@ -664,62 +667,29 @@ function sha(parts: string[]): Buffer {
   return createHash('sha256').update(parts.join('|')).digest();
 }
 
-// ---- RS-232 framing (manual §2.6 "How to Use SLIP Format", ARCHITECTURE §8) ----
-// Each message: a message-info byte (00 host → device, 02 device → host; any accepted on receipt,
-// as MagTek's own host code does) and a 4-byte big-endian length, then the message; the whole
-// SLIP-encoded (RFC 1055) between END bytes.
+// ---- RS-232 framing: the reader driver's codec (drivers/reader/serial-framing), device side ----
 
-const END = 0xc0;
-const ESC = 0xdb;
-const ESC_END = 0xdc;
-const ESC_ESC = 0xdd;
-
-/** One message framed for the serial line; `direction` 0x02 is device → host. */
-export function frameSerial(message: Uint8Array, direction = 0x02): Uint8Array {
-  const n = message.length;
-  const raw = concatBytes([
-    Uint8Array.of(direction, (n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff),
-    message,
-  ]);
-  const out: number[] = [END];
-  for (const b of raw) {
-    if (b === END) out.push(ESC, ESC_END);
-    else if (b === ESC) out.push(ESC, ESC_ESC);
-    else out.push(b);
-  }
-  out.push(END);
-  return Uint8Array.from(out);
+/** One message framed for the serial line; `direction` defaults to 02, device → host. */
+export function frameSerial(
+  message: Uint8Array,
+  direction: number = DIRECTION.deviceToHost,
+): Uint8Array {
+  return encodeSerialFrame(message, direction);
 }
 
-/** Reassembles framed messages from a byte stream split anywhere; drops frames that do not fit. */
+/**
+ * Reassembles framed messages from a byte stream split anywhere, with any direction byte;
+ * frames that do not decode are counted and dropped (a real reader ignores them too).
+ */
 export class SerialDeframer {
-  private buf: number[] = [];
-  private escaped = false;
+  private readonly decoder = createSerialDecoder();
+  dropped = 0;
 
   push(chunk: Uint8Array): Uint8Array[] {
     const out: Uint8Array[] = [];
-    for (const b of chunk) {
-      if (b === END) {
-        const frame = this.buf;
-        this.buf = [];
-        this.escaped = false;
-        if (frame.length >= 5) {
-          const len =
-            (((frame[1] ?? 0) << 24) >>> 0) +
-            ((frame[2] ?? 0) << 16) +
-            ((frame[3] ?? 0) << 8) +
-            (frame[4] ?? 0);
-          if (len === frame.length - 5) out.push(Uint8Array.from(frame.slice(5)));
-        }
-        continue;
-      }
-      if (this.escaped) {
-        this.escaped = false;
-        this.buf.push(b === ESC_END ? END : b === ESC_ESC ? ESC : b);
-      } else if (b === ESC) this.escaped = true;
-      else this.buf.push(b);
-      // a runaway frame (no END for a long time) is garbage: start over
-      if (this.buf.length > 1 << 20) this.buf = [];
+    for (const e of this.decoder.push(chunk)) {
+      if (e.type === 'message') out.push(e.message);
+      else this.dropped++;
     }
     return out;
   }
