@@ -57,6 +57,11 @@ export interface EnqueueInput {
   payload?: unknown;
   copy?: boolean;
   at: string;
+  /**
+   * Record the job as already cancelled, with this reason (a till without a printer keeps the
+   * record of each receipt, but nothing waits to print weeks later when one is set up).
+   */
+  cancelledReason?: string;
 }
 
 /**
@@ -68,9 +73,19 @@ export function enqueuePrintJob(db: Db, input: EnqueueInput): PrintJob {
   const jobId = newId();
   const { seq } = db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM print_jobs').get() as { seq: number };
   db.prepare(
-    `INSERT INTO print_jobs (job_id, seq, kind, sale_id, copy, status, payload, created_at)
-     VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)`,
-  ).run(jobId, seq, input.kind, input.saleId ?? null, input.copy ? 1 : 0, JSON.stringify(input.payload ?? {}), input.at);
+    `INSERT INTO print_jobs (job_id, seq, kind, sale_id, copy, status, payload, created_at, last_error)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    jobId,
+    seq,
+    input.kind,
+    input.saleId ?? null,
+    input.copy ? 1 : 0,
+    input.cancelledReason === undefined ? 'queued' : 'cancelled',
+    JSON.stringify(input.payload ?? {}),
+    input.at,
+    input.cancelledReason ?? null,
+  );
   return getPrintJob(db, jobId) as PrintJob;
 }
 

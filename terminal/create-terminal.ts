@@ -6,7 +6,7 @@ import { VenueConfig } from '../contract/venue';
 import { businessDate, isoUtc, systemClock } from '../lib/clock';
 import { loadCatalog, replaceCatalog } from '../db/catalog';
 import { getOpenSale, lastReceiptNo } from '../db/sales';
-import { cancelPrintJob, enqueuePrintJob, lastCompletedSaleId, lastPrintedJob, waitingJobCount } from '../db/print-jobs';
+import { enqueuePrintJob, lastCompletedSaleId, lastPrintedJob, waitingJobCount } from '../db/print-jobs';
 import { getSetting, setSetting } from '../db/settings';
 import { resolveProfile } from '../drivers/printer/profiles';
 import { decodeEscPos } from '../drivers/sim/document';
@@ -172,6 +172,7 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
       terminalId,
       shortId,
       venue: () => venue,
+      printReceipts: printer !== undefined,
       onUpdated: (sale) => {
         hub.emit('sale.updated', sale);
         // Reference data waits for an empty sale (ARCHITECTURE §6: applied between sales).
@@ -180,14 +181,7 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
       onCompleted: (sale) => {
         hub.emit('sale.completed', sale);
         worker?.nudge();
-        if (printer) printer.worker.nudge();
-        else {
-          // No printer: the rows stay as the record of what would have printed, but nothing
-          // waits to come out of a printer configured weeks later.
-          db.prepare("SELECT job_id FROM print_jobs WHERE sale_id = ? AND status = 'queued'")
-            .all(sale.saleId)
-            .forEach((r) => cancelPrintJob(db, (r as { job_id: string }).job_id, 'no printer configured'));
-        }
+        printer?.worker.nudge();
         // The status bar can wait a turn; the cashier's reply should not.
         setImmediate(() => {
           if (!closed) hub.emit('terminal.status', status());

@@ -16,6 +16,7 @@ import { findProduct } from '../db/catalog';
 import { appendJournal } from '../db/journal';
 import { appendOutbox } from '../db/outbox';
 import { enqueuePrintJob } from '../db/print-jobs';
+import { enqueueDrawerKick } from './printing/print-worker';
 import type { Db } from '../db/open';
 import {
   deleteAllLines,
@@ -43,6 +44,8 @@ export interface SaleServiceDeps {
   venue: () => VenueConfig;
   onUpdated: (sale: SaleDto) => void;
   onCompleted: (sale: CompletedSaleDto) => void;
+  /** False when no printer is configured: the sale's jobs are recorded as cancelled. */
+  printReceipts?: boolean;
 }
 
 export interface SaleService {
@@ -230,10 +233,11 @@ export function createSaleService(deps: SaleServiceDeps): SaleService {
         });
         // The drawer kick and the receipt are rows of this same commit: a printer fault can
         // delay them but never lose them, and nothing prints for a sale that did not commit.
+        const noPrinter = deps.printReceipts === false ? { cancelledReason: 'no printer configured' } : {};
         if (doc.payments.some((p) => p.kind === 'cash')) {
-          enqueuePrintJob(db, { kind: 'drawer', saleId: doc.saleId, payload: {}, at: doc.completedAt });
+          enqueueDrawerKick(db, doc.completedAt, { saleId: doc.saleId, ...noPrinter });
         }
-        enqueuePrintJob(db, { kind: 'receipt', saleId: doc.saleId, payload: { sale: doc }, at: doc.completedAt });
+        enqueuePrintJob(db, { kind: 'receipt', saleId: doc.saleId, payload: { sale: doc }, at: doc.completedAt, ...noPrinter });
         // The next (empty) sale is born in the same commit: one fsync per sale, not two.
         const nextSale = { saleId: newId(), currency: venue.currency, startedAt: doc.completedAt };
         insertOpenSale(db, nextSale);

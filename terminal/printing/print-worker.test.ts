@@ -171,5 +171,18 @@ describe('print worker with the simulated printer', () => {
     terminal = createTerminalSync({ dataDir, demo: true });
     expect(await terminal.dispatch('printer.testPrint', {})).toMatchObject({ ok: false, error: { code: 'printer.not_configured' } });
     expect(await call<PrinterStatusDto>(terminal, 'printer.getStatus')).toMatchObject({ state: 'not_configured' });
+    // Without a printer the receipt and drawer rows are still written, as cancelled: nothing
+    // waits to come out of a printer set up weeks later.
+    const sale = await sell(terminal);
+    const db = openTerminalDb(dataDir);
+    try {
+      expect(db.prepare('SELECT kind, status, last_error FROM print_jobs WHERE sale_id = ? ORDER BY seq').all(sale.saleId)).toEqual([
+        { kind: 'drawer', status: 'cancelled', last_error: 'no printer configured' },
+        { kind: 'receipt', status: 'cancelled', last_error: 'no printer configured' },
+      ]);
+    } finally {
+      db.close();
+    }
+    expect(await call<PrinterStatusDto>(terminal, 'printer.getStatus')).toMatchObject({ queued: 0 });
   });
 });

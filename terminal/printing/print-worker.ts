@@ -300,3 +300,22 @@ export function enqueueReprint(db: Db, saleId: string, at: string): PrintJob | u
   if (!original) return undefined;
   return enqueuePrintJob(db, { kind: 'reprint', saleId, copy: true, payload: JSON.parse(original.payload) as unknown, at });
 }
+
+/**
+ * Queues a drawer kick. Cash sales get theirs inside sale.complete's transaction; "no sale"
+ * (open the drawer without a sale) belongs to the supervisor issue, which must call this inside
+ * the transaction that journals the override, then nudge the worker.
+ */
+export function enqueueDrawerKick(
+  db: Db,
+  at: string,
+  options: { saleId?: string; pin?: 2 | 5; cancelledReason?: string } = {},
+): PrintJob {
+  return enqueuePrintJob(db, {
+    kind: 'drawer',
+    saleId: options.saleId ?? null,
+    payload: options.pin ? { pin: options.pin } : {},
+    at,
+    ...(options.cancelledReason !== undefined ? { cancelledReason: options.cancelledReason } : {}),
+  });
+}
