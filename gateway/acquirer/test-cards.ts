@@ -1,6 +1,6 @@
 // The test acquirer's rules by PAN: the same table as the simulated reader's test cards
 // (drivers/sim/test-cards.ts, which gateway/ may not import; docs/test-cards.md). Keep the two in
-// step: gateway/acquirer/test-acquirer.test.ts checks every card of the simulator's table here.
+// step: tests/gateway-test-cards.test.ts checks every card of the simulator's table here.
 // These PANs are public test numbers, issued to nobody.
 
 export type TestAcquirerRule =
