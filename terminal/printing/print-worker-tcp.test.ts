@@ -62,12 +62,12 @@ afterEach(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-it('a TCP reset mid-receipt: reconnect, the receipt prints again whole marked COPY, exactly once', async () => {
+it('a TCP reset mid-receipt: reconnect, the receipt prints again whole marked COPY, exactly once', { timeout: 30_000 }, async () => {
   const port = await startProxy((server as SimServer & { port: number }).port, 500);
   terminal = createTerminalSync({
     dataDir,
     demo: true,
-    printer: { address: `tcp:127.0.0.1:${port}`, worker: { retryMs: 20, idlePollMs: 5000 }, port: { settleMs: 5, reconnectBaseMs: 10 } },
+    printer: { address: `tcp:127.0.0.1:${port}`, worker: { retryMs: 20, idlePollMs: 5000 }, port: { settleMs: 5, reconnectBaseMs: 10, replyTimeoutMs: 300 } },
   });
   const t = terminal;
   const call = async <T,>(method: string, input: unknown = {}): Promise<T> => {
@@ -79,7 +79,7 @@ it('a TCP reset mid-receipt: reconnect, the receipt prints again whole marked CO
   await call('payment.payCash', { tendered: 10000 });
   const sale = await call<CompletedSaleDto>('sale.complete');
 
-  const end = Date.now() + 5000;
+  const end = Date.now() + 15_000;
   while (sim.pages().length < 1 && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
   await new Promise((r) => setTimeout(r, 100));
   expect(sim.pages()).toHaveLength(1);
