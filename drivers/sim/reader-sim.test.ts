@@ -4,6 +4,13 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TEST_BDK, decryptData, deriveSessionKey, retailMac } from '../../lib/dukpt';
+import {
+  cancelTransactionRequest,
+  decodeMessage,
+  echoRequest,
+  startTransactionRequest,
+} from '../reader/mms';
+import { interpretNotification } from '../reader/notifications';
 import { decodeTlvs, encodeTlvs, findTlv, fromHex, hex, tlv, type Tlv } from '../reader/tlv';
 import type { Transport } from '../transport/transport';
 import {
@@ -536,5 +543,69 @@ describe('serial framing', () => {
     const framed = frameSerial(fromHex(ECHO_REQUEST), 0x00);
     for (const b of framed) ep.receive(Uint8Array.of(b));
     expect(out.map(hex)).toEqual([hex(frameSerial(fromHex(ECHO_RESPONSE)))]);
+  });
+});
+
+describe('with the reader driver’s own codecs', () => {
+  // The driver's request builders and notification reader against the simulator: the two sides
+  // were written separately from the manual, so agreement here is a real cross-check.
+  it('a PAR card and a wristband read as the terminal will see them', async () => {
+    const { transport, raw } = await open({ card: 'mc-par', wristbandDwellMs: 0 });
+    const events = () =>
+      raw.flatMap((b) => {
+        const d = decodeMessage(b);
+        if (!d.ok) return [{ type: 'undecodable' }];
+        return d.value.kind === 'notification' ? [interpretNotification(d.value)] : [];
+      });
+    await send(transport, echoRequest(1, Uint8Array.of(9, 8, 7)));
+    const params = {
+      timeoutSeconds: 30,
+      contactlessMode: 0x03,
+      quickChip: true,
+      amount: 4200,
+      currency: 978,
+      transactionType: 0x00,
+    } as const;
+    await send(transport, startTransactionRequest(2, params));
+    await until(() => events().some((e) => e?.type === 'operation_complete'));
+    const arqc = events().find((e) => e?.type === 'arqc');
+    expect(arqc).toMatchObject({
+      type: 'arqc',
+      data: {
+        maskedPan: '555555******4444',
+        last4: '4444',
+        brand: 'mastercard',
+        aid: 'A0000000041010',
+        applicationLabel: 'MASTERCARD',
+        expiryYymm: '3106',
+        par: '5001TESTPAR0MCPARCARD00000001',
+        atc: '0061',
+        cryptogramInfo: 0x80,
+        amount: 4200,
+        currency: 978,
+        encrypted: { encryptionType: 0x80 },
+      },
+    });
+    expect(events().at(-1)).toMatchObject({ type: 'operation_complete', outcome: 'host_decision' });
+
+    const w = await open({ card: 'wristband', wristbandDwellMs: 0 });
+    const wEvents = () =>
+      w.raw.flatMap((b) => {
+        const d = decodeMessage(b);
+        return d.ok && d.value.kind === 'notification' ? [interpretNotification(d.value)] : [];
+      });
+    await send(w.transport, startTransactionRequest(3, params));
+    await until(() => wEvents().some((e) => e?.type === 'operation_complete'));
+    expect(wEvents().find((e) => e?.type === 'nfc_uid')).toEqual({
+      type: 'nfc_uid',
+      uid: TEST_WRISTBAND.uid,
+    });
+    await send(w.transport, cancelTransactionRequest(4));
+    await until(() => w.raw.length >= 5);
+    const last = decodeMessage(w.raw.at(-1) ?? new Uint8Array());
+    expect(last.ok && last.value.kind === 'response' && last.value.status).toEqual({
+      summary: 0x80,
+      detail: 0x020304,
+    });
   });
 });
