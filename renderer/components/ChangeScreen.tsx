@@ -1,11 +1,15 @@
 import { useStore } from 'zustand';
 import { useMoney, useT } from '../i18n/hooks';
+import { reprintLast } from '../state/printer';
 import { nextSale, saleStore } from '../state/sale';
+import { statusStore } from '../state/status';
+import { TouchButton } from './TouchButton';
 
 export function ChangeScreen() {
   const t = useT();
   const money = useMoney();
   const done = useStore(saleStore, (s) => s.lastCompleted);
+  const printer = useStore(statusStore, (s) => s.status?.printer.state ?? 'not_configured');
   if (!done) return null;
   const { currency } = done;
   const paid = done.payments.reduce((sum, p) => sum + p.tendered, 0);
@@ -39,6 +43,11 @@ export function ChangeScreen() {
           <dd data-testid="receipt-ref">{done.receiptRef}</dd>
         </div>
       </dl>
+      {printer !== 'not_configured' && (
+        <TouchButton className="reprint-last" data-testid="reprint-last" onClick={() => void reprintLast()}>
+          {t('printer.reprintLast')}
+        </TouchButton>
+      )}
       {/* A native button: autoFocus lets Enter start the next sale even without the global handler. */}
       <button type="button" className="next-sale" data-testid="next-sale" autoFocus onClick={() => void nextSale()}>
         {t('change.next')}

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import type { DeviceState, NetworkStatusDto } from '../../contract/api';
 import { useLocalized, useT } from '../i18n/hooks';
-import { openDevices, reprintLast } from '../state/printer';
+import { openDevices } from '../state/printer';
 import { setForcedOffline, statusStore } from '../state/status';
 import { toggleLanguage } from '../state/ui';
 import { TouchButton } from './TouchButton';
@@ -103,11 +103,6 @@ export function StatusBar() {
       {status && (
         <TouchButton className="devices-open" data-testid="devices-open" onClick={openDevices}>
           {t('devices.open')}
-        </TouchButton>
-      )}
-      {status && status.printer.state !== 'not_configured' && (
-        <TouchButton className="reprint-last" data-testid="reprint-last" onClick={() => void reprintLast()}>
-          {t('printer.reprintLast')}
         </TouchButton>
       )}
       {status && <Network network={status.network} />}
