@@ -461,6 +461,57 @@ describe('card payments on sqlite', () => {
     expect(row).toContain(',card,CNY,62.00,');
   });
 
+  it('refund lines: never beyond the quantity sold, once the sale is at the gateway', async () => {
+    const req = authorizeRequest(t.terminalId, CARDS.approve, { amount: 6200 });
+    await authorize(c, t, req);
+    const sale = saleData(t.terminalId, 1, {
+      saleId: req.saleId,
+      payments: [
+        {
+          paymentId: req.idempotencyKey,
+          kind: 'card',
+          amount: 6200,
+          tendered: 6200,
+          change: 0,
+          rounding: 0,
+        },
+      ],
+      change: 0,
+    });
+    await signedInject(c.gw.app, t, {
+      url: '/v1/events',
+      body: {
+        terminalId: t.terminalId,
+        events: [envelope(t.terminalId, 1, 'sale.completed', sale)],
+      },
+      now: c.gw.clock.now(),
+    });
+    const hotDog = sale.lines[0]?.lineId ?? '';
+    const line = (quantity: number, amount: number) => ({
+      idempotencyKey: newId(),
+      originalKey: req.idempotencyKey,
+      amount,
+      lines: [{ lineId: hotDog, quantity, amount }],
+    });
+    expect((await refund(c, t, line(1, 2500))).statusCode).toBe(200);
+    const twice = await refund(c, t, line(2, 3000));
+    expect(twice.statusCode).toBe(409);
+    expect(errorCode(twice)).toBe('refund.exceeds');
+    expect(twice.json<{ error: { message: string } }>().error.message).toMatch(/1 left/);
+    expect((await refund(c, t, line(1, 2500))).statusCode).toBe(200);
+    expect(errorCode(await refund(c, t, line(1, 500)))).toBe('refund.exceeds');
+
+    const wrongTotal = await refund(c, t, { ...line(1, 1200), amount: 1000 });
+    expect(errorCode(wrongTotal)).toBe('refund.lines_total');
+    const unknown = await refund(c, t, {
+      idempotencyKey: newId(),
+      originalKey: req.idempotencyKey,
+      amount: 100,
+      lines: [{ lineId: 'no-such-line', quantity: 1, amount: 100 }],
+    });
+    expect(errorCode(unknown)).toBe('refund.unknown_line');
+  });
+
   it('with stand-in disabled an unreachable acquirer means failed (nothing to reverse)', async () => {
     await putPolicy(c, { enabled: false, exposureCap: 0, perTransactionLimit: 0, countPerCard: 0 });
     c.acquirer.reachable = false;

@@ -597,22 +597,46 @@ export class PaymentService {
         `payment ${original.key} is ${original.status}: only an approved card payment can be refunded`,
       );
     }
+    let lineLimits: Map<string, number> | undefined;
+    if (req.lines) {
+      const total = req.lines.reduce((n, l) => n + l.amount, 0);
+      if (total !== req.amount) {
+        throw new HttpError(
+          400,
+          'refund.lines_total',
+          `the refund lines add up to ${total}, not the refund amount ${req.amount}`,
+        );
+      }
+      // Quantities are checked when the gateway holds the sale (its sale.completed was synced).
+      lineLimits = await this.ctx.store.saleLineQuantities(original.saleId);
+      const unknown = lineLimits && req.lines.find((l) => !lineLimits?.has(l.lineId));
+      if (unknown) {
+        throw new HttpError(
+          400,
+          'refund.unknown_line',
+          `sale ${original.saleId} has no line ${unknown.lineId}`,
+        );
+      }
+    }
     const at = this.now();
     const hash = sha256(canonicalJson({ ...req, currency: original.currency }));
-    const reservation = await this.ctx.store.reserveRefund({
-      key: req.idempotencyKey,
-      originalKey: original.key,
-      terminalId: signer,
-      amount: req.amount,
-      currency: original.currency,
-      status: 'pending',
-      requestHash: hash,
-      lines: req.lines ? canonicalJson(req.lines) : null,
-      acquirerRef: null,
-      declineReason: null,
-      createdAt: at,
-      updatedAt: at,
-    });
+    const reservation = await this.ctx.store.reserveRefund(
+      {
+        key: req.idempotencyKey,
+        originalKey: original.key,
+        terminalId: signer,
+        amount: req.amount,
+        currency: original.currency,
+        status: 'pending',
+        requestHash: hash,
+        lines: req.lines ? canonicalJson(req.lines) : null,
+        acquirerRef: null,
+        declineReason: null,
+        createdAt: at,
+        updatedAt: at,
+      },
+      lineLimits,
+    );
     switch (reservation.kind) {
       case 'no_payment':
         throw new HttpError(
@@ -625,6 +649,12 @@ export class PaymentService {
           409,
           'refund.exceeds',
           `refunding ${req.amount} would exceed what was paid: ${reservation.remaining} is left to refund on ${original.key}`,
+        );
+      case 'lines_exceed':
+        throw new HttpError(
+          409,
+          'refund.exceeds',
+          `line ${reservation.lineId} of sale ${original.saleId} would be refunded beyond what was sold: ${reservation.left} left`,
         );
       case 'exists':
         if (reservation.refund.requestHash !== hash) {

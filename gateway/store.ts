@@ -54,7 +54,15 @@ export interface DerivedSale {
   localHour: string;
   total: number;
   taxTotal: number;
-  lines: { position: number; productId: string; categoryId: string; nameEn: string; nameZh: string; quantity: number; amount: number }[];
+  lines: {
+    position: number;
+    productId: string;
+    categoryId: string;
+    nameEn: string;
+    nameZh: string;
+    quantity: number;
+    amount: number;
+  }[];
   payments: { paymentId: string; tender: string; amount: number; rounding: number }[];
   /** The whole sale document (JSON) for the receipt page. */
   document: string;
@@ -168,6 +176,8 @@ export type RefundReservation =
   | { kind: 'reserved'; refund: RefundRecord; remaining: number }
   | { kind: 'exists'; refund: RefundRecord; remaining: number }
   | { kind: 'exceeds'; remaining: number }
+  /** A line would be refunded beyond its sold quantity (across refunds of the sale's payments). */
+  | { kind: 'lines_exceed'; lineId: string; left: number }
   | { kind: 'no_payment' };
 
 export interface CaptureBatchRecord {
@@ -196,7 +206,9 @@ export interface GatewayStore {
   close(): Promise<void>;
 
   // enrollment
-  insertEnrollmentCode(code: Omit<EnrollmentCodeRecord, 'usedByTerminal' | 'usedWithKey' | 'reply'>): Promise<void>;
+  insertEnrollmentCode(
+    code: Omit<EnrollmentCodeRecord, 'usedByTerminal' | 'usedWithKey' | 'reply'>,
+  ): Promise<void>;
   getEnrollmentCode(codeHash: string): Promise<EnrollmentCodeRecord | undefined>;
   /**
    * Atomically: mark the code used by (terminalId, publicKey) with `reply`, and insert the
@@ -226,7 +238,12 @@ export interface GatewayStore {
    * is stored. Derived sale rows are written only for newly inserted events. Advances the
    * terminal's contiguous acked seq.
    */
-  ingest(terminalId: string, events: IngestEvent[], sales: DerivedSale[], receivedAt: string): Promise<IngestOutcome>;
+  ingest(
+    terminalId: string,
+    events: IngestEvent[],
+    sales: DerivedSale[],
+    receivedAt: string,
+  ): Promise<IngestOutcome>;
   storeChainHead(terminalId: string, head: ChainHeadRecord): Promise<void>;
   getChainHead(terminalId: string): Promise<ChainHeadRecord | undefined>;
   /** Counts for tests and tools: events stored for a terminal (or all). */
@@ -239,7 +256,9 @@ export interface GatewayStore {
 
   // reports
   summary(query: SummaryQuery & { currency: string }): Promise<SummaryReport>;
-  saleByReceiptToken(token: string): Promise<{ terminalName: string; document: string } | undefined>;
+  saleByReceiptToken(
+    token: string,
+  ): Promise<{ terminalName: string; document: string } | undefined>;
   settlement(query: SummaryQuery): Promise<SettlementRow[]>;
 
   // card payments (ARCHITECTURE §5)
@@ -251,7 +270,11 @@ export interface GatewayStore {
   getPayment(key: string): Promise<PaymentRecord | undefined>;
   getPaymentByArqc(arqcHash: string): Promise<PaymentRecord | undefined>;
   /** Updates when the payment is in one of `from` (any state when omitted); false otherwise. */
-  updatePayment(key: string, patch: PaymentPatch, from?: readonly PaymentStatus[]): Promise<boolean>;
+  updatePayment(
+    key: string,
+    patch: PaymentPatch,
+    from?: readonly PaymentStatus[],
+  ): Promise<boolean>;
   /**
    * The stand-in decision for a `pending` payment, atomically across all terminals and gateway
    * instances: approves it (status `stand_in_approved`) when its amount, the venue's outstanding
@@ -268,7 +291,13 @@ export interface GatewayStore {
    * one transaction; a refund whose key exists is returned as is. Never lets the payment's
    * refunded amount exceed its amount.
    */
-  reserveRefund(refund: RefundRecord): Promise<RefundReservation>;
+  reserveRefund(
+    refund: RefundRecord,
+    /** Sold quantity per line id of the payment's sale, when the gateway holds the sale. */
+    lineLimits?: ReadonlyMap<string, number>,
+  ): Promise<RefundReservation>;
+  /** Quantity per line id of a completed sale, from its stored document; undefined if unknown. */
+  saleLineQuantities(saleId: string): Promise<Map<string, number> | undefined>;
   getRefund(key: string): Promise<RefundRecord | undefined>;
   /** Marks a pending refund approved, or declined (its reserved amount released). */
   settleRefund(

@@ -881,7 +881,11 @@ export class KyselyGatewayStore implements GatewayStore {
   getPaymentByArqc(arqcHash: string): Promise<PaymentRecord | undefined> {
     return this.pay.getPaymentByArqc(arqcHash);
   }
-  updatePayment(key: string, patch: PaymentPatch, from?: readonly PaymentStatus[]): Promise<boolean> {
+  updatePayment(
+    key: string,
+    patch: PaymentPatch,
+    from?: readonly PaymentStatus[],
+  ): Promise<boolean> {
     return this.pay.updatePayment(key, patch, from);
   }
   standIn(key: string, limits: StandInLimits, at: string): Promise<StandInDecision> {
@@ -893,8 +897,14 @@ export class KyselyGatewayStore implements GatewayStore {
   standInTotals(): Promise<StandInTotals> {
     return this.pay.standInTotals();
   }
-  reserveRefund(refund: RefundRecord): Promise<RefundReservation> {
-    return this.pay.reserveRefund(refund);
+  reserveRefund(
+    refund: RefundRecord,
+    lineLimits?: ReadonlyMap<string, number>,
+  ): Promise<RefundReservation> {
+    return this.pay.reserveRefund(refund, lineLimits);
+  }
+  saleLineQuantities(saleId: string): Promise<Map<string, number> | undefined> {
+    return this.pay.saleLineQuantities(saleId);
   }
   getRefund(key: string): Promise<RefundRecord | undefined> {
     return this.pay.getRefund(key);

@@ -103,6 +103,11 @@ function patchRow(patch: PaymentPatch): Partial<PaymentsTable> {
   return row;
 }
 
+interface RefundLineJson {
+  lineId: string;
+  quantity: number;
+}
+
 /** Thrown inside a transaction to roll it back with an answer; never escapes this module. */
 class Rollback<T> extends Error {
   constructor(readonly answer: T) {
@@ -310,7 +315,26 @@ export class PaymentStore {
     return totals;
   }
 
-  async reserveRefund(refund: RefundRecord): Promise<RefundReservation> {
+  async saleLineQuantities(saleId: string): Promise<Map<string, number> | undefined> {
+    const row = await this.db
+      .selectFrom('sales')
+      .select('document')
+      .where('sale_id', '=', saleId)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const doc = JSON.parse(row.document) as { lines?: { lineId?: unknown; quantity?: unknown }[] };
+    const out = new Map<string, number>();
+    for (const l of doc.lines ?? []) {
+      if (typeof l.lineId === 'string' && typeof l.quantity === 'number')
+        out.set(l.lineId, (out.get(l.lineId) ?? 0) + l.quantity);
+    }
+    return out;
+  }
+
+  async reserveRefund(
+    refund: RefundRecord,
+    lineLimits?: ReadonlyMap<string, number>,
+  ): Promise<RefundReservation> {
     try {
       return await this.db.transaction().execute(async (trx) => {
         const inserted = await trx
@@ -367,6 +391,35 @@ export class PaymentStore {
             kind: 'exceeds',
             remaining: await remainingOf(),
           });
+        }
+        if (lineLimits && refund.lines !== null) {
+          // Read after the payment's row is locked by the UPDATE above, so concurrent refunds of
+          // this payment see each other. Counted across all card payments of the same sale.
+          const rows = await trx
+            .selectFrom('refunds as r')
+            .innerJoin('payments as p', 'p.key', 'r.original_key')
+            .innerJoin('payments as o', 'o.sale_id', 'p.sale_id')
+            .select('r.lines')
+            .where('o.key', '=', refund.originalKey)
+            .where('r.status', 'in', ['pending', 'approved'])
+            .where('r.lines', 'is not', null)
+            .execute();
+          const used = new Map<string, number>();
+          for (const row of rows) {
+            for (const l of JSON.parse(row.lines ?? '[]') as RefundLineJson[])
+              used.set(l.lineId, (used.get(l.lineId) ?? 0) + l.quantity);
+          }
+          const mine = JSON.parse(refund.lines) as RefundLineJson[];
+          for (const [lineId, quantity] of used) {
+            const sold = lineLimits.get(lineId) ?? 0;
+            if (quantity <= sold) continue;
+            const own = mine.filter((l) => l.lineId === lineId).reduce((n, l) => n + l.quantity, 0);
+            throw new Rollback<RefundReservation>({
+              kind: 'lines_exceed',
+              lineId,
+              left: Math.max(0, sold - (quantity - own)),
+            });
+          }
         }
         return { kind: 'reserved' as const, refund, remaining: await remainingOf() };
       });
