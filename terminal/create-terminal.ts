@@ -106,9 +106,20 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
 
     // ---- printer: a worker over the configured address, else 'not_configured' ----
     let printer: { worker: PrintWorker; opened: OpenedPort } | undefined;
+    // A printer address or profile that cannot be read must not stop the till from selling: the
+    // status says what is wrong, and receipts wait in the table until the setting is fixed.
+    let printerConfigError: string | null = null;
+    let opened: OpenedPort | undefined;
     if (config.printer) {
+      try {
+        opened = openPrinterPort(config.printer.address, resolveProfile(config.printer.profile ?? '80mm'), config.printer.port ?? {});
+      } catch (err) {
+        printerConfigError = `printer setting unusable: ${(err as Error).message}`;
+        log.error({ address: config.printer.address, profile: config.printer.profile }, printerConfigError);
+      }
+    }
+    if (config.printer && opened) {
       const profileName = config.printer.profile ?? '80mm';
-      const opened = openPrinterPort(config.printer.address, resolveProfile(profileName), config.printer.port ?? {});
       const worker = createPrintWorker({
         db,
         clock,
@@ -127,8 +138,19 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
       });
       printer = { worker, opened };
     }
-    const printerStatus = (): PrinterStatusDto =>
-      printer ? printer.worker.status() : notConfiguredPrinterStatus(waitingJobCount(db));
+    const printerStatus = (): PrinterStatusDto => {
+      if (printer) return printer.worker.status();
+      const none = notConfiguredPrinterStatus(waitingJobCount(db));
+      if (printerConfigError === null) return none;
+      return {
+        ...none,
+        state: 'error',
+        problem: 'error',
+        address: config.printer?.address ?? null,
+        profile: config.printer?.profile ?? null,
+        detail: printerConfigError,
+      };
+    };
     const requirePrinter = (): PrintWorker => {
       if (!printer) throw new PosError('printer.not_configured', 'no receipt printer is configured for this terminal');
       return printer.worker;
@@ -172,7 +194,7 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
       terminalId,
       shortId,
       venue: () => venue,
-      printReceipts: printer !== undefined,
+      printReceipts: config.printer !== undefined,
       onUpdated: (sale) => {
         hub.emit('sale.updated', sale);
         // Reference data waits for an empty sale (ARCHITECTURE §6: applied between sales).

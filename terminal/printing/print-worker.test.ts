@@ -185,4 +185,13 @@ describe('print worker with the simulated printer', () => {
     }
     expect(await call<PrinterStatusDto>(terminal, 'printer.getStatus')).toMatchObject({ queued: 0 });
   });
+
+  it('an unreadable printer address does not stop the till: status says why, the receipt waits', async () => {
+    terminal = createTerminalSync({ dataDir, demo: true, printer: { address: 'lpt1:' } });
+    const status = await call<PrinterStatusDto>(terminal, 'printer.getStatus');
+    expect(status).toMatchObject({ state: 'error', problem: 'error', address: 'lpt1:' });
+    expect(status.detail).toMatch(/printer setting unusable: bad device address "lpt1:"/);
+    await sell(terminal);
+    expect(await call<PrinterStatusDto>(terminal, 'printer.getStatus')).toMatchObject({ queued: 2 });
+  });
 });
