@@ -97,6 +97,19 @@ describe('TestAcquirer', () => {
     expect((await a.refund({ ...r, key: 'R2', amount: 401 })).outcome).toBe('declined');
   });
 
+  it('soft-declines above the PIN threshold with pin_required', async () => {
+    const a = new TestAcquirer({ pinRequiredAbove: 100_000 });
+    expect(
+      await a.authorize({ ...request('P1', tlv5a('4242424242424242')), amount: 100_001 }),
+    ).toEqual({
+      outcome: 'declined',
+      reason: 'pin_required',
+    });
+    expect(
+      (await a.authorize({ ...request('P2', tlv5a('4242424242424242')), amount: 100_000 })).outcome,
+    ).toBe('approved');
+  });
+
   it('hangs on the timeout card (the gateway deadline answers), and fails fast when unreachable', async () => {
     const a = new TestAcquirer();
     await expect(

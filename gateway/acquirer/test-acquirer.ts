@@ -27,6 +27,11 @@ export interface TestAcquirerOptions {
   /** How long a "timeout" card's authorization hangs before it resolves (ms); default 10 min. */
   hangMs?: number;
   merchantId?: string;
+  /**
+   * Soft-decline approvable cards above this amount with `pin_required`, as an issuer does above
+   * the contactless CVM limit (the reader has no PIN pad: the cashier takes another tender).
+   */
+  pinRequiredAbove?: number;
 }
 
 type LedgerEntry =
@@ -52,6 +57,7 @@ export class TestAcquirer implements Acquirer {
   readonly calls = { authorize: 0, status: 0, reverse: 0, capture: 0, refund: 0 };
   private readonly bdk: string;
   private readonly hangMs: number;
+  private readonly pinRequiredAbove: number | undefined;
   private readonly ledger = new Map<string, LedgerEntry>();
   private readonly refunds = new Map<string, AcquirerRefundResult>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -61,6 +67,7 @@ export class TestAcquirer implements Acquirer {
     this.latencyMs = opts.latencyMs ?? 0;
     this.hangMs = opts.hangMs ?? 10 * 60 * 1000;
     this.merchantId = opts.merchantId ?? 'TESTMERCHANT001';
+    this.pinRequiredAbove = opts.pinRequiredAbove;
   }
 
   terminalRef(terminalId: string): string {
@@ -99,6 +106,13 @@ export class TestAcquirer implements Acquirer {
     else {
       const rule = testRuleForPan(pan);
       if (rule === 'timeout') entry = { state: 'hung' };
+      else if (
+        rule === 'approve' &&
+        !req.deferred &&
+        this.pinRequiredAbove !== undefined &&
+        req.amount > this.pinRequiredAbove
+      )
+        entry = { state: 'declined', reason: 'pin_required' };
       else if (rule === 'approve') {
         entry = {
           state: 'approved',
