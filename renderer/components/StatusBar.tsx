@@ -100,6 +100,11 @@ export function StatusBar() {
           <Device label={t('status.scanner')} state={status.devices.scanner} />
         </span>
       )}
+      {status?.printer.drawerOpen && (
+        <span className="status-item drawer-open" data-testid="drawer-open" role="status">
+          {t('status.drawerOpen')}
+        </span>
+      )}
       {status && (
         <TouchButton className="devices-open" data-testid="devices-open" onClick={openDevices}>
           {t('devices.open')}

@@ -45,6 +45,7 @@ export const en = {
   'status.ageHours': '{{count}} h',
   'status.syncProblem': 'sync stopped: call a technician',
   'status.businessDate': 'Business date',
+  'status.drawerOpen': 'Drawer open',
   'status.language': 'Language',
   'lang.switchTo': '中文',
   'lang.switchLabel': 'Switch to Chinese',

@@ -46,6 +46,7 @@ export const zh: Record<MessageKey, string> = {
   'status.ageHours': '{{count}} 小时',
   'status.syncProblem': '同步已停止：请联系技术人员',
   'status.businessDate': '营业日',
+  'status.drawerOpen': '钱箱已打开',
   'status.language': '语言',
   'lang.switchTo': 'English',
   'lang.switchLabel': '切换到英文',

@@ -52,6 +52,11 @@ describe('printing in the browser', () => {
     const sim = terminal.printer!.sim!;
     await sellOneByTouch(pos);
     await expect.poll(() => sim.pages().length, { timeout: 5000 }).toBe(1);
+    // The cash sale kicked the drawer; the till shows it open until it is pushed shut.
+    expect(sim.stats().pulses).toHaveLength(1);
+    await expect.poll(() => page.getByTestId('drawer-open').count(), { timeout: 5000 }).toBe(1);
+    sim.closeDrawer();
+    await expect.poll(() => page.getByTestId('drawer-open').count(), { timeout: 5000 }).toBe(0);
 
     await page.getByTestId('reprint-last').click();
     await expect.poll(() => sim.pages().length, { timeout: 5000 }).toBe(2);
