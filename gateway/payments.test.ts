@@ -340,12 +340,15 @@ describe('card payments on sqlite', () => {
     expect(errorCode(early)).toBe('refund.not_forwarded');
 
     c.acquirer.reachable = true;
-    const fwd = await c.gw.app.inject({
-      method: 'POST',
-      url: '/v1/admin/stand-in/forward',
-      headers: admin(),
-    });
-    expect(fwd.json()).toEqual({ forwarded: 2, approved: 1, refused: 1, left: 0 });
+    // Two admins at once: one forwarding round, each payment sent once, nothing reversed.
+    const [fwd, fwd2] = await Promise.all(
+      [1, 2].map(() =>
+        c.gw.app.inject({ method: 'POST', url: '/v1/admin/stand-in/forward', headers: admin() }),
+      ),
+    );
+    expect(fwd?.json()).toEqual({ forwarded: 2, approved: 1, refused: 1, left: 0 });
+    expect(fwd2?.json()).toEqual(fwd?.json());
+    expect(c.acquirer.calls.reverse).toBe(0);
     expect(
       PaymentStatusReply.parse((await status(c, t, good.idempotencyKey)).json()),
     ).toMatchObject({

@@ -65,6 +65,13 @@ const MAX_HELD_PAYLOADS = 10_000;
 
 type Encrypted = AuthorizeRequest['encrypted'];
 
+export interface ForwardResult {
+  forwarded: number;
+  approved: number;
+  refused: number;
+  left: number;
+}
+
 function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
@@ -93,7 +100,7 @@ export class PaymentService {
   private readonly probeAfterMs: number;
   private timeouts = 0;
   private downUntil = 0;
-  private forwarding: Promise<unknown> | undefined;
+  private forwarding: Promise<ForwardResult> | undefined;
   /** Stand-in payloads awaiting forwarding: memory only (see the file comment). */
   private readonly held = new Map<string, Encrypted>();
 
@@ -708,12 +715,17 @@ export class PaymentService {
   // ---------- stand-in forwarding and report ----------
 
   private kickForwarding(): void {
-    if (this.forwarding) return;
-    this.forwarding = this.forwardStandIns()
-      .catch(() => undefined)
-      .finally(() => {
+    this.forwardStandIns().catch(() => undefined);
+  }
+
+  /** One forwarding round at a time in this process; a caller during a round waits for it. */
+  forwardStandIns(): Promise<ForwardResult> {
+    if (!this.forwarding) {
+      this.forwarding = this.forwardRound().finally(() => {
         this.forwarding = undefined;
       });
+    }
+    return this.forwarding;
   }
 
   /**
@@ -721,12 +733,7 @@ export class PaymentService {
    * `approved`; declined → `refused` (a venue loss). Without a held payload (the gateway restarted)
    * a payment waits for the terminal's resend of the same authorization.
    */
-  async forwardStandIns(): Promise<{
-    forwarded: number;
-    approved: number;
-    refused: number;
-    left: number;
-  }> {
+  private async forwardRound(): Promise<ForwardResult> {
     const out = { forwarded: 0, approved: 0, refused: 0, left: 0 };
     const due = await this.ctx.store.standInsToForward(1000);
     for (const p of due) {
@@ -776,11 +783,16 @@ export class PaymentService {
           ['stand_in_approved'],
         );
         this.held.delete(p.key);
+        if (!moved) {
+          // Someone else moved it meanwhile: another gateway forwarded it (nothing to do), or the
+          // terminal voided it, which the acquirer must hear too.
+          const now = await this.ctx.store.getPayment(p.key);
+          if (now?.status === 'reversed' && result.outcome === 'approved')
+            await this.acquirerCall((a) => a.reverse(p.key)).catch(() => undefined);
+          continue;
+        }
         out.forwarded++;
-        if (!moved && result.outcome === 'approved') {
-          // Reversed at the gateway while it was being forwarded: release it at the acquirer too.
-          await this.acquirerCall((a) => a.reverse(p.key)).catch(() => undefined);
-        } else if (result.outcome === 'approved') out.approved++;
+        if (result.outcome === 'approved') out.approved++;
         else out.refused++;
       } catch {
         out.left++;
