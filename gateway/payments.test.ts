@@ -745,6 +745,27 @@ describe.each(backends)('payments concurrency on $name', (backend) => {
     expect(c.acquirer.calls.authorize).toBe(1);
   });
 
+  it('concurrent refunds of one payment from five terminals never exceed what was paid', async () => {
+    const t = terminals[0] as TestTerminal;
+    const req = authorizeRequest(t.terminalId, CARDS.approve, { amount: 4000 });
+    await authorize(c, t, req);
+    const results = await Promise.all(
+      terminals.map((other) =>
+        refund(c, other, {
+          idempotencyKey: newId(),
+          originalKey: req.idempotencyKey,
+          amount: 1500,
+        }),
+      ),
+    );
+    expect(results.filter((r) => r.statusCode === 200)).toHaveLength(2);
+    expect(results.filter((r) => r.statusCode === 409).map(errorCode)).toEqual(
+      Array(3).fill('refund.exceeds'),
+    );
+    const s = PaymentStatusReply.parse((await status(c, t, req.idempotencyKey)).json());
+    expect(s.refundedAmount).toBe(3000);
+  });
+
   it('stand-in velocity: the same card key tapped at five terminals at once gets its count, no more', async () => {
     await putPolicy(c, {
       enabled: true,
