@@ -515,6 +515,95 @@ describe('card payments on sqlite', () => {
     expect(errorCode(unknown)).toBe('refund.unknown_line');
   });
 
+  it('a payment left pending by a gateway that died is unknown on the next status query, then reversible', async () => {
+    const req = authorizeRequest(t.terminalId, CARDS.approve);
+    const at = new Date(c.gw.clock.now()).toISOString();
+    await c.gw.store.insertPayment({
+      key: req.idempotencyKey,
+      terminalId: t.terminalId,
+      saleId: req.saleId,
+      amount: req.amount,
+      currency: 'CNY',
+      status: 'pending',
+      requestHash: 'x',
+      arqcHash: null,
+      maskedPan: req.card.maskedPan,
+      brand: 'visa',
+      aid: req.card.aid,
+      label: null,
+      entryMode: 'contactless_emv',
+      cardKey: req.cardKey,
+      atc: req.card.atc,
+      authCode: null,
+      acquirerRef: null,
+      declineReason: null,
+      standIn: false,
+      forwardedAt: null,
+      offlineStoredAt: null,
+      businessDate: '2026-11-21',
+      createdAt: at,
+      updatedAt: at,
+      capturedAt: null,
+      captureDate: null,
+      reversedAt: null,
+      refundedAmount: 0,
+    });
+    expect(PaymentStatusReply.parse((await status(c, t, req.idempotencyKey)).json()).status).toBe(
+      'pending',
+    );
+    c.gw.clock.advance(60_000);
+    const s = PaymentStatusReply.parse((await status(c, t, req.idempotencyKey)).json());
+    expect(s.status).toBe('unknown');
+    expect(c.acquirer.calls.status).toBe(1);
+    expect((await reverse(c, t, req.idempotencyKey)).json()).toMatchObject({ status: 'reversed' });
+  });
+
+  it('after repeated timeouts the acquirer counts as down: stand-in without waiting, then a probe and forwarding', async () => {
+    for (let i = 0; i < 3; i++)
+      await authorize(c, t, authorizeRequest(t.terminalId, CARDS.timeout));
+    expect(c.acquirer.calls.authorize).toBe(3);
+    const during = authorizeRequest(t.terminalId, CARDS.approve);
+    const started = Date.now();
+    expect(AuthorizeReply.parse((await authorize(c, t, during)).json()).status).toBe(
+      'stand_in_approved',
+    );
+    expect(Date.now() - started).toBeLessThan(300);
+    expect(c.acquirer.calls.authorize).toBe(3);
+
+    c.gw.clock.advance(31_000);
+    const after = authorizeRequest(t.terminalId, CARDS.approve);
+    expect(AuthorizeReply.parse((await authorize(c, t, after)).json()).status).toBe('approved');
+    // The first answer after the outage starts forwarding in the background.
+    await expect
+      .poll(
+        async () =>
+          PaymentStatusReply.parse((await status(c, t, during.idempotencyKey)).json()).status,
+      )
+      .toBe('approved');
+  });
+
+  it('a capture batch that fails (acquirer unreachable) marks nothing captured and runs again', async () => {
+    const req = authorizeRequest(t.terminalId, CARDS.approve);
+    await authorize(c, t, req);
+    c.gw.clock.set(Date.UTC(2026, 10, 21, 22, 30));
+    c.acquirer.reachable = false;
+    const run = () =>
+      c.gw.app.inject({ method: 'POST', url: '/v1/admin/capture', headers: admin(), payload: {} });
+    expect(CaptureBatchReply.parse((await run()).json())).toMatchObject({
+      status: 'failed',
+      count: 0,
+    });
+    expect(
+      PaymentStatusReply.parse((await status(c, t, req.idempotencyKey)).json()).capturedAt,
+    ).toBeNull();
+    c.acquirer.reachable = true;
+    expect(CaptureBatchReply.parse((await run()).json())).toMatchObject({
+      status: 'done',
+      count: 1,
+      alreadyRun: false,
+    });
+  });
+
   it('with stand-in disabled an unreachable acquirer means failed (nothing to reverse)', async () => {
     await putPolicy(c, { enabled: false, exposureCap: 0, perTransactionLimit: 0, countPerCard: 0 });
     c.acquirer.reachable = false;
