@@ -7,7 +7,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ParseArgsConfig } from 'node:util';
 import type { SyncConfig } from '../terminal/sync-worker';
-import { CliError, parseOptions, parsePort, type Reporter } from './output';
+import type { PrinterConfig } from '../terminal/terminal';
+import { CliError, parseOptions, parsePort, UsageError, type Reporter } from './output';
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 /** The built UI; POS_RENDERER_DIR points elsewhere (a packaged layout, or a test's stub page). */
@@ -26,6 +27,8 @@ export interface TillOptions {
   forceBrowser: boolean;
   /** Sync worker timing for a browser-mode till (the demo shortens the first-reconnect jitter). */
   sync?: Partial<SyncConfig>;
+  /** The receipt printer; the demo defaults to the in-process simulator. */
+  printer?: PrinterConfig;
 }
 
 /** Something `pos start` runs until a signal arrives (the till, the embedded gateway). */
@@ -37,7 +40,11 @@ export interface RunningService {
 }
 
 /** The options `pos start` and `pos terminal` share, for their usage texts. */
-export const tillOptionsHelp = `  --port P       browser-mode port (default 0: a free port)
+export const tillOptionsHelp = `  --printer ADDRESS        receipt printer: serial:/dev/ttyUSB0, tcp:HOST[:9100], usblp:/dev/usb/lp0,
+                           sim:printer[?paper=out] (the demo's default), or none
+  --printer-profile P      80mm (default) or 58mm
+  --receipt-language L     both (default), zh or en
+  --port P       browser-mode port (default 0: a free port)
   --no-open      do not open a browser window; just print the url
   --browser      use browser mode even when Electron is installed
   -h, --help     show this help`;
@@ -47,6 +54,9 @@ const tillParseOptions = {
   port: { type: 'string' },
   'no-open': { type: 'boolean' },
   browser: { type: 'boolean' },
+  printer: { type: 'string' },
+  'printer-profile': { type: 'string' },
+  'receipt-language': { type: 'string' },
 } as const;
 
 export function parseTillArgs(
@@ -70,13 +80,36 @@ export function parseTillArgsWith<T extends NonNullable<ParseArgsConfig['options
     port?: string;
     'no-open'?: boolean;
     browser?: boolean;
+    printer?: string;
+    'printer-profile'?: string;
+    'receipt-language'?: string;
   };
+  const language = v['receipt-language'];
+  if (language !== undefined && language !== 'both' && language !== 'zh' && language !== 'en') {
+    throw new UsageError(`--receipt-language must be both, zh or en, not "${language}"`, usage);
+  }
+  const printerAddress = v.printer ?? (defaults.demo ? 'sim:printer' : undefined);
+  if (
+    (v['printer-profile'] !== undefined || language !== undefined) &&
+    (printerAddress === undefined || printerAddress === 'none')
+  ) {
+    throw new UsageError('--printer-profile and --receipt-language need --printer', usage);
+  }
   const till: TillOptions = {
     dataDir: path.resolve(v['data-dir'] ?? defaults.dataDir),
     demo: defaults.demo,
     port: parsePort(v.port, usage),
     open: !v['no-open'],
     forceBrowser: v.browser ?? false,
+    ...(printerAddress !== undefined && printerAddress !== 'none'
+      ? {
+          printer: {
+            address: printerAddress,
+            ...(v['printer-profile'] !== undefined ? { profile: v['printer-profile'] } : {}),
+            ...(language !== undefined ? { language } : {}),
+          },
+        }
+      : {}),
   };
   return { till, values };
 }
@@ -137,7 +170,15 @@ function startElectronTill(
   if (!existsSync(electronMain))
     throw new CliError(`${electronMain} is missing; ${NOT_BUILT}`, 'not_built');
   out.info(`Electron mode: ${binary}`);
-  const args = [electronMain, '--data-dir', opts.dataDir, ...(opts.demo ? ['--demo'] : [])];
+  const args = [
+    electronMain,
+    '--data-dir',
+    opts.dataDir,
+    ...(opts.demo ? ['--demo'] : []),
+    ...(opts.printer ? ['--printer', opts.printer.address] : []),
+    ...(opts.printer?.profile ? ['--printer-profile', opts.printer.profile] : []),
+    ...(opts.printer?.language ? ['--receipt-language', opts.printer.language] : []),
+  ];
   // Electron refuses to run as root with Chromium's sandbox; only then is it turned off.
   if (typeof process.getuid === 'function' && process.getuid() === 0) args.push('--no-sandbox');
   const child = spawn(binary, args, {
@@ -171,6 +212,7 @@ async function startBrowserTill(opts: TillOptions, out: Reporter): Promise<Runni
     dataDir: opts.dataDir,
     demo: opts.demo,
     ...(opts.sync ? { sync: opts.sync } : {}),
+    ...(opts.printer ? { printer: opts.printer } : {}),
   });
   let host;
   try {

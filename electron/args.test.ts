@@ -7,7 +7,31 @@ describe('parseShellArgs', () => {
       dataDir: null,
       demo: false,
       kiosk: false,
+      printer: null,
+      printerProfile: null,
+      receiptLanguage: null,
     });
+  });
+
+  it('reads the receipt printer, its profile and the receipt language', () => {
+    expect(
+      parseShellArgs([
+        '--printer',
+        'serial:/dev/ttyUSB0?baud=19200',
+        '--printer-profile',
+        '58mm',
+        '--receipt-language',
+        'zh',
+      ]),
+    ).toMatchObject({
+      printer: 'serial:/dev/ttyUSB0?baud=19200',
+      printerProfile: '58mm',
+      receiptLanguage: 'zh',
+    });
+    expect(() => parseShellArgs(['--printer'])).toThrow(ShellUsageError);
+    expect(() => parseShellArgs(['--printer', 'sim:printer', '--receipt-language', 'fr'])).toThrow(
+      /both, zh or en/,
+    );
   });
 
   it('reads the data dir in both spellings, demo and kiosk, among Chromium switches', () => {
@@ -16,6 +40,9 @@ describe('parseShellArgs', () => {
         dataDir: '/srv/pos',
         demo: true,
         kiosk: true,
+        printer: null,
+        printerProfile: null,
+        receiptLanguage: null,
       },
     );
     expect(parseShellArgs(['--data-dir=/srv/pos 2']).dataDir).toBe('/srv/pos 2');

@@ -8,6 +8,18 @@ export interface ShellArgs {
   demo: boolean;
   /** Full-screen counter mode. */
   kiosk: boolean;
+  /** Receipt printer address (ARCHITECTURE §8), its profile and receipt language. */
+  printer: string | null;
+  printerProfile: string | null;
+  receiptLanguage: 'both' | 'zh' | 'en' | null;
+}
+
+function valueOf(argv: readonly string[], i: number, flag: string, example: string): string {
+  const value = argv[i];
+  if (value === undefined || value === '' || value.startsWith('--')) {
+    throw new ShellUsageError(`${flag} needs a value, e.g. ${flag} ${example}`);
+  }
+  return value;
 }
 
 export class ShellUsageError extends Error {
@@ -15,12 +27,29 @@ export class ShellUsageError extends Error {
 }
 
 export function parseShellArgs(argv: readonly string[]): ShellArgs {
-  const args: ShellArgs = { dataDir: null, demo: false, kiosk: false };
+  const args: ShellArgs = {
+    dataDir: null,
+    demo: false,
+    kiosk: false,
+    printer: null,
+    printerProfile: null,
+    receiptLanguage: null,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--demo') args.demo = true;
     else if (arg === '--kiosk') args.kiosk = true;
-    else if (arg === '--data-dir') {
+    else if (arg === '--printer')
+      args.printer = valueOf(argv, ++i, '--printer', 'serial:/dev/ttyUSB0');
+    else if (arg === '--printer-profile')
+      args.printerProfile = valueOf(argv, ++i, '--printer-profile', '80mm');
+    else if (arg === '--receipt-language') {
+      const value = valueOf(argv, ++i, '--receipt-language', 'both');
+      if (value !== 'both' && value !== 'zh' && value !== 'en') {
+        throw new ShellUsageError(`--receipt-language must be both, zh or en, not "${value}"`);
+      }
+      args.receiptLanguage = value;
+    } else if (arg === '--data-dir') {
       const value = argv[++i];
       if (value === undefined || value === '' || value.startsWith('--')) {
         throw new ShellUsageError('--data-dir needs a folder, e.g. --data-dir /var/lib/venue-pos');

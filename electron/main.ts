@@ -56,6 +56,15 @@ async function start(): Promise<void> {
     dataDir: args.dataDir ?? path.join(app.getPath('userData'), 'terminal'),
     demo: args.demo,
     nativeBinding: sqliteBinding(),
+    ...(args.printer
+      ? {
+          printer: {
+            address: args.printer,
+            ...(args.printerProfile ? { profile: args.printerProfile } : {}),
+            ...(args.receiptLanguage ? { language: args.receiptLanguage } : {}),
+          },
+        }
+      : {}),
   });
 
   const win = new BrowserWindow(

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { UsageError } from './output';
+import { parseTillArgs } from './till';
+
+const usage = 'usage: pos start';
+
+describe('till options: the receipt printer', () => {
+  it('gives the demo the in-process simulated printer unless told otherwise', () => {
+    expect(parseTillArgs([], usage, { dataDir: '.data/demo', demo: true }).printer).toEqual({
+      address: 'sim:printer',
+    });
+    expect(
+      parseTillArgs(['--printer', 'none'], usage, { dataDir: '.data/demo', demo: true }).printer,
+    ).toBeUndefined();
+    expect(parseTillArgs([], usage, { dataDir: '.data/t', demo: false }).printer).toBeUndefined();
+  });
+
+  it('passes an address, profile and receipt language through', () => {
+    expect(
+      parseTillArgs(
+        ['--printer', 'tcp:192.168.1.50', '--printer-profile', '58mm', '--receipt-language', 'en'],
+        usage,
+        {
+          dataDir: '.data/t',
+          demo: false,
+        },
+      ).printer,
+    ).toEqual({ address: 'tcp:192.168.1.50', profile: '58mm', language: 'en' });
+  });
+
+  it('refuses a language it cannot print and a profile without a printer', () => {
+    expect(() =>
+      parseTillArgs(['--printer', 'sim:printer', '--receipt-language', 'fr'], usage, {
+        dataDir: 'd',
+        demo: false,
+      }),
+    ).toThrow(UsageError);
+    expect(() =>
+      parseTillArgs(['--printer-profile', '58mm'], usage, { dataDir: 'd', demo: false }),
+    ).toThrow(/need --printer/);
+  });
+});
