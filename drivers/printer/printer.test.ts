@@ -18,6 +18,8 @@ class FakePrinter {
   processId = false;
   /** Answer DLE EOT this much later (a slow link). */
   replyDelayMs = 0;
+  /** Pull the cable right after answering the next DLE EOT 4 (between status and job). */
+  unplugAfterStatus = false;
   /** Hold process-ID replies until release() (a job still printing). */
   holdPid = false;
   printed: number[] = [];
@@ -79,6 +81,10 @@ class FakePrinter {
           const end = this.end!;
           if (this.replyDelayMs) setTimeout(() => void end.write(reply), this.replyDelayMs);
           else void end.write(reply);
+        }
+        if (n === 4 && this.unplugAfterStatus) {
+          this.unplugAfterStatus = false;
+          void this.end!.close();
         }
         this.buf = this.buf.slice(i + 3);
       } else {
@@ -174,7 +180,7 @@ describe('Printer', () => {
       await connected(printer);
       fault(fake);
       const r = await printer.print(receipt, { jobId: 'job-2' });
-      expect(r).toMatchObject({ printed: false, reason });
+      expect(r).toMatchObject({ printed: false, reason, sent: false });
       expect(r.printed === false && r.message).toMatch(new RegExp(`^${words}`));
       expect(fake.printed).toEqual([]);
     },
@@ -189,7 +195,44 @@ describe('Printer', () => {
     expect(await printer.print(receipt, { jobId: 'job-3' })).toMatchObject({
       printed: false,
       reason: 'cover-open',
+      sent: true,
     });
+  });
+
+  it('a link lost after the status check but before the job is refused as not sent', async () => {
+    const { fake, printer } = setup();
+    await connected(printer);
+    fake.unplugAfterStatus = true;
+    const r = await printer.print(receipt, { jobId: 'job-3b' });
+    expect(r).toMatchObject({ printed: false, reason: 'offline', sent: false });
+    expect(r.printed === false && r.message).toMatch(/link lost before sending/);
+    expect(fake.printed).toEqual([]);
+  });
+
+  it('a write that fails part-way counts as sent: some of the job may be on the paper', async () => {
+    const fake = new FakePrinter();
+    const { printer } = setup(
+      {},
+      {
+        connect: () => {
+          const near = fake.connect();
+          const write = near.write.bind(near);
+          // status requests pass; the job's bytes go out and then the link reports an error
+          near.write = async (data) => {
+            if (data[0] === 0x10 && data[1] === 0x04) return write(data);
+            await write(data);
+            throw new Error('EIO');
+          };
+          return near;
+        },
+      },
+    );
+    await connected(printer);
+    const r = await printer.print(receipt, { jobId: 'job-3c' });
+    expect(r).toMatchObject({ printed: false, reason: 'offline', sent: true });
+    expect(r.printed === false && r.message).toMatch(/while sending/);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(Uint8Array.from(fake.printed)).toEqual(receipt);
   });
 
   it('with process ID: printed only when the job’s ID comes back', async () => {
@@ -213,7 +256,7 @@ describe('Printer', () => {
     const job = printer.print(receipt, { jobId: 'job-5' });
     await new Promise((r) => setTimeout(r, 20));
     fake.paperOut = true;
-    expect(await job).toMatchObject({ printed: false, reason: 'paper-out' });
+    expect(await job).toMatchObject({ printed: false, reason: 'paper-out', sent: true });
   });
 
   it('with process ID: no reply in time is "not confirmed", not "printed"', async () => {
@@ -223,6 +266,7 @@ describe('Printer', () => {
     expect(await printer.print(receipt, { jobId: 'job-6' })).toMatchObject({
       printed: false,
       reason: 'not-confirmed',
+      sent: true,
     });
   });
 

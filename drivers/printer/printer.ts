@@ -53,7 +53,18 @@ export interface PrinterOptions {
 export type PrintRefusal = PrinterFault | 'not-confirmed';
 export type PrintResult =
   | { printed: true; jobId: string }
-  | { printed: false; jobId: string; reason: PrintRefusal; message: string };
+  | {
+      printed: false;
+      jobId: string;
+      reason: PrintRefusal;
+      message: string;
+      /**
+       * Whether any of the job's bytes may have reached the printer: false only when the job was
+       * refused before its first write; true once a write was attempted (a write that fails may
+       * still have delivered part of the job, so a reprint must be marked as a copy).
+       */
+      sent: boolean;
+    };
 
 export class PrinterError extends Error {
   constructor(
@@ -152,21 +163,28 @@ export class Printer {
 
   print(bytes: Uint8Array, { jobId }: { jobId: string }): Promise<PrintResult> {
     return this.exclusive(async () => {
+      let sent = false;
+      const sendJob = async (part: Uint8Array): Promise<boolean> => {
+        const r = await this.write(part);
+        if (r !== 'not-connected') sent = true;
+        return r === 'ok';
+      };
       const refuse = (reason: PrintRefusal, why?: string): PrintResult => {
         const message = `${reason === 'not-confirmed' ? 'the printer did not confirm the job' : FAULT_WORDS[reason]}${why ? ` (${why})` : ''}`;
-        log.warn({ jobId, reason, printer: this.description }, `print job not printed: ${message}`);
-        return { printed: false, jobId, reason, message };
+        log.warn({ jobId, reason, sent, printer: this.description }, `print job not printed: ${message}`);
+        return { printed: false, jobId, reason, message, sent };
       };
 
       const before = await this.queryStatus();
       if (!before.ready) return refuse(before.fault ?? 'offline', 'before sending');
 
-      if (!(await this.send(bytes))) return refuse('offline', 'link lost while sending');
+      if (!(await sendJob(bytes)))
+        return refuse('offline', sent ? 'link lost while sending' : 'link lost before sending');
 
       if (this.options.profile.supports.processId) {
         const id = String((this.nextPid++ % 9999) + 1).padStart(4, '0');
         const confirmed = this.waitForPid(id);
-        if (!(await this.send(processIdRequest(id))))
+        if (!(await sendJob(processIdRequest(id))))
           return refuse('offline', 'link lost while sending');
         const checkEvery = this.options.faultCheckMs ?? 1000;
         const jobTimeout = this.options.jobTimeoutMs ?? 60_000;
@@ -225,13 +243,18 @@ export class Printer {
   }
 
   private async send(bytes: Uint8Array): Promise<boolean> {
-    if (!this.link.connected) return false;
+    return (await this.write(bytes)) === 'ok';
+  }
+
+  /** 'not-connected': nothing was written; 'failed': the write began and may have got partway. */
+  private async write(bytes: Uint8Array): Promise<'ok' | 'not-connected' | 'failed'> {
+    if (!this.link.connected) return 'not-connected';
     try {
       await this.link.write(bytes);
-      return true;
+      return 'ok';
     } catch (err) {
       log.warn({ err, printer: this.description }, 'write to printer failed');
-      return false;
+      return 'failed';
     }
   }
 
