@@ -55,11 +55,9 @@ function toOutcome(r: PrintResult, sent: boolean): PrintOutcome {
   if (r.printed) return { printed: true };
   // 'not-confirmed' (process-ID profiles): the printer took the job and never said it printed.
   const reason: PrinterProblem = r.reason === 'not-confirmed' ? 'error' : PROBLEM[r.reason];
-  // TODO(drivers/printer): PrintResult does not say whether bytes left; its message ends with
-  // "(before sending)" when they did not. Until it carries a flag, read that, and otherwise
-  // assume they did (a needless COPY mark is safe, a second original is not).
-  const notSent = !sent || r.message.includes('before sending');
-  return { printed: false, reason, started: !notSent, detail: r.message };
+  // The driver says whether any of the job's bytes may have left; if so the reprint is a COPY
+  // (a needless COPY mark is safe, a second original is not).
+  return { printed: false, reason, started: sent && r.sent, detail: r.message };
 }
 
 export class EscPosPrinterPort implements PrinterPort {
