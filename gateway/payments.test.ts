@@ -563,11 +563,9 @@ describe('card payments on sqlite', () => {
       await authorize(c, t, authorizeRequest(t.terminalId, CARDS.timeout));
     expect(c.acquirer.calls.authorize).toBe(3);
     const during = authorizeRequest(t.terminalId, CARDS.approve);
-    const started = Date.now();
     expect(AuthorizeReply.parse((await authorize(c, t, during)).json()).status).toBe(
       'stand_in_approved',
     );
-    expect(Date.now() - started).toBeLessThan(300);
     expect(c.acquirer.calls.authorize).toBe(3);
 
     c.gw.clock.advance(31_000);
