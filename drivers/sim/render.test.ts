@@ -196,6 +196,51 @@ describe('renderSvg', () => {
     expect(svg).toMatch(/font-size="48" textLength="24"/);
   });
 
+  it('keeps the padding that aligns amounts on each text element, not only on the root', () => {
+    // Chromium ignores the root's xml:space inside an <img>; each <text> must say it itself.
+    const svg = renderSvg(
+      page(
+        'Beer' + ' '.repeat(34) + '5.00',
+        LF,
+        ESC,
+        0x61,
+        1,
+        '  centred  ',
+        LF,
+        GS,
+        0x28,
+        0x6b,
+        8,
+        0,
+        0x31,
+        0x50,
+        0x30,
+        'r/AB1',
+        GS,
+        0x28,
+        0x6b,
+        3,
+        0,
+        0x31,
+        0x51,
+        0x30,
+        GS,
+        0x48,
+        2,
+        GS,
+        0x6b,
+        0x04,
+        'A1',
+        0x00,
+      ),
+      { columns: 42 },
+    );
+    const texts = svg.match(/<text\b[^>]*>/g) ?? [];
+    expect(texts.length).toBeGreaterThanOrEqual(5); // two lines, QR title and data, barcode HRI
+    for (const t of texts) expect(t).toContain('xml:space="preserve"');
+    expect(svg).toContain(`>Beer${' '.repeat(34)}5.00</text>`);
+  });
+
   it('renders whatever random bytes decode to as well-formed XML', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 300 }), fc.boolean(), (bytes, hanzi) => {

@@ -140,6 +140,9 @@ export function renderSvg(page: Page, options: RenderOptions = {}): string {
                 `<rect x="${x}" y="${y + h - sh}" width="${w}" height="${sh}" fill="#000"/>`,
               );
             const attrs = [
+              // Chromium ignores the root's xml:space (and white-space:pre) in an SVG shown
+              // through <img>, collapsing the padding that aligns amounts; each text keeps its own.
+              'xml:space="preserve"',
               `x="${x}"`,
               `y="${y + h - Math.round(sh * 0.18)}"`,
               `font-size="${sh}"`,
@@ -255,17 +258,18 @@ function labelledBox(
     lines.push(chars.slice(i, i + perLine).join(''));
   const text = lines
     .map(
-      (l, i) => `<text x="${x + 4}" y="${y + 32 + i * 13}" font-size="12">${escapeXml(l)}</text>`,
+      (l, i) =>
+        `<text xml:space="preserve" x="${x + 4}" y="${y + 32 + i * 13}" font-size="12">${escapeXml(l)}</text>`,
     )
     .join('');
   return (
     `<g><rect x="${x}" y="${y}" width="${w}" height="${h}" fill="#eee" stroke="#000" stroke-width="2"/>` +
-    `<text x="${x + 4}" y="${y + 16}" font-size="14" font-weight="bold">${escapeXml(title)}</text>${text}</g>`
+    `<text xml:space="preserve" x="${x + 4}" y="${y + 16}" font-size="14" font-weight="bold">${escapeXml(title)}</text>${text}</g>`
   );
 }
 
 function hriText(cx: number, y: number, data: string): string {
-  return `<text x="${cx}" y="${y}" font-size="20" text-anchor="middle">${escapeXml(data)}</text>`;
+  return `<text xml:space="preserve" x="${cx}" y="${y}" font-size="20" text-anchor="middle">${escapeXml(data)}</text>`;
 }
 
 /** Escapes for XML text and attributes, dropping characters XML cannot hold at all. */
