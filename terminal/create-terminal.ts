@@ -254,13 +254,7 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
           receiptRef: sale?.receiptRef ?? null,
           copy: job.copy,
           printedAt: job.printedAt,
-          // Chromium ignores the root's xml:space and the group's white-space:pre inside an <img>,
-          // collapsing the padding that aligns amounts; each <text> gets its own until
-          // drivers/sim/render.ts puts it there.
-          svg: renderSvg(page, { columns: printer.opened.port.profile.charsPerLine.A }).replaceAll(
-            '<text ',
-            '<text xml:space="preserve" ',
-          ),
+          svg: renderSvg(page, { columns: printer.opened.port.profile.charsPerLine.A }),
         };
       },
     };
