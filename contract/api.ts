@@ -89,6 +89,125 @@ export const CashTenderDto = z.object({
 });
 export type CashTenderDto = z.infer<typeof CashTenderDto>;
 
+export const DeviceState = z.enum(['not_configured', 'ok', 'warning', 'error']);
+export type DeviceState = z.infer<typeof DeviceState>;
+
+// ---------- card payments (ARCHITECTURE §4, §5) ----------
+
+/**
+ * A card payment's state on the terminal. Online: created → reading → authorizing → approved |
+ * declined | cancelled | failed. Offline: reading → stored → forwarding → approved | refused;
+ * refused_offline = the risk policy would not take it offline (take another tender). Recovery:
+ * unknown → approved | reversing → reversed.
+ */
+export const CardPaymentState = z.enum([
+  'created',
+  'reading',
+  'authorizing',
+  'approved',
+  'declined',
+  'cancelled',
+  'failed',
+  'stored',
+  'forwarding',
+  'refused',
+  'refused_offline',
+  'unknown',
+  'reversing',
+  'reversed',
+]);
+export type CardPaymentState = z.infer<typeof CardPaymentState>;
+
+/**
+ * Why a card payment did not go through (declined, failed, refused, refused_offline, cancelled),
+ * for the UI to translate. Issuer and gateway: the gateway's DeclineReason values. Offline policy:
+ * offline_*; reader: reader_* and card_removed.
+ */
+export const CardReason = z.enum([
+  // issuer / acquirer / gateway
+  'insufficient_funds',
+  'expired',
+  'do_not_honour',
+  'pin_required',
+  'blocked',
+  'invalid_card',
+  'unreadable',
+  'currency',
+  'stand_in_cap',
+  'stand_in_limit',
+  'velocity',
+  'acquirer_unavailable',
+  // offline risk policy (refused_offline)
+  'offline_transaction_limit',
+  'offline_total_limit',
+  'offline_card_count',
+  'offline_cvm_limit',
+  'offline_too_long',
+  'offline_not_allowed',
+  // reader and cashier
+  'reader_timeout',
+  'card_removed',
+  'reader_error',
+  'reader_not_configured',
+  'cancelled_by_cashier',
+  'voided',
+  'gateway_error',
+]);
+export type CardReason = z.infer<typeof CardReason>;
+
+export const CardBrandDto = z.enum(['visa', 'mastercard', 'amex', 'discover', 'jcb', 'unionpay', 'interac', 'unknown']);
+
+/** What the UI and receipts may show of a card (ARCHITECTURE §4): last 4 only, never the expiry. */
+export const CardSummaryDto = z.object({
+  brand: CardBrandDto,
+  last4: z.string().regex(/^\d{4}$/),
+  entryMode: z.enum(['contactless_emv', 'contactless_msd']),
+  aid: z.string().nullable(),
+  label: z.string().nullable(),
+});
+export type CardSummaryDto = z.infer<typeof CardSummaryDto>;
+
+/** One card payment attempt as the terminal tracks it; `paymentId` is its idempotency key (ULID). */
+export const CardPaymentDto = z.object({
+  paymentId: z.string(),
+  kind: z.literal('card'),
+  saleId: z.string(),
+  state: CardPaymentState,
+  amount: Minor,
+  currency: CurrencyCode,
+  /** True when accepted offline (store and forward): receipts say STORED, not APPROVED. */
+  offline: z.boolean(),
+  card: CardSummaryDto.nullable(),
+  authCode: z.string().nullable(),
+  merchantId: z.string().nullable(),
+  terminalRef: z.string().nullable(),
+  reason: CardReason.nullable(),
+  /** 'offline_long': offline for longer than the policy's warning time (still accepted). */
+  warning: z.enum(['offline_long']).nullable(),
+  /**
+   * Recovery found it approved at the gateway but its sale was never completed: the cashier
+   * completes the sale or voids the payment (`payment.resolveRecovered`).
+   */
+  needsResolution: z.boolean(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type CardPaymentDto = z.infer<typeof CardPaymentDto>;
+
+/** The reader as the till sees it. */
+export const ReaderStatusDto = z.object({
+  state: DeviceState,
+  address: z.string().nullable(),
+  connected: z.boolean(),
+  /** A simulated reader: `reader.selectTestCard` works, `testCards` lists the choices. */
+  simulated: z.boolean(),
+  testCard: z.string().nullable(),
+  testCards: z.array(z.object({ name: z.string(), description: z.string() })),
+  /** For a technician; null when fine. */
+  detail: z.string().nullable(),
+});
+export type ReaderStatusDto = z.infer<typeof ReaderStatusDto>;
+
 export const SaleDto = z.object({
   saleId: z.string(),
   status: z.literal('open'),
@@ -96,13 +215,21 @@ export const SaleDto = z.object({
   startedAt: z.string(),
   lines: z.array(SaleLineDto),
   totals: TotalsDto,
-  /** Amount due in cash after cash rounding. */
+  /** Card payments of this sale that count (approved or stored), in order. */
+  cards: z.array(CardPaymentDto),
+  /** What card payments already cover. */
+  cardPaid: Minor,
+  /** Total − cardPaid: what is left to pay (the default amount of `payment.startCard`). */
+  remaining: Minor,
+  /** Amount due in cash after cash rounding (of `remaining`: rounding applies to cash only). */
   cashDue: Minor,
   tender: CashTenderDto.nullable(),
+  /** The card payment in progress (not yet final), if any. */
+  activeCard: CardPaymentDto.nullable(),
 });
 export type SaleDto = z.infer<typeof SaleDto>;
 
-export const PaymentDto = z.object({
+export const CashPaymentDto = z.object({
   paymentId: z.string(),
   kind: z.literal('cash'),
   amount: Minor,
@@ -110,6 +237,26 @@ export const PaymentDto = z.object({
   change: Minor,
   rounding: Minor,
 });
+export type CashPaymentDto = z.infer<typeof CashPaymentDto>;
+
+/** A card tender of a completed sale (tendered = amount, no change, no rounding). */
+export const CardTenderDto = z.object({
+  paymentId: z.string(),
+  kind: z.literal('card'),
+  amount: Minor,
+  tendered: Minor,
+  change: Minor,
+  rounding: Minor,
+  /** Accepted offline and not yet forwarded when the sale completed: the receipt says STORED. */
+  stored: z.boolean(),
+  card: CardSummaryDto,
+  authCode: z.string().nullable(),
+  merchantId: z.string().nullable(),
+  terminalRef: z.string().nullable(),
+});
+export type CardTenderDto = z.infer<typeof CardTenderDto>;
+
+export const PaymentDto = z.discriminatedUnion('kind', [CashPaymentDto, CardTenderDto]);
 export type PaymentDto = z.infer<typeof PaymentDto>;
 
 export const CompletedSaleDto = z.object({
@@ -131,9 +278,6 @@ export const CompletedSaleDto = z.object({
   change: Minor,
 });
 export type CompletedSaleDto = z.infer<typeof CompletedSaleDto>;
-
-export const DeviceState = z.enum(['not_configured', 'ok', 'warning', 'error']);
-export type DeviceState = z.infer<typeof DeviceState>;
 
 export const NetworkState = z.enum(['standalone', 'online', 'offline']);
 export type NetworkState = z.infer<typeof NetworkState>;
@@ -204,6 +348,8 @@ export const TerminalStatusDto = z.object({
   businessDate: z.string(),
   cashier: z.object({ id: z.string(), name: z.string() }).nullable(),
   devices: z.object({ printer: DeviceState, reader: DeviceState, scanner: DeviceState }),
+  /** The card reader in detail (devices.reader is its state). */
+  reader: ReaderStatusDto,
   /** The receipt printer in detail (devices.printer is its state). */
   printer: PrinterStatusDto,
   network: NetworkStatusDto,
@@ -239,6 +385,29 @@ export const commands = {
   'printer.reprintLast': { input: NoInput },
   'printer.testPrint': { input: NoInput },
   'printer.lastReceipt': { input: NoInput },
+  /**
+   * Starts a card payment for `amount` (default: what is left to pay). Answers at once with the
+   * payment (state created/reading, or refused_offline); later states come as `payment.updated`.
+   */
+  'payment.startCard': {
+    input: z.object({ amount: Minor.refine((n) => n > 0, 'must be positive').optional() }).strict(),
+  },
+  /** Cancels the card payment in progress (before approval): the reader stops, state cancelled. */
+  'payment.cancelCard': { input: NoInput },
+  /** The card payment in progress or the last one of the open sale; null when none. */
+  'payment.getCard': { input: NoInput },
+  /**
+   * An "approved, not completed" payment found by recovery: `complete` keeps it as a tender of the
+   * open sale (complete the sale next), `void` reverses it.
+   */
+  'payment.resolveRecovered': {
+    input: z.object({ paymentId: z.string().min(1).max(64), action: z.enum(['complete', 'void']) }).strict(),
+  },
+  /** Payments recovery flagged "approved, not completed" that wait for the cashier. */
+  'payment.listRecovered': { input: NoInput },
+  /** Demo only (simulated readers): the card the next tap uses. */
+  'reader.selectTestCard': { input: z.object({ name: z.string().min(1).max(64) }).strict() },
+  'reader.getStatus': { input: NoInput },
 } as const;
 
 export type CommandName = keyof typeof commands;
@@ -260,6 +429,13 @@ export interface CommandOutputs {
   'printer.reprintLast': PrintJobAcceptedDto;
   'printer.testPrint': PrintJobAcceptedDto;
   'printer.lastReceipt': ReceiptPreviewDto;
+  'payment.startCard': CardPaymentDto;
+  'payment.cancelCard': CardPaymentDto;
+  'payment.getCard': CardPaymentDto | null;
+  'payment.resolveRecovered': CardPaymentDto;
+  'payment.listRecovered': CardPaymentDto[];
+  'reader.selectTestCard': ReaderStatusDto;
+  'reader.getStatus': ReaderStatusDto;
 }
 
 export type CommandInput<K extends CommandName> = z.input<(typeof commands)[K]['input']>;
@@ -276,6 +452,10 @@ export interface EventPayloads {
   'catalog.updated': CatalogDto;
   /** The printer's status or queue changed. */
   'printer.status': PrinterStatusDto;
+  /** A card payment changed state (every committed transition). */
+  'payment.updated': CardPaymentDto;
+  /** The reader connected, went away, or asks the customer something ('present card'). */
+  'reader.status': ReaderStatusDto;
 }
 export type EventName = keyof EventPayloads;
 export const eventNames: readonly EventName[] = [
@@ -284,6 +464,8 @@ export const eventNames: readonly EventName[] = [
   'terminal.status',
   'catalog.updated',
   'printer.status',
+  'payment.updated',
+  'reader.status',
 ];
 
 // ---------- replies and errors ----------
@@ -302,6 +484,21 @@ export const ErrorCode = z.enum([
   'payment.already_tendered',
   'printer.not_configured',
   'printer.nothing_to_reprint',
+  /** A card payment is in progress: finish or cancel it first. */
+  'payment.card_in_progress',
+  /** No card payment to cancel, or it is past approval (void it instead). */
+  'payment.not_cancellable',
+  /** The amount is more than what is left to pay. */
+  'payment.amount_too_large',
+  /** The sale is already paid in full. */
+  'payment.nothing_due',
+  'payment.not_found',
+  /** No card reader is configured, or it is not connected. */
+  'reader.not_configured',
+  'reader.unavailable',
+  /** reader.selectTestCard on a real reader, or an unknown test card. */
+  'reader.not_simulated',
+  'reader.unknown_card',
   'host.unauthorized',
   'host.disconnected',
   'internal',

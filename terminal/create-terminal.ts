@@ -1,7 +1,13 @@
 // createTerminal(config): opens the data dir, seeds a new one, and wires the services to the
 // contract's handlers. Hosts hold the returned Terminal and nothing else.
 import packageJson from '../package.json' with { type: 'json' };
-import { PosError, type NetworkStatusDto, type PrinterStatusDto, type TerminalStatusDto } from '../contract/api';
+import {
+  PosError,
+  type NetworkStatusDto,
+  type PrinterStatusDto,
+  type ReaderStatusDto,
+  type TerminalStatusDto,
+} from '../contract/api';
 import { VenueConfig } from '../contract/venue';
 import { businessDate, isoUtc, systemClock } from '../lib/clock';
 import { loadCatalog, replaceCatalog } from '../db/catalog';
@@ -156,6 +162,19 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
       return printer.worker;
     };
 
+    const readerStatus = (): ReaderStatusDto => ({
+      state: 'not_configured',
+      address: null,
+      connected: false,
+      simulated: false,
+      testCard: null,
+      testCards: [],
+      detail: null,
+    });
+    const noReader = (): never => {
+      throw new PosError('reader.not_configured', 'no card reader is configured for this terminal');
+    };
+
     const network = (): NetworkStatusDto => {
       if (worker) return worker.status();
       const backlog = outboxBacklog(db);
@@ -181,7 +200,8 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
       defaultLocale: venue.defaultLocale,
       businessDate: businessDate(clock.now(), venue.timeZone, venue.dayChange),
       cashier: null,
-      devices: { printer: printerStatus().state, reader: 'not_configured', scanner: 'not_configured' },
+      devices: { printer: printerStatus().state, reader: readerStatus().state, scanner: 'not_configured' },
+      reader: readerStatus(),
       printer: printerStatus(),
       network: network(),
       lastReceiptNo: lastReceiptNo(db),
@@ -229,6 +249,13 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
         return s;
       },
       'printer.getStatus': () => printerStatus(),
+      'payment.startCard': noReader,
+      'payment.cancelCard': noReader,
+      'payment.getCard': () => null,
+      'payment.resolveRecovered': noReader,
+      'payment.listRecovered': () => [],
+      'reader.selectTestCard': noReader,
+      'reader.getStatus': () => readerStatus(),
       'printer.reprintLast': () => {
         const w = requirePrinter();
         const saleId = lastCompletedSaleId(db);

@@ -34,6 +34,27 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'printer.lastReceipt': vi.fn(() => {
       throw new Error('not in this test');
     }),
+    'payment.startCard': vi.fn(() => {
+      throw new Error('not in this test');
+    }),
+    'payment.cancelCard': vi.fn(() => {
+      throw new Error('not in this test');
+    }),
+    'payment.getCard': vi.fn(() => {
+      throw new Error('not in this test');
+    }),
+    'payment.resolveRecovered': vi.fn(() => {
+      throw new Error('not in this test');
+    }),
+    'payment.listRecovered': vi.fn(() => {
+      throw new Error('not in this test');
+    }),
+    'reader.selectTestCard': vi.fn(() => {
+      throw new Error('not in this test');
+    }),
+    'reader.getStatus': vi.fn(() => {
+      throw new Error('not in this test');
+    }),
   };
   return { ...base, ...overrides };
 }
@@ -52,7 +73,7 @@ describe('dispatch', () => {
   it('knows exactly the contract commands', () => {
     for (const name of commandNames) expect(isCommandName(name)).toBe(true);
     expect(isCommandName('toString')).toBe(false);
-    expect(commandNames).toHaveLength(14);
+    expect(commandNames).toHaveLength(21);
   });
 
   it('passes the parsed input to the handler and wraps its value', async () => {

@@ -93,8 +93,12 @@ export function createSaleService(deps: SaleServiceDeps): SaleService {
       startedAt: sale.startedAt,
       lines: sale.lines.map(({ position: _p, taxRateBp: _b, taxInclusive: _i, ...line }) => line),
       totals,
+      cards: [],
+      cardPaid: 0,
+      remaining: totals.total,
       cashDue: roundToIncrement(totals.total, deps.venue().cashRounding),
       tender: tender?.saleId === sale.saleId ? tender.value : null,
+      activeCard: null,
     };
   }
 

@@ -82,8 +82,12 @@ export function sale(lines: SaleLineDto[] = [], overrides: Partial<SaleDto> = {}
     startedAt: '2026-05-01T12:00:00.000Z',
     lines,
     totals: { subtotal: total, exclusiveTax: 0, taxTotal: 0, total, taxes: [] },
+    cards: [],
+    cardPaid: 0,
+    remaining: total,
     cashDue: total,
     tender: null,
+    activeCard: null,
     ...overrides,
   };
 }
@@ -133,6 +137,15 @@ export const status: TerminalStatusDto = {
   businessDate: '2026-05-01',
   cashier: null,
   devices: { printer: 'ok', reader: 'not_configured', scanner: 'not_configured' },
+  reader: {
+    state: 'not_configured',
+    address: null,
+    connected: false,
+    simulated: false,
+    testCard: null,
+    testCards: [],
+    detail: null,
+  },
   printer: {
     state: 'ok',
     address: 'sim:printer',
