@@ -7,7 +7,7 @@ const usage = 'usage: pos start';
 describe('till options: the receipt printer', () => {
   it('gives the demo the in-process simulated printer unless told otherwise', () => {
     expect(parseTillArgs([], usage, { dataDir: '.data/demo', demo: true }).printer).toEqual({
-      address: 'sim:printer',
+      address: 'sim:printer?drawer=auto',
     });
     expect(
       parseTillArgs(['--printer', 'none'], usage, { dataDir: '.data/demo', demo: true }).printer,

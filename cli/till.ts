@@ -41,7 +41,7 @@ export interface RunningService {
 
 /** The options `pos start` and `pos terminal` share, for their usage texts. */
 export const tillOptionsHelp = `  --printer ADDRESS        receipt printer: serial:/dev/ttyUSB0, tcp:HOST[:9100], usblp:/dev/usb/lp0,
-                           sim:printer[?paper=out] (the demo's default), or none
+                           sim:printer[?paper=out|drawer=auto] (the demo's default), or none
   --printer-profile P      80mm (default) or 58mm
   --receipt-language L     both (default), zh or en
   --port P       browser-mode port (default 0: a free port)
@@ -88,7 +88,7 @@ export function parseTillArgsWith<T extends NonNullable<ParseArgsConfig['options
   if (language !== undefined && language !== 'both' && language !== 'zh' && language !== 'en') {
     throw new UsageError(`--receipt-language must be both, zh or en, not "${language}"`, usage);
   }
-  const printerAddress = v.printer ?? (defaults.demo ? 'sim:printer' : undefined);
+  const printerAddress = v.printer ?? (defaults.demo ? 'sim:printer?drawer=auto' : undefined);
   if (
     (v['printer-profile'] !== undefined || language !== undefined) &&
     (printerAddress === undefined || printerAddress === 'none')

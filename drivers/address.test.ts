@@ -51,6 +51,7 @@ describe('parseAddress', () => {
       { kind: 'sim', device: 'printer', cover: 'open', offline: true },
     ],
     ['sim:printer?offline=0', { kind: 'sim', device: 'printer' }],
+    ['sim:printer?drawer=auto', { kind: 'sim', device: 'printer', drawer: 'auto' }],
     ['sim:reader', { kind: 'sim', device: 'reader' }],
     ['sim:reader?card=visa-approved', { kind: 'sim', device: 'reader', card: 'visa-approved' }],
     ['sim:scanner', { kind: 'sim', device: 'scanner' }],

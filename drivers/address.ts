@@ -37,6 +37,8 @@ export interface SimPrinterAddress {
   paper?: 'out';
   cover?: 'open';
   offline?: boolean;
+  /** `drawer=auto`: the simulated cashier closes the drawer a few seconds after it opens. */
+  drawer?: 'auto';
 }
 export interface SimReaderAddress {
   kind: 'sim';
@@ -57,7 +59,7 @@ export const ADDRESS_FORMS = [
   'tcp:HOST[:PORT] (port 9100 when omitted)',
   'usblp:/dev/usb/lp0',
   'hid:VID:PID[?serial=SN] (VID and PID in hex)',
-  'sim:printer[?paper=out|cover=open|offline=1]',
+  'sim:printer[?paper=out|cover=open|offline=1|drawer=auto]',
   'sim:reader[?card=NAME]',
   'sim:scanner',
 ] as const;
@@ -129,6 +131,7 @@ export function formatAddress(a: DeviceAddress): string {
         if (a.paper) q.set('paper', a.paper);
         if (a.cover) q.set('cover', a.cover);
         if (a.offline) q.set('offline', '1');
+        if (a.drawer) q.set('drawer', a.drawer);
       } else if (a.device === 'reader' && a.card !== undefined) q.set('card', a.card);
       const s = q.toString();
       return `sim:${a.device}${s ? `?${s}` : ''}`;
@@ -276,7 +279,7 @@ function parseSim(text: string, rest: string): SimAddress {
   const [device, params] = splitQuery(rest);
   switch (device) {
     case 'printer': {
-      checkKeys(text, params, ['paper', 'cover', 'offline'], SIM_FORM);
+      checkKeys(text, params, ['paper', 'cover', 'offline', 'drawer'], SIM_FORM);
       const a: SimPrinterAddress = { kind: 'sim', device: 'printer' };
       if (params.has('paper'))
         a.paper = pick(text, params, 'paper', ['out'] as const, 'out', SIM_FORM);
@@ -293,6 +296,8 @@ function parseSim(text: string, rest: string): SimAddress {
         );
         if (v === '1' || v === 'true') a.offline = true;
       }
+      if (params.has('drawer'))
+        a.drawer = pick(text, params, 'drawer', ['auto'] as const, 'auto', SIM_FORM);
       return a;
     }
     case 'reader': {

@@ -299,3 +299,29 @@ describe('createSimPrinter (sim:printer addresses)', () => {
     expect(sim.pages().map((p) => renderText(p))).toEqual(['printed']);
   });
 });
+
+describe('the drawer', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('opens on a pulse on its pin and, with drawer=auto, is closed again by the simulated cashier', () => {
+    vi.useFakeTimers();
+    const sim = new PrinterSim(simOptionsFromAddress({ drawer: 'auto' }));
+    sim.receive(Uint8Array.from([0x1b, 0x70, 0x00, 0x19, 0xfa])); // ESC p 0: pulse pin 2
+    expect(sim.statusByte(1)! & 0x04).toBe(0x04);
+    vi.advanceTimersByTime(3999);
+    expect(sim.statusByte(1)! & 0x04).toBe(0x04);
+    vi.advanceTimersByTime(1);
+    expect(sim.statusByte(1)! & 0x04).toBe(0);
+    sim.dispose();
+  });
+
+  it('stays open until closed by hand without drawer=auto', () => {
+    vi.useFakeTimers();
+    const sim = new PrinterSim(simOptionsFromAddress({}));
+    sim.receive(Uint8Array.from([0x1b, 0x70, 0x00, 0x19, 0xfa]));
+    vi.advanceTimersByTime(60_000);
+    expect(sim.statusByte(1)! & 0x04).toBe(0x04);
+    sim.closeDrawer();
+    expect(sim.statusByte(1)! & 0x04).toBe(0);
+  });
+});

@@ -45,6 +45,8 @@ export interface PrinterSimOptions {
    * prints instantly; more lets tests see the process-ID reply wait for printing.
    */
   lineTimeMs?: number;
+  /** Closes the drawer this long after a pulse opened it, as a cashier would (demo); 0: never. */
+  drawerCloseAfterMs?: number;
 }
 
 /** What the printer has printed and answered, for tests and the Devices screen. */
@@ -65,8 +67,10 @@ export function simOptionsFromAddress(address: {
   paper?: 'out';
   cover?: 'open';
   offline?: boolean;
+  drawer?: 'auto';
 }): PrinterSimOptions {
   return {
+    ...(address.drawer === 'auto' ? { drawerCloseAfterMs: 4000 } : {}),
     ...(address.paper ? { paper: address.paper } : {}),
     ...(address.cover === 'open' ? { coverOpen: true } : {}),
     ...(address.offline ? { offline: true } : {}),
@@ -84,6 +88,7 @@ export class PrinterSim {
   private queue: EscPosEvent[] = [];
   private queueHead = 0;
   private timer: NodeJS.Timeout | null = null;
+  private drawerTimer: NodeJS.Timeout | null = null;
   private pendingFault: { after: number; fault: PrinterFault } | null = null;
   private readonly statsData: PrinterSimStats = {
     bytesReceived: 0,
@@ -199,6 +204,12 @@ export class PrinterSim {
 
   openDrawer(): void {
     this.change({ drawerOpen: true });
+    const after = this.options.drawerCloseAfterMs ?? 0;
+    if (after > 0) {
+      if (this.drawerTimer) clearTimeout(this.drawerTimer);
+      this.drawerTimer = setTimeout(() => this.closeDrawer(), after);
+      this.drawerTimer.unref();
+    }
   }
 
   closeDrawer(): void {
@@ -245,6 +256,7 @@ export class PrinterSim {
 
   /** Stops the print timer; the simulator drops what it had not printed. */
   dispose(): void {
+    if (this.drawerTimer) clearTimeout(this.drawerTimer);
     this.dropQueue();
   }
 
