@@ -63,7 +63,12 @@ export const DEFAULT_STAND_IN: StandInPolicy = {
 /** How many stand-in payloads the gateway keeps in memory for forwarding, at most. */
 const MAX_HELD_PAYLOADS = 10_000;
 
-type Encrypted = AuthorizeRequest['encrypted'];
+/** What one acquirer authorization needs beyond the stored row: the payload and the ARQC. */
+type Encrypted = AuthorizeRequest['encrypted'] & { cryptogram: string };
+
+function secretOf(req: AuthorizeRequest): Encrypted {
+  return { ...req.encrypted, cryptogram: req.card.cryptogram.toUpperCase() };
+}
 
 export interface ForwardResult {
   forwarded: number;
@@ -247,7 +252,7 @@ export class PaymentService {
     };
 
     if (await this.ctx.store.insertPayment(record)) {
-      return this.reply(await this.decide(record, req.encrypted));
+      return this.reply(await this.decide(record, secretOf(req)));
     }
 
     const existing = await this.ctx.store.getPayment(req.idempotencyKey);
@@ -274,9 +279,9 @@ export class PaymentService {
     }
     const settled = await this.settled(existing);
     if (settled.status === 'unknown')
-      return this.reply(await this.resolveUnknown(settled, req.encrypted));
+      return this.reply(await this.resolveUnknown(settled, secretOf(req)));
     if (settled.status === 'stand_in_approved' && !this.held.has(settled.key))
-      this.hold(settled.key, req.encrypted);
+      this.hold(settled.key, secretOf(req));
     return this.reply(settled);
   }
 
@@ -299,7 +304,7 @@ export class PaymentService {
             aid: p.aid ?? '',
             entryMode: (p.entryMode ?? 'contactless_emv') as AuthorizeRequest['card']['entryMode'],
             atc: p.atc ?? '',
-            cryptogram: '',
+            cryptogram: encrypted.cryptogram,
           },
           encrypted: {
             ksn: encrypted.ksn,
@@ -758,7 +763,7 @@ export class PaymentService {
               entryMode: (p.entryMode ??
                 'contactless_emv') as AuthorizeRequest['card']['entryMode'],
               atc: p.atc ?? '',
-              cryptogram: '',
+              cryptogram: encrypted.cryptogram,
             },
             encrypted: {
               ksn: encrypted.ksn,

@@ -14,6 +14,7 @@ export interface AcquirerAuthRequest {
   currency: string;
   merchantId: string;
   terminalRef: string;
+  /** The ARQC's counter and cryptogram go to the issuer, which validates them. */
   card: Pick<CardInfo, 'maskedPan' | 'brand' | 'aid' | 'entryMode' | 'atc' | 'cryptogram'>;
   /** Ciphertext bytes and KSN as the reader sent them. Used for this call only, never kept. */
   encrypted: { ksn: string; payload: Buffer; padding?: number };

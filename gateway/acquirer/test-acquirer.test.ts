@@ -28,7 +28,7 @@ function request(key: string, plaintext: Buffer): AcquirerAuthRequest {
       aid: 'A0000000031010',
       entryMode: 'contactless_emv',
       atc: '0001',
-      cryptogram: '',
+      cryptogram: '0123456789ABCDEF',
     },
     encrypted: { ksn: KSN.toString('hex'), payload: ciphertext, padding },
     deferred: false,
@@ -95,6 +95,15 @@ describe('TestAcquirer', () => {
     const r = { key: 'R1', originalKey: 'K1', originalRef: ref, amount: 600, currency: 'CNY' };
     expect((await a.refund(r)).outcome).toBe('approved');
     expect((await a.refund({ ...r, key: 'R2', amount: 401 })).outcome).toBe('declined');
+  });
+
+  it('declines an authorization without an ARQC cryptogram', async () => {
+    const a = new TestAcquirer();
+    const req = request('C1', tlv5a('4242424242424242'));
+    expect(await a.authorize({ ...req, card: { ...req.card, cryptogram: '' } })).toEqual({
+      outcome: 'declined',
+      reason: 'unreadable',
+    });
   });
 
   it('soft-declines above the PIN threshold with pin_required', async () => {

@@ -101,7 +101,8 @@ export class TestAcquirer implements Acquirer {
     // DANGER: `pan` is a full PAN. It stays in this function and is dropped when it returns.
     const pan = decryptPan(this.bdk, req.encrypted);
     let entry: LedgerEntry;
-    if (pan === undefined) entry = { state: 'declined', reason: 'unreadable' };
+    if (pan === undefined || !/^[0-9A-F]{16}$/i.test(req.card.cryptogram))
+      entry = { state: 'declined', reason: 'unreadable' };
     else if (!luhnValid(pan)) entry = { state: 'declined', reason: 'invalid_card' };
     else {
       const rule = testRuleForPan(pan);
