@@ -1,6 +1,7 @@
 import type { Migration } from '../migrate';
 import { migration001 } from './001-initial';
 import { migration002 } from './002-print-jobs';
+import { migration003 } from './003-card-payments';
 
 /** Every terminal migration in order. Append only: never edit one that has shipped. */
-export const terminalMigrations: readonly Migration[] = [migration001, migration002];
+export const terminalMigrations: readonly Migration[] = [migration001, migration002, migration003];
