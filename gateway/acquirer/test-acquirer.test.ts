@@ -47,6 +47,18 @@ describe('card data', () => {
     expect(panFrom(Buffer.from(';4000000000009995=30122011234567890?'))).toBe('4000000000009995');
     expect(panFrom(Buffer.from('%B5555555555554444^TEST/CARD^3106201?'))).toBe('5555555555554444');
     expect(panFrom(Buffer.from([0xde, 0xad, 0xbe, 0xef]))).toBeUndefined();
+    // The simulated reader's layout (docs/test-cards.md): FC { 9F.. tags, 5A, 57 }, long form lengths.
+    const inner = Buffer.concat([
+      Buffer.from('9F36020011', 'hex'),
+      Buffer.from('9F2608', 'hex'),
+      Buffer.alloc(8, 0xab),
+      Buffer.alloc(0),
+      tlv5a('5555555555554444'),
+    ]);
+    const fc = Buffer.concat([Buffer.from([0xfc, 0x81, inner.length]), inner, Buffer.alloc(5)]);
+    expect(panFrom(fc)).toBe('5555555555554444');
+    const batch = Buffer.concat([Buffer.from([0xfc, inner.length + 2, 0xf2, inner.length]), inner]);
+    expect(panFrom(batch)).toBe('5555555555554444');
   });
 
   it('decrypts what lib/dukpt encrypts under the test BDK, and gives nothing under another key', () => {
