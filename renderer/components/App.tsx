@@ -2,11 +2,14 @@ import { useEffect } from 'react';
 import { useStore } from 'zustand';
 import { useT } from '../i18n/hooks';
 import { handleKey } from '../keyboard';
+import { cancelCard, cardStore } from '../state/card';
 import { saleStore } from '../state/sale';
+import { CardScreen } from './CardScreen';
 import { ChangeScreen } from './ChangeScreen';
 import { DevicesScreen } from './DevicesScreen';
 import { ErrorToast } from './ErrorToast';
 import { PrinterBanner } from './PrinterBanner';
+import { RecoveryPrompt } from './RecoveryPrompt';
 import { SellScreen } from './SellScreen';
 import { StatusBar } from './StatusBar';
 import { TenderScreen } from './TenderScreen';
@@ -15,6 +18,14 @@ function useGlobalKeys(): void {
   useEffect(() => {
     function onKeyDown(e: KeyboardEvent) {
       if (e.defaultPrevented) return; // the product grid already moved focus
+      // The tap screen takes only Esc (cancel): a stray digit or Enter must not touch the sale.
+      if (cardStore.getState().open) {
+        if (e.key === 'Escape') {
+          e.preventDefault();
+          void cancelCard();
+        }
+        return;
+      }
       const onButton = e.target instanceof Element && e.target.closest('button') !== null;
       if (handleKey({ key: e.key, modified: e.ctrlKey || e.altKey || e.metaKey, onButton })) {
         e.preventDefault();
@@ -36,27 +47,31 @@ function useGlobalKeys(): void {
 function HelpLine() {
   const t = useT();
   const screen = useStore(saleStore, (s) => s.screen);
+  const card = useStore(cardStore, (s) => s.open);
   return (
     <footer className="help-line" data-testid="help-line">
-      {t(screen === 'sell' ? 'help.sell' : screen === 'tender' ? 'help.tender' : 'help.change')}
+      {t(card ? 'help.card' : screen === 'sell' ? 'help.sell' : screen === 'tender' ? 'help.tender' : 'help.change')}
     </footer>
   );
 }
 
 export function App() {
   const screen = useStore(saleStore, (s) => s.screen);
+  const card = useStore(cardStore, (s) => s.open);
   useGlobalKeys();
   return (
     <div className="app">
       <StatusBar />
       <PrinterBanner />
-      <main className="main" data-screen={screen}>
-        {screen === 'sell' && <SellScreen />}
-        {screen === 'tender' && <TenderScreen />}
-        {screen === 'change' && <ChangeScreen />}
+      <main className="main" data-screen={card ? 'card' : screen}>
+        {card && <CardScreen />}
+        {!card && screen === 'sell' && <SellScreen />}
+        {!card && screen === 'tender' && <TenderScreen />}
+        {!card && screen === 'change' && <ChangeScreen />}
       </main>
       <HelpLine />
       <DevicesScreen />
+      <RecoveryPrompt />
       <ErrorToast />
     </div>
   );

@@ -1,6 +1,7 @@
 import { useStore } from 'zustand';
 import type { SaleLineDto, TotalsDto } from '../../contract/api';
 import { useLocalized, useMoney, useT } from '../i18n/hooks';
+import { openCard } from '../state/card';
 import { changeQuantity, clearSale, openTender, removeLine, saleStore } from '../state/sale';
 import { TouchButton } from './TouchButton';
 
@@ -101,10 +102,33 @@ export function CartPanel() {
         </ul>
       )}
       {sale && <Totals totals={sale.totals} currency={sale.currency} />}
-      <TouchButton className="pay-cash" data-testid="pay-cash" disabled={empty} onClick={openTender}>
-        <span>{t('sale.payCash')}</span>
-        <span className="pay-amount">{sale ? money(sale.cashDue, sale.currency) : ''}</span>
-      </TouchButton>
+      {sale && sale.cardPaid > 0 && (
+        <dl className="totals card-paid">
+          <div className="row">
+            <dt>{t('card.paidByCard')}</dt>
+            <dd data-testid="cart-card-paid">− {money(sale.cardPaid, sale.currency)}</dd>
+          </div>
+          <div className="row total">
+            <dt>{t('card.remaining')}</dt>
+            <dd data-testid="cart-remaining">{money(sale.remaining, sale.currency)}</dd>
+          </div>
+        </dl>
+      )}
+      <div className="pay-buttons">
+        <TouchButton className="pay-cash" data-testid="pay-cash" disabled={empty} onClick={openTender}>
+          <span>{t('sale.payCash')}</span>
+          <span className="pay-amount">{sale ? money(sale.cashDue, sale.currency) : ''}</span>
+        </TouchButton>
+        <TouchButton
+          className="pay-card"
+          data-testid="pay-card"
+          disabled={empty || !sale || sale.remaining <= 0}
+          onClick={() => void openCard()}
+        >
+          <span>{t('sale.payCard')}</span>
+          <span className="pay-amount">{sale ? money(sale.remaining, sale.currency) : ''}</span>
+        </TouchButton>
+      </div>
       <TouchButton className="clear-sale" data-testid="clear-sale" disabled={empty} onClick={() => void clearSale()}>
         {t('sale.clear')}
       </TouchButton>

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
-import type { DeviceState, NetworkStatusDto } from '../../contract/api';
+import type { DeviceState, NetworkStatusDto, ReaderStatusDto } from '../../contract/api';
 import { useLocalized, useT } from '../i18n/hooks';
 import { openDevices } from '../state/printer';
 import { setForcedOffline, statusStore } from '../state/status';
@@ -14,6 +14,28 @@ function Device({ label, state }: { label: string; state: DeviceState }) {
     <span className={`device device-${state}`} title={`${label}: ${stateText}`} aria-label={`${label}: ${stateText}`}>
       <span className="dot" aria-hidden="true" />
       <span className="device-label">{label}</span>
+    </span>
+  );
+}
+
+/** The card reader: its state, whether it is the demo's simulator, and a technician's detail. */
+function ReaderIndicator({ reader }: { reader: ReaderStatusDto }) {
+  const t = useT();
+  const label = t('status.reader');
+  const stateText = t(`status.device.${reader.state}`);
+  const title = [`${label}: ${stateText}`, reader.address, reader.detail].filter(Boolean).join(' · ');
+  return (
+    <span
+      className={`device device-${reader.state}`}
+      data-testid="status-reader"
+      data-state={reader.state}
+      data-simulated={reader.simulated ? 'true' : undefined}
+      title={title}
+      aria-label={`${label}: ${stateText}`}
+    >
+      <span className="dot" aria-hidden="true" />
+      <span className="device-label">{label}</span>
+      {reader.simulated && <span className="device-sim"> ({t('status.readerSim')})</span>}
     </span>
   );
 }
@@ -96,7 +118,7 @@ export function StatusBar() {
       {status && (
         <span className="devices">
           <Device label={t('status.printer')} state={status.devices.printer} />
-          <Device label={t('status.reader')} state={status.devices.reader} />
+          <ReaderIndicator reader={status.reader} />
           <Device label={t('status.scanner')} state={status.devices.scanner} />
         </span>
       )}

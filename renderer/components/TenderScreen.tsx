@@ -2,6 +2,7 @@ import { useStore } from 'zustand';
 import { currencyExponent, quickCashAmounts } from '../../contract/money';
 import { useMoney, useT } from '../i18n/hooks';
 import { backspaceTender, clearTender, entryStore, tenderAmount, typeTenderKey } from '../state/entry';
+import { openCard } from '../state/card';
 import { cancelTender, confirmTender, payCash, saleStore } from '../state/sale';
 import { statusStore } from '../state/status';
 import { TouchButton } from './TouchButton';
@@ -49,6 +50,7 @@ export function TenderScreen() {
   const quick = quickCashAmounts(cashDue, notes ?? []);
   const typedAmount = tenderAmount(typed, currency);
   const short = typedAmount !== null && typedAmount < cashDue ? cashDue - typedAmount : 0;
+  const cardPart = typedAmount !== null && typedAmount > 0 && typedAmount < sale.remaining ? typedAmount : null;
   return (
     <div className="tender" aria-busy={paying}>
       <section className="tender-main">
@@ -57,6 +59,11 @@ export function TenderScreen() {
         <div className="due-amount" data-testid="tender-due">
           {money(cashDue, currency)}
         </div>
+        {sale.cardPaid > 0 && (
+          <div className="tender-card-paid" data-testid="tender-card-paid">
+            {t('card.paidByCard')} {money(sale.cardPaid, currency)} · {t('totals.total')} {money(sale.totals.total, currency)}
+          </div>
+        )}
         <h2 className="section-label">{t('tender.quick')}</h2>
         <div className="quick-amounts">
           {quick.map((amount) => (
@@ -72,9 +79,21 @@ export function TenderScreen() {
             </TouchButton>
           ))}
         </div>
-        <TouchButton className="tender-cancel" data-testid="tender-cancel" disabled={paying} onClick={cancelTender}>
-          {t('tender.cancel')}
-        </TouchButton>
+        <div className="tender-buttons">
+          <TouchButton className="tender-cancel" data-testid="tender-cancel" disabled={paying} onClick={cancelTender}>
+            {t('tender.cancel')}
+          </TouchButton>
+          {/* A typed amount below what is left pays part by card (split tender); else all of it. */}
+          <TouchButton
+            className="pay-card"
+            data-testid="pay-card"
+            disabled={paying || sale.remaining <= 0 || sale.tender !== null}
+            onClick={() => void openCard(cardPart ?? undefined)}
+          >
+            <span>{t('sale.payCard')}</span>
+            <span className="pay-amount">{money(cardPart ?? sale.remaining, currency)}</span>
+          </TouchButton>
+        </div>
       </section>
       <section className="tender-pad" aria-label={t('tender.other')}>
         <div className="section-label">{t('tender.other')}</div>

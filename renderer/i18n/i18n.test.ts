@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode } from '../../contract/api';
+import { CardPaymentState, CardReason, ErrorCode } from '../../contract/api';
 import { formatMoney, localized } from './format';
 import { createI18n } from './index';
 
@@ -13,6 +13,23 @@ describe('translations', () => {
       expect(zh).not.toBe(en);
       expect(zh).toMatch(/[\u4e00-\u9fff]/);
     }
+  });
+
+  it('gives every card reason and card state its own text in both languages', async () => {
+    const i18n = await createI18n('en', false);
+    const keys = [
+      ...CardReason.options.map((r) => `card.reason.${r}`),
+      ...CardPaymentState.options.map((s) => `card.state.${s}`),
+    ];
+    for (const key of keys) {
+      const en = i18n.t(key, { lng: 'en' });
+      const zh = i18n.t(key, { lng: 'zh' });
+      expect(en).not.toBe(key);
+      expect(zh).toMatch(/[\u4e00-\u9fff]/);
+    }
+    // Offline acceptance is never called approved (ARCHITECTURE §5).
+    expect(i18n.t('card.state.stored', { lng: 'en' })).toMatch(/STORED/);
+    expect(i18n.t('card.state.stored', { lng: 'en' })).not.toMatch(/approved/i);
   });
 
   it('switches labels at run time and fills in values', async () => {

@@ -1,6 +1,7 @@
 // A PosApi double for store and keyboard tests: canned replies per command, a call log, and a
 // way to fire events. Not a mock of the terminal's rules: each test says what the terminal answers.
 import type {
+  CardPaymentDto,
   CatalogDto,
   CommandInput,
   CommandName,
@@ -9,6 +10,7 @@ import type {
   EventName,
   EventPayloads,
   PosApi,
+  ReaderStatusDto,
   Reply,
   SaleDto,
   SaleLineDto,
@@ -169,4 +171,39 @@ export const status: TerminalStatusDto = {
   },
   lastReceiptNo: null,
   version: '0.1.0',
+};
+
+export function cardPayment(overrides: Partial<CardPaymentDto> = {}): CardPaymentDto {
+  return {
+    paymentId: 'CP1',
+    kind: 'card',
+    saleId: 'S1',
+    state: 'reading',
+    amount: 2500,
+    currency: 'CNY',
+    offline: false,
+    card: null,
+    authCode: null,
+    merchantId: null,
+    terminalRef: null,
+    reason: null,
+    warning: null,
+    needsResolution: false,
+    createdAt: '2026-05-01T12:00:10.000Z',
+    updatedAt: '2026-05-01T12:00:10.000Z',
+    ...overrides,
+  };
+}
+
+export const simulatedReader: ReaderStatusDto = {
+  state: 'ok',
+  address: 'sim:reader',
+  connected: true,
+  simulated: true,
+  testCard: 'visa-approve',
+  testCards: [
+    { name: 'visa-approve', description: 'Visa, approved' },
+    { name: 'visa-decline', description: 'Visa, declined' },
+  ],
+  detail: null,
 };

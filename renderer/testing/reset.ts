@@ -1,3 +1,4 @@
+import { cardStore, initialCardState } from '../state/card';
 import { catalogStore, initialCatalogState } from '../state/catalog';
 import { entryStore, initialEntryState } from '../state/entry';
 import { initialPrinterState, printerStore } from '../state/printer';
@@ -7,6 +8,7 @@ import { dismissError, initialUiState, uiStore } from '../state/ui';
 
 export function resetStores(): void {
   dismissError();
+  cardStore.setState(initialCardState, true);
   catalogStore.setState(initialCatalogState, true);
   entryStore.setState(initialEntryState, true);
   saleStore.setState(initialSaleState, true);

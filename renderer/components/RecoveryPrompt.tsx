@@ -1,0 +1,51 @@
+import { useStore } from 'zustand';
+import { useMoney, useT } from '../i18n/hooks';
+import { cardStore, resolveRecovered } from '../state/card';
+import { TouchButton } from './TouchButton';
+
+/**
+ * "Approved, not completed" (ARCHITECTURE §5): a card payment recovery found approved at the
+ * gateway whose sale never completed. The cashier completes the sale or voids the payment.
+ */
+export function RecoveryPrompt() {
+  const t = useT();
+  const money = useMoney();
+  const payment = useStore(cardStore, (s) => s.recovered[0] ?? null);
+  const busy = useStore(cardStore, (s) => s.busy);
+  if (!payment) return null;
+  return (
+    <div className="recovery-screen" role="alertdialog" aria-modal="true" aria-labelledby="recovery-title">
+      <div className="recovery-panel" data-testid="recovery-prompt" data-payment-id={payment.paymentId}>
+        <h2 id="recovery-title">{t('recovery.title')}</h2>
+        <div className="recovery-amount" data-testid="recovery-amount">
+          {money(payment.amount, payment.currency)}
+        </div>
+        {payment.card && (
+          <div className="card-info">
+            {t('card.cardInfo', { brand: payment.card.label ?? payment.card.brand.toUpperCase(), last4: payment.card.last4 })}
+            {payment.authCode && <span> · {t('card.authCode', { code: payment.authCode })}</span>}
+          </div>
+        )}
+        <p className="recovery-explain">{t('recovery.explain')}</p>
+        <div className="recovery-actions">
+          <TouchButton
+            className="recovery-complete"
+            data-testid="recovery-complete"
+            disabled={busy}
+            onClick={() => void resolveRecovered(payment.paymentId, 'complete')}
+          >
+            {t('recovery.complete')}
+          </TouchButton>
+          <TouchButton
+            className="recovery-void"
+            data-testid="recovery-void"
+            disabled={busy}
+            onClick={() => void resolveRecovered(payment.paymentId, 'void')}
+          >
+            {t('recovery.void')}
+          </TouchButton>
+        </div>
+      </div>
+    </div>
+  );
+}

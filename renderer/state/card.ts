@@ -1,0 +1,219 @@
+// Card payments in the UI: the tap screen, the reader as the status bar shows it, and the
+// "approved, not completed" payments recovery found (ARCHITECTURE §5). The terminal owns every
+// state: the store shows the CardPaymentDto of the last reply or 'payment.updated' event, and only
+// the actions below call the API.
+//
+// Card data: a CardPaymentDto carries last 4, brand and label only (ARCHITECTURE §4); nothing
+// here ever holds more.
+import { createStore } from 'zustand/vanilla';
+import type { CardPaymentDto, CardPaymentState, ReaderStatusDto } from '../../contract/api';
+import type { Minor } from '../../contract/money';
+import { call } from './call';
+import { clearQuantity, clearTender } from './entry';
+import { saleStore, setSale } from './sale';
+import { setStatus, statusStore } from './status';
+
+export interface CardState {
+  /** The tap screen is shown (over the sell or tender screen it was opened from). */
+  open: boolean;
+  /** The amount asked for, shown while the terminal has not answered yet. */
+  amount: Minor | null;
+  /** The payment on the tap screen; null while choosing a test card or starting. */
+  payment: CardPaymentDto | null;
+  /** startCard or cancelCard is on its way: buttons wait. */
+  busy: boolean;
+  /** Payments recovery flagged "approved, not completed", waiting for the cashier. */
+  recovered: CardPaymentDto[];
+}
+
+export const initialCardState: CardState = {
+  open: false,
+  amount: null,
+  payment: null,
+  busy: false,
+  recovered: [],
+};
+export const cardStore = createStore<CardState>()(() => initialCardState);
+
+/** States in which the reader may still be stopped by the cashier's Cancel. */
+const CANCELLABLE: ReadonlySet<CardPaymentState> = new Set(['created', 'reading', 'authorizing']);
+/** The payment counts towards the sale: approved online, or stored offline. */
+const ACCEPTED: ReadonlySet<CardPaymentState> = new Set(['approved', 'stored', 'forwarding']);
+/** It ended without money: the cashier retries, takes cash or goes back. */
+const FAILED: ReadonlySet<CardPaymentState> = new Set([
+  'declined',
+  'cancelled',
+  'failed',
+  'refused',
+  'refused_offline',
+  'reversed',
+]);
+
+export function isCancellable(state: CardPaymentState): boolean {
+  return CANCELLABLE.has(state);
+}
+export function isAccepted(state: CardPaymentState): boolean {
+  return ACCEPTED.has(state);
+}
+export function isFailed(state: CardPaymentState): boolean {
+  return FAILED.has(state);
+}
+
+/** A simulated reader lets the presenter choose which test card taps before the payment starts. */
+export function readerIsSimulated(): boolean {
+  return statusStore.getState().status?.reader.simulated ?? false;
+}
+
+/** A 'reader.status' event or reply: patched into the terminal status the status bar shows. */
+export function setReaderStatus(reader: ReaderStatusDto): void {
+  const status = statusStore.getState().status;
+  if (!status) return;
+  setStatus({ ...status, reader, devices: { ...status.devices, reader: reader.state } });
+}
+
+/**
+ * Opens the tap screen for `amount` (default: what is left to pay). With a simulated reader it
+ * waits on the test-card picker; a real reader starts at once.
+ */
+export async function openCard(amount?: Minor): Promise<void> {
+  const { sale, screen, paying } = saleStore.getState();
+  const card = cardStore.getState();
+  if (card.open || paying || !sale || (screen !== 'sell' && screen !== 'tender')) return;
+  if (sale.lines.length === 0 || sale.remaining <= 0) return;
+  const asked = amount !== undefined && amount > 0 && amount < sale.remaining ? amount : undefined;
+  clearQuantity();
+  cardStore.setState({ open: true, amount: asked ?? sale.remaining, payment: null, busy: false });
+  if (!readerIsSimulated()) await startCard();
+}
+
+/** Starts the reader for the amount on the tap screen (again, after a decline or a cancel). */
+export async function startCard(): Promise<void> {
+  const { open, busy, payment, amount } = cardStore.getState();
+  if (!open || busy || (payment && !isFailed(payment.state))) return;
+  const sale = saleStore.getState().sale;
+  const partial = sale && amount !== null && amount < sale.remaining ? amount : undefined;
+  cardStore.setState({ busy: true, payment: null });
+  try {
+    const started = await call('payment.startCard', partial !== undefined ? { amount: partial } : {});
+    if (!started) {
+      // Nothing started (no reader, a payment already running, ...): the toast says why.
+      if (!readerIsSimulated()) closeCard();
+      return;
+    }
+    showPayment(started);
+  } finally {
+    cardStore.setState({ busy: false });
+  }
+}
+
+/** Demo: the test card the next tap uses, then the tap. */
+export async function tapTestCard(name: string): Promise<void> {
+  const { open, busy, payment } = cardStore.getState();
+  if (!open || busy || (payment && !isFailed(payment.state))) return;
+  const reader = await call('reader.selectTestCard', { name });
+  if (!reader) return;
+  setReaderStatus(reader);
+  await startCard();
+}
+
+/** The cashier's Cancel (or Esc): stops the reader before approval; after a failure, goes back. */
+export async function cancelCard(): Promise<void> {
+  const { open, payment } = cardStore.getState();
+  if (!open) return;
+  if (!payment) {
+    if (!cardStore.getState().busy) closeCard();
+    return;
+  }
+  if (isCancellable(payment.state)) {
+    const cancelled = await call('payment.cancelCard', {});
+    if (cancelled) showPayment(cancelled);
+    return;
+  }
+  if (isFailed(payment.state)) closeCard();
+}
+
+/** Back to the screen the tap screen was opened from. */
+export function closeCard(): void {
+  const { payment } = cardStore.getState();
+  if (payment && (isCancellable(payment.state) || isAccepted(payment.state))) return;
+  cardStore.setState({ open: false, payment: null, amount: null, busy: false });
+}
+
+/** Refused offline (or declined): the customer pays the rest in cash instead. */
+export function switchToCash(): void {
+  const { payment, open } = cardStore.getState();
+  if (!open || (payment && !isFailed(payment.state))) return;
+  closeCard();
+  clearTender();
+  const { sale } = saleStore.getState();
+  if (sale && sale.lines.length > 0) saleStore.setState({ screen: 'tender' });
+}
+
+/** A 'payment.updated' event: the tap screen follows its payment. */
+export function onPaymentUpdated(payment: CardPaymentDto): void {
+  const { open, payment: shown } = cardStore.getState();
+  if (!open) return;
+  if (shown ? shown.paymentId !== payment.paymentId : payment.saleId !== saleStore.getState().sale?.saleId) return;
+  // Events and replies may cross: never step back from a later state to an earlier one.
+  if (shown && Date.parse(payment.updatedAt) < Date.parse(shown.updatedAt)) return;
+  showPayment(payment);
+}
+
+function showPayment(payment: CardPaymentDto): void {
+  const before = cardStore.getState().payment;
+  cardStore.setState({ payment });
+  if (isAccepted(payment.state) && !(before && isAccepted(before.state) && before.paymentId === payment.paymentId)) {
+    void afterAccepted();
+  }
+}
+
+/**
+ * The card paid its part: with nothing left to pay the sale completes and the change screen
+ * shows (card lines included); otherwise the tender screen asks for the rest.
+ */
+async function afterAccepted(): Promise<void> {
+  const sale = await call('sale.get', {});
+  if (!sale) return;
+  setSale(sale);
+  if (sale.remaining > 0) {
+    cardStore.setState({ open: false, payment: null, amount: null });
+    clearTender();
+    saleStore.setState({ screen: 'tender' });
+    return;
+  }
+  const completed = await call('sale.complete', {});
+  if (!completed) return; // the toast says why; the tap screen stays on "approved"
+  clearTender();
+  cardStore.setState({ open: false, payment: null, amount: null });
+  saleStore.setState({ lastCompleted: completed, screen: 'change' });
+}
+
+// ---------- recovery: "approved, not completed" ----------
+
+export async function loadRecovered(): Promise<void> {
+  const recovered = await call('payment.listRecovered', {});
+  if (recovered) cardStore.setState({ recovered: recovered.filter((p) => p.needsResolution) });
+}
+
+/**
+ * `complete` keeps the payment as a tender of the open sale and completes the sale when that
+ * pays it in full; `void` reverses it at the gateway.
+ */
+export async function resolveRecovered(paymentId: string, action: 'complete' | 'void'): Promise<void> {
+  if (cardStore.getState().busy) return;
+  cardStore.setState({ busy: true });
+  try {
+    const resolved = await call('payment.resolveRecovered', { paymentId, action });
+    if (!resolved) return;
+    cardStore.setState({ recovered: cardStore.getState().recovered.filter((p) => p.paymentId !== paymentId) });
+    const sale = await call('sale.get', {});
+    if (!sale) return;
+    setSale(sale);
+    if (action === 'complete' && sale.lines.length > 0 && sale.remaining === 0 && saleStore.getState().screen !== 'change') {
+      const completed = await call('sale.complete', {});
+      if (completed) saleStore.setState({ lastCompleted: completed, screen: 'change' });
+    }
+  } finally {
+    cardStore.setState({ busy: false });
+  }
+}
