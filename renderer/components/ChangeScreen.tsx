@@ -38,6 +38,19 @@ export function ChangeScreen() {
           <dt>{t('change.paid')}</dt>
           <dd data-testid="change-paid">{money(paid, currency)}</dd>
         </div>
+        {done.payments.map((p) =>
+          p.kind === 'card' ? (
+            <div key={p.paymentId} data-testid="change-card-line" data-stored={p.stored ? 'true' : undefined}>
+              <dt>
+                {t('card.cardInfo', { brand: p.card.label ?? p.card.brand.toUpperCase(), last4: p.card.last4 })}
+              </dt>
+              <dd>
+                {money(p.amount, currency)} · {p.stored ? t('card.state.stored') : t('card.state.approved')}
+                {p.authCode && !p.stored ? ` · ${t('card.authCode', { code: p.authCode })}` : ''}
+              </dd>
+            </div>
+          ) : null,
+        )}
         <div>
           <dt>{t('change.receipt')}</dt>
           <dd data-testid="receipt-ref">{done.receiptRef}</dd>
