@@ -344,8 +344,8 @@ describe('timing', () => {
     );
     addEvents(s.db, s.terminalId, 3);
     for (let i = 0; i < 5; i++) s.gw.overrides.push(() => new NetworkError('network', 'down'));
-    // The reference poll at start goes first: let it pass (404s).
-    s.gw.overrides.unshift(() => undefined, () => undefined);
+    // The reference poll at start goes first (catalog, config, policy, blocked cards): let it pass (404s).
+    s.gw.overrides.unshift(() => undefined, () => undefined, () => undefined, () => undefined);
     s.worker.start();
     await s.finished;
     expect(s.sleeps).toEqual([
@@ -364,7 +364,7 @@ describe('timing', () => {
   it('honours Retry-After on 429 and 503', async () => {
     const s = loopSetup({ reconnectJitterMs: 0, pollIntervalMs: 50, referencePollMs: 1e9 }, 4);
     addEvents(s.db, s.terminalId, 1);
-    s.gw.overrides.push(() => undefined, () => undefined); // reference pulls
+    s.gw.overrides.push(() => undefined, () => undefined, () => undefined, () => undefined); // reference pulls
     s.gw.overrides.push(() => s.gw.reply(429, { error: { code: 'rate', message: 'slow down' } }, { 'retry-after': '7' }));
     s.gw.overrides.push(() =>
       s.gw.reply(503, { error: { code: 'busy', message: 'busy' } }, { 'retry-after': new Date(Date.now() + 60_000).toUTCString() }),

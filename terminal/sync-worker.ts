@@ -7,7 +7,7 @@ import type { NetworkStatusDto } from '../contract/api';
 import { ErrorReply, EventsReply, ReferenceBodies, ReferenceReply, type ReferenceKind } from '../contract/gateway';
 import { VenueConfig } from '../contract/venue';
 import { isoUtc } from '../lib/clock';
-import { signChainHead, signRequest } from '../lib/http-signature';
+import { signChainHead } from '../lib/http-signature';
 import { logger } from '../lib/log';
 import { replaceCatalog } from '../db/catalog';
 import { journalHead } from '../db/journal';
@@ -16,7 +16,8 @@ import { getSetting, setSetting } from '../db/settings';
 import { fullJitterDelay, retryAfterMs, sleep as realSleep } from './backoff';
 import type { CorrectedClock } from './corrected-clock';
 import { CLOCK_OFFSET_SETTING, type GatewaySetting } from './enroll';
-import { httpRequest, NetworkError, type HttpFetch, type HttpResponse } from './http-client';
+import { httpRequest, type HttpFetch, type HttpResponse } from './http-client';
+import { createSignedSender, type RequestOutcome } from './signed-request';
 
 const log = logger('sync');
 
@@ -52,7 +53,10 @@ export const defaultSyncConfig: SyncConfig = {
 };
 
 /** Reference kinds the terminal applies today. */
-export const PULLED_KINDS = ['catalog', 'config'] as const satisfies readonly ReferenceKind[];
+export const PULLED_KINDS = ['catalog', 'config', 'policy', 'blocked-cards'] as const satisfies readonly ReferenceKind[];
+/** Settings the card payments' offline policy reads (terminal/payments/offline-policy.ts). */
+export const RISK_POLICY_SETTING = 'risk_policy';
+export const BLOCKED_CARDS_SETTING = 'blocked_card_keys';
 type PulledKind = (typeof PULLED_KINDS)[number];
 const ETAGS_SETTING = 'reference_etags';
 
@@ -103,9 +107,6 @@ interface OutboxRow {
   payload: string;
 }
 
-type RequestOutcome =
-  | { kind: 'response'; res: HttpResponse }
-  | { kind: 'network'; message: string };
 
 /** Pending outbox rows and the oldest one's creation time. */
 export function outboxBacklog(db: Db): { pending: number; oldestAt: string | null } {
@@ -129,7 +130,6 @@ function errorOf(res: HttpResponse): { code: string; message: string } {
 export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
   const cfg: SyncConfig = { ...defaultSyncConfig, ...deps.config };
   const { db, clock, terminalId, gateway } = deps;
-  const base = gateway.url.replace(/\/+$/, '');
 
   let state: 'online' | 'offline' = 'offline';
   let offlineSince: string | null = null;
@@ -196,30 +196,24 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
     changed();
   }
 
-  async function send(method: 'GET' | 'POST', path: string, body: Buffer, extra: Record<string, string> = {}): Promise<RequestOutcome> {
-    const url = `${base}${path}`;
-    const sentAt = Date.now();
-    let res: HttpResponse;
-    try {
-      const signature = await signRequest({ method, url, body, keyId: terminalId, privateKey: deps.privateKey, now: clock.now() });
-      res = await cfg.fetch({
-        method,
-        url,
-        headers: { accept: 'application/json', ...(method === 'POST' ? { 'content-type': 'application/json' } : {}), ...extra, ...signature },
-        ...(method === 'POST' ? { body } : {}),
-        timeoutMs: cfg.requestTimeoutMs,
-        ...(gateway.tlsFingerprint ? { pin: gateway.tlsFingerprint } : {}),
-      });
-    } catch (err) {
-      const message = err instanceof NetworkError ? `${err.code}: ${err.message}` : (err as Error).message;
-      return { kind: 'network', message };
-    }
-    if (clock.observe(res.headers.date, sentAt, Date.now()) && !stopped) {
+  const sender = createSignedSender({
+    gateway,
+    terminalId,
+    privateKey: deps.privateKey,
+    clock,
+    // Read at call time: tests swap cfg.fetch between passes.
+    fetch: (req) => cfg.fetch(req),
+    timeoutMs: cfg.requestTimeoutMs,
+    onClockChanged: (offsetMs) => {
+      if (stopped) return;
       // Persisted so a restart while the gateway is down still signs and dates correctly.
-      setSetting(db, CLOCK_OFFSET_SETTING, clock.offsetMs());
-      log.info({ offsetMs: clock.offsetMs() }, 'clock offset from the gateway');
-    }
-    return { kind: 'response', res };
+      setSetting(db, CLOCK_OFFSET_SETTING, offsetMs);
+      log.info({ offsetMs }, 'clock offset from the gateway');
+    },
+  });
+
+  async function send(method: 'GET' | 'POST', path: string, body: Buffer, extra: Record<string, string> = {}): Promise<RequestOutcome> {
+    return sender.send(method, path, body, { headers: extra });
   }
 
   function lowestUnacked(): number | null {
@@ -374,6 +368,12 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
         })();
         log.info({ version: item.version }, 'catalog applied');
         deps.onCatalogApplied?.();
+      } else if (kind === 'policy' || kind === 'blocked-cards') {
+        db.transaction(() => {
+          setSetting(db, kind === 'policy' ? RISK_POLICY_SETTING : BLOCKED_CARDS_SETTING, item.body);
+          setSetting(db, ETAGS_SETTING, stored);
+        })();
+        log.info({ kind, version: item.version }, 'risk reference data applied');
       } else {
         const venue = VenueConfig.parse(item.body);
         db.transaction(() => {

@@ -1,9 +1,10 @@
 // Schema 3: card payments (ARCHITECTURE §4, §5). Three tables:
 // - card_payments: one row per attempt, keyed by its idempotency key; only what §4 lets us keep
-//   (masked PAN, brand, entry mode, AID and label, card key, ATC and cryptogram for the
+//   (masked PAN, brand, entry mode, AID and label, card key, and a hash of the ARQC for the
 //   "same ARQC = same payment" rule). Every state change is a committed UPDATE of this row.
-// - card_payloads: the reader's encrypted payload and KSN, nothing else, in its own table so it can
-//   be deleted (secure_delete, then a WAL checkpoint) once the gateway has a final answer.
+// - card_payloads: the reader's encrypted payload and KSN (plus the ARQC's counter, cryptogram and
+//   the expiry), in its own table so it can be deleted (secure_delete, then a WAL checkpoint) once
+//   the gateway has a final answer.
 // - card_reversals: reversals still owed to the gateway, retried until acknowledged.
 // And `payments` (a completed sale's tenders) now also holds card tenders: SQLite cannot alter a
 // CHECK, so that table is rebuilt with its index and triggers.
@@ -39,6 +40,11 @@ export const migration003: Migration = {
         ksn        TEXT NOT NULL,
         payload    TEXT NOT NULL,
         padding    INTEGER,
+        -- The ARQC's counter and cryptogram and the card's expiry (YYMM): needed to send or forward
+        -- the authorization and for the offline expiry check, and nothing after; deleted with it.
+        atc        TEXT,
+        cryptogram TEXT,
+        expiry     TEXT,
         -- SHA-256 of ksn || payload: what journal and outbox may reference.
         hash       TEXT NOT NULL
       ) STRICT;
@@ -57,8 +63,6 @@ export const migration003: Migration = {
         aid              TEXT,
         label            TEXT,
         card_key         TEXT,
-        atc              TEXT,
-        cryptogram       TEXT,
         -- SHA-256 of card key, ATC and cryptogram (else of the KSN): a repeated ARQC is the same payment.
         arqc_hash        TEXT UNIQUE,
         payload_id       TEXT REFERENCES card_payloads (payload_id) ON DELETE SET NULL,
