@@ -171,7 +171,10 @@ export class Printer {
       };
       const refuse = (reason: PrintRefusal, why?: string): PrintResult => {
         const message = `${reason === 'not-confirmed' ? 'the printer did not confirm the job' : FAULT_WORDS[reason]}${why ? ` (${why})` : ''}`;
-        log.warn({ jobId, reason, sent, printer: this.description }, `print job not printed: ${message}`);
+        log.warn(
+          { jobId, reason, sent, printer: this.description },
+          `print job not printed: ${message}`,
+        );
         return { printed: false, jobId, reason, message, sent };
       };
 
