@@ -9,6 +9,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   'gateway-ingest-sqlite': async () => (await import('./gateway-ingest')).runSqlite(),
   'gateway-ingest-postgres': async () => (await import('./gateway-ingest')).runPostgres(),
   'sync-drain': async () => (await import('./sync-drain')).run(),
+  'receipt-encode': async () => (await import('./receipt-encode')).run(),
 };
 
 const wanted = process.argv.slice(2);
