@@ -197,4 +197,13 @@ export const demoRiskPolicy: RiskPolicy = {
   offlineWarnAfterHours: 24,
   offlineStopAfterHours: 72,
   walletsOnlineOnly: true,
+  // The gateway's stand-in while the acquirer is unreachable: at most 5 000 CNY outstanding
+  // across the venue, 300 CNY a payment, two per card; capture at the day change.
+  standIn: { enabled: true, exposureCap: 500_000, perTransactionLimit: 30_000, countPerCard: 2 },
 };
+
+/**
+ * Card keys the demo venue refuses: the PAR of the simulator's `blocked` test card
+ * (drivers/sim/test-cards.ts; tests/gateway-test-cards.test.ts keeps the two in step).
+ */
+export const demoBlockedCardKeys: readonly string[] = ['V001TESTPAR0BLOCKEDCARD000001'];

@@ -5,7 +5,13 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { LoggerOptions } from 'pino';
-import { demoCatalog, demoRiskPolicy, demoStaff, demoVenueConfig } from '../contract/demo-venue';
+import {
+  demoBlockedCardKeys,
+  demoCatalog,
+  demoRiskPolicy,
+  demoStaff,
+  demoVenueConfig,
+} from '../contract/demo-venue';
 import type { ReferenceKind } from '../contract/gateway';
 import { canonicalJson } from '../lib/canonical-json';
 import { isoUtc, systemClock, type Clock } from '../lib/clock';
@@ -54,7 +60,7 @@ export async function seedDemoVenue(store: GatewayStore, now: number): Promise<b
     ['catalog', catalog],
     ['staff', { staff: demoStaff }],
     ['policy', demoRiskPolicy],
-    ['blocked-cards', { cardKeys: [] }],
+    ['blocked-cards', { cardKeys: [...demoBlockedCardKeys] }],
     ['stop-sale', { tags: [] }],
     // Last: its presence is what marks the store as seeded.
     ['config', demoVenueConfig],

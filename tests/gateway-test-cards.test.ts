@@ -2,6 +2,7 @@
 // cards (drivers/sim/test-cards.ts) are one table kept in two places (gateway/ may not import
 // drivers/): this test fails when they drift apart.
 import { describe, expect, it } from 'vitest';
+import { demoBlockedCardKeys } from '../contract/demo-venue';
 import { TEST_CARDS } from '../drivers/sim/test-cards';
 import { TEST_CARD_RULES, testRuleForPan } from '../gateway/acquirer/test-cards';
 
@@ -12,4 +13,10 @@ describe('test cards: simulator and gateway test acquirer agree', () => {
   it('the gateway knows no card the simulator lacks', () => {
     expect(Object.keys(TEST_CARD_RULES).sort()).toEqual(TEST_CARDS.map((c) => c.pan).sort());
   });
+});
+
+it("the demo venue blocks the simulator's blocked test card", () => {
+  const blocked = TEST_CARDS.filter((c) => c.name === 'blocked');
+  expect(blocked).toHaveLength(1);
+  expect(demoBlockedCardKeys).toContain(blocked[0]!.par);
 });
