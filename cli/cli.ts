@@ -106,6 +106,11 @@ const COMMANDS: CommandEntry[] = [
     load: () => import('./commands/printer').then((m) => m.status),
   },
   {
+    words: ['reader', 'test'],
+    summary: "a contactless reader's Echo and a transaction up to the card's ARQC",
+    load: () => import('./commands/reader').then((m) => m.test),
+  },
+  {
     words: ['journal', 'verify'],
     summary: "check a terminal's hash-chained journal",
     load: () => import('./commands/journal-verify'),
