@@ -82,11 +82,13 @@ describe('renderReceipt', () => {
   it('lays out the bilingual receipt in 48 cells on 80 mm, amounts right-aligned, CJK counted double', () => {
     const lines = printedLines(renderReceipt(sampleReceipt(), p80));
     const beer = lines.find((l) => l.includes('Tsingtao'))!;
-    expect(beer).toBe('2 × 青岛啤酒 Tsingtao 500ml' + ' '.repeat(48 - 27 - 6) + '¥36.00');
-    expect(displayWidth(beer)).toBe(48);
-    for (const l of lines.filter((l) => l.includes('¥'))) {
-      expect(displayWidth(l)).toBe(48);
-      expect(l).toMatch(/¥\d+\.\d\d$/);
+    // Printed in Hanzi mode, where "×" and the full-width "￥" are two cells like every
+    // non-ASCII glyph: 28 cells of text, 13 of padding, 7 of amount.
+    expect(beer).toBe('2 × 青岛啤酒 Tsingtao 500ml' + ' '.repeat(48 - 28 - 7) + '￥36.00');
+    expect(displayWidth(beer, true)).toBe(48);
+    for (const l of lines.filter((l) => l.includes('￥'))) {
+      expect(displayWidth(l, true)).toBe(48);
+      expect(l).toMatch(/￥\d+\.\d\d$/);
     }
     expect(lines).toContain('-'.repeat(48));
     // the title is double height only, so it keeps 48 cells and is centred by ESC a 1
@@ -96,10 +98,10 @@ describe('renderReceipt', () => {
   it('on 58 mm wraps long item names under the amount, never cutting the amount', () => {
     const lines = printedLines(renderReceipt(sampleReceipt(), p58));
     const i = lines.findIndex((l) => l.startsWith('1 × 爆米花'));
-    expect(lines[i]).toBe('1 × 爆米花 (大) Popcorn' + '   ' + '¥18.00');
-    expect(displayWidth(lines[i]!)).toBe(32);
+    expect(lines[i]).toBe('1 × 爆米花 (大) Popcorn' + ' ' + '￥18.00');
+    expect(displayWidth(lines[i]!, true)).toBe(32);
     expect(lines[i + 1]).toBe('large');
-    for (const l of lines) expect(displayWidth(l)).toBeLessThanOrEqual(32);
+    for (const l of lines) expect(displayWidth(l, /[^\x00-\x7f]/.test(l))).toBeLessThanOrEqual(32);
   });
 
   it('halves the line for double width and truncates on request without splitting a Hanzi', () => {
@@ -119,9 +121,10 @@ describe('renderReceipt', () => {
         p80,
       ),
     );
-    expect(lines[0]).toBe('合计 TOTAL' + ' '.repeat(24 - 10 - 7) + '¥179.00');
-    // room = 48 - 5 - 1 = 42 cells = 21 Hanzi, then the gap and the amount
-    expect(lines[1]).toBe('一二三四五六七八九十一二三四五六七八九十一 ¥1.00');
+    // 24 cells at double width: 10 of text, 6 of padding, 8 of "￥179.00" ("￥" is two cells)
+    expect(lines[0]).toBe('合计 TOTAL' + ' '.repeat(24 - 10 - 8) + '￥179.00');
+    // room = 48 - 6 - 1 = 41 cells = 20 Hanzi (a 21st would straddle), then the gap and the amount
+    expect(lines[1]).toBe('一二三四五六七八九十一二三四五六七八九十 ' + ' ' + '￥1.00');
   });
 
   it('puts an amount wider than the line on its own line', () => {

@@ -93,20 +93,27 @@ export function renderReceipt(doc: ReceiptDocument, profile: PrinterProfile): Ui
     });
   };
   const width = () => Math.floor(profile.charsPerLine[s.font] / s.w);
-  const line = (text: string) => {
-    const hanzi = profile.supports.hanzi && needsHanzi(text);
+  // A block whose text has Chinese is laid out, and its non-ASCII lines printed, in Hanzi mode:
+  // there every non-ASCII character is two cells, so widths and mode must agree.
+  const line = (text: string, hz = false) => {
+    const hanzi = profile.supports.hanzi && (needsHanzi(text) || (hz && /[^\x00-\x7f]/.test(text)));
     if (hanzi !== s.hanzi) out.push(hanzi ? hanziOn() : hanziOff());
     s.hanzi = hanzi;
     out.push(encodeText(text, hanzi ? 'gb18030' : profile.codePage), newline());
   };
-  const fit = (text: string) => (profile.supports.hanzi ? text : withoutWide(text));
+  // "¥" is a 4-byte GB18030 sequence many Chinese fonts lack; the full-width "￥" is in GB2312.
+  const fit = (text: string) =>
+    profile.supports.hanzi ? text.replace(/\u00a5/g, '\uffe5') : withoutWide(text);
+  const hanziBlock = (...texts: string[]) => profile.supports.hanzi && texts.some(needsHanzi);
 
   for (const block of doc.blocks) {
     switch (block.kind) {
       case 'text': {
         setStyle(block.style);
         setAlign(block.align ?? 'left');
-        for (const l of wrapToWidth(fit(block.text), width())) line(l);
+        const text = fit(block.text);
+        const hz = hanziBlock(text);
+        for (const l of wrapToWidth(text, width(), hz)) line(l, hz);
         break;
       }
       case 'columns': {
@@ -115,17 +122,20 @@ export function renderReceipt(doc: ReceiptDocument, profile: PrinterProfile): Ui
         const w = width();
         const left = fit(block.left);
         const right = fit(block.right);
-        const room = w - displayWidth(right) - 1;
+        const hz = hanziBlock(left, right);
+        const room = w - displayWidth(right, hz) - 1;
         if (room < 1) {
           // the amount alone fills the line: text above, amount on its own line
-          for (const l of wrapToWidth(left, w)) line(l);
-          line(padStart(truncateToWidth(right, w), w));
+          for (const l of wrapToWidth(left, w, hz)) line(l, hz);
+          line(padStart(truncateToWidth(right, w, hz), w, hz), hz);
           break;
         }
         const parts =
-          block.overflow === 'truncate' ? [truncateToWidth(left, room)] : wrapToWidth(left, room);
-        line(padEnd(parts[0] ?? '', room) + ' ' + right);
-        for (const l of parts.slice(1)) line(l);
+          block.overflow === 'truncate'
+            ? [truncateToWidth(left, room, hz)]
+            : wrapToWidth(left, room, hz);
+        line(padEnd(parts[0] ?? '', room, hz) + ' ' + right, hz);
+        for (const l of parts.slice(1)) line(l, hz);
         break;
       }
       case 'separator': {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { displayWidth, padEnd, padStart, truncateToWidth, wrapToWidth } from './text';
+import { charWidth, displayWidth, padEnd, padStart, truncateToWidth, wrapToWidth } from './text';
 
 describe('displayWidth', () => {
   it.each<[string, number]>([
@@ -64,5 +64,15 @@ describe('pad and wrap', () => {
         expect(lines.join('').replace(/ /g, '')).toBe(text.replace(/ /g, ''));
       }),
     );
+  });
+});
+
+describe('widths in the printer Hanzi mode', () => {
+  it('counts every non-ASCII character two cells, as Chinese firmware prints it', () => {
+    expect(charWidth(0xd7)).toBe(1); // "×" in a code page
+    expect(charWidth(0xd7, true)).toBe(2); // "×" as GB18030 A1C1
+    expect(displayWidth('2 × 热狗', true)).toBe(2 + 2 + 1 + 4);
+    expect(padEnd('×', 4, true)).toBe('×  ');
+    expect(wrapToWidth('×××', 4, true)).toEqual(['××', '×']);
   });
 });

@@ -36,9 +36,14 @@ function inRanges(cp: number, ranges: readonly (readonly [number, number])[]): b
   return false;
 }
 
-export function charWidth(cp: number): 0 | 1 | 2 {
+/**
+ * `hanzi`: the line prints in the printer's Chinese (GB18030) mode, where every non-ASCII
+ * character is a double-byte glyph two cells wide, even ones Unicode calls narrow ("×", "°").
+ */
+export function charWidth(cp: number, hanzi = false): 0 | 1 | 2 {
   if (cp >= 0x20 && cp < 0x7f) return 1;
   if (inRanges(cp, ZERO)) return 0;
+  if (hanzi && cp >= 0x80) return 2;
   return inRanges(cp, WIDE) ? 2 : 1;
 }
 
@@ -47,18 +52,18 @@ export function isWide(cp: number): boolean {
 }
 
 /** Cells the text takes on a fixed-pitch printer. */
-export function displayWidth(text: string): number {
+export function displayWidth(text: string, hanzi = false): number {
   let w = 0;
-  for (const ch of text) w += charWidth(ch.codePointAt(0) ?? 0);
+  for (const ch of text) w += charWidth(ch.codePointAt(0) ?? 0, hanzi);
   return w;
 }
 
 /** The longest prefix that fits in `width` cells; a wide character that would straddle is left out. */
-export function truncateToWidth(text: string, width: number): string {
+export function truncateToWidth(text: string, width: number, hanzi = false): string {
   let w = 0;
   let out = '';
   for (const ch of text) {
-    const cw = charWidth(ch.codePointAt(0) ?? 0);
+    const cw = charWidth(ch.codePointAt(0) ?? 0, hanzi);
     if (w + cw > width) break;
     w += cw;
     out += ch;
@@ -66,13 +71,13 @@ export function truncateToWidth(text: string, width: number): string {
   return out;
 }
 
-export function padEnd(text: string, width: number): string {
-  const w = displayWidth(text);
+export function padEnd(text: string, width: number, hanzi = false): string {
+  const w = displayWidth(text, hanzi);
   return w >= width ? text : text + ' '.repeat(width - w);
 }
 
-export function padStart(text: string, width: number): string {
-  const w = displayWidth(text);
+export function padStart(text: string, width: number, hanzi = false): string {
+  const w = displayWidth(text, hanzi);
   return w >= width ? text : ' '.repeat(width - w) + text;
 }
 
@@ -80,12 +85,12 @@ export function padStart(text: string, width: number): string {
  * Lines of at most `width` cells. Breaks after the last space that fits when there is one (so
  * English words stay whole), else anywhere between characters (Chinese has no spaces).
  */
-export function wrapToWidth(text: string, width: number): string[] {
+export function wrapToWidth(text: string, width: number, hanzi = false): string[] {
   if (width < 2) throw new RangeError('wrap width must be at least 2');
   const lines: string[] = [];
   let rest = text;
-  while (displayWidth(rest) > width) {
-    let head = truncateToWidth(rest, width);
+  while (displayWidth(rest, hanzi) > width) {
+    let head = truncateToWidth(rest, width, hanzi);
     const space = head.lastIndexOf(' ');
     if (space > 0 && rest[head.length] !== ' ') head = head.slice(0, space);
     lines.push(head.trimEnd());
