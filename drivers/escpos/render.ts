@@ -96,7 +96,7 @@ export function renderReceipt(doc: ReceiptDocument, profile: PrinterProfile): Ui
   // A block whose text has Chinese is laid out, and its non-ASCII lines printed, in Hanzi mode:
   // there every non-ASCII character is two cells, so widths and mode must agree.
   const line = (text: string, hz = false) => {
-    const hanzi = profile.supports.hanzi && (needsHanzi(text) || (hz && /[^\x00-\x7f]/.test(text)));
+    const hanzi = profile.supports.hanzi && (needsHanzi(text) || (hz && /[^ -~]/.test(text)));
     if (hanzi !== s.hanzi) out.push(hanzi ? hanziOn() : hanziOff());
     s.hanzi = hanzi;
     out.push(encodeText(text, hanzi ? 'gb18030' : profile.codePage), newline());
