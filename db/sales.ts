@@ -140,10 +140,12 @@ export function writeCompletedSale(db: Db, sale: CompletedSaleDto): void {
   }
   const pay = db.prepare(
     `INSERT INTO payments (payment_id, sale_id, kind, status, amount, tendered, change_given, rounding, created_at)
-     VALUES (?, ?, ?, 'captured', ?, ?, ?, ?, ?)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   for (const p of sale.payments) {
-    pay.run(p.paymentId, sale.saleId, p.kind, p.amount, p.tendered, p.change, p.rounding, sale.completedAt);
+    // Cash is taken; a card is authorized online, or stored offline until forwarded.
+    const status = p.kind === 'cash' ? 'captured' : p.stored ? 'stored' : 'authorized';
+    pay.run(p.paymentId, sale.saleId, p.kind, status, p.amount, p.tendered, p.change, p.rounding, sale.completedAt);
   }
 }
 

@@ -27,6 +27,11 @@ import { createEventHub } from './events';
 import { openPrinterPort, type OpenedPort } from './printing/escpos-printer-port';
 import { createPrintWorker, enqueueReprint, notConfiguredPrinterStatus, type PrintWorker } from './printing/print-worker';
 import { createSaleService } from './sale-service';
+import { createCardService } from './payments/card-service';
+import { createPaymentGateway } from './payments/payment-gateway';
+import { openReaderDevice, type ReaderDevice } from './reader-device';
+import { createSignedSender } from './signed-request';
+import { httpRequest } from './http-client';
 import { createSyncWorker, outboxBacklog, type SyncWorker } from './sync-worker';
 import { loadTerminalKey } from './terminal-key';
 import type { Terminal, TerminalConfig } from './terminal';
@@ -162,17 +167,61 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
       return printer.worker;
     };
 
-    const readerStatus = (): ReaderStatusDto => ({
-      state: 'not_configured',
-      address: null,
-      connected: false,
-      simulated: false,
-      testCard: null,
-      testCards: [],
-      detail: null,
+    // ---- card reader and card payments ----
+    let device: ReaderDevice | undefined;
+    let readerConfigError: string | null = null;
+    if (config.reader) {
+      try {
+        device = openReaderDevice(config.reader.address, config.reader.device ?? {});
+      } catch (err) {
+        readerConfigError = `reader setting unusable: ${(err as Error).message}`;
+        log.error({ address: config.reader.address }, readerConfigError);
+      }
+    }
+    const terminalKey = gateway ? loadTerminalKey(config.dataDir) : undefined;
+    const paymentGateway =
+      gateway && terminalKey
+        ? createPaymentGateway(
+            createSignedSender({
+              gateway,
+              terminalId,
+              privateKey: terminalKey.privateKey,
+              clock,
+              fetch: config.cards?.fetch ?? httpRequest,
+              timeoutMs: config.cards?.gatewayTimeoutMs ?? 15_000,
+              onClockChanged: (offsetMs) => {
+                if (!closed) setSetting(db, CLOCK_OFFSET_SETTING, offsetMs);
+              },
+            }),
+            config.cards?.gatewayTimeoutMs ?? 15_000,
+          )
+        : undefined;
+    const cards = createCardService({
+      db,
+      clock,
+      terminalId,
+      venue: () => venue,
+      ...(device ? { device } : {}),
+      ...(paymentGateway ? { gateway: paymentGateway } : {}),
+      forcedOffline: () => (worker ? worker.status().forcedOffline : forcedStandalone),
+      offlineSince: () => worker?.status().offlineSince ?? null,
+      openSale: () => sales.get(),
+      onUpdated: (payment) => {
+        if (closed) return;
+        hub.emit('payment.updated', payment);
+        hub.emit('sale.updated', sales.get());
+      },
+      onReaderStatus: (s) => {
+        if (closed) return;
+        hub.emit('reader.status', s);
+        emitStatusSoon();
+      },
+      config: config.cards ?? {},
     });
-    const noReader = (): never => {
-      throw new PosError('reader.not_configured', 'no card reader is configured for this terminal');
+    const readerStatus = (): ReaderStatusDto => {
+      const s = cards.readerStatus();
+      if (readerConfigError === null) return s;
+      return { ...s, state: 'error', address: config.reader?.address ?? null, detail: readerConfigError };
     };
 
     const network = (): NetworkStatusDto => {
@@ -215,6 +264,7 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
       shortId,
       venue: () => venue,
       printReceipts: config.printer !== undefined,
+      cards,
       onUpdated: (sale) => {
         hub.emit('sale.updated', sale);
         // Reference data waits for an empty sale (ARCHITECTURE §6: applied between sales).
@@ -249,12 +299,12 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
         return s;
       },
       'printer.getStatus': () => printerStatus(),
-      'payment.startCard': noReader,
-      'payment.cancelCard': noReader,
-      'payment.getCard': () => null,
-      'payment.resolveRecovered': noReader,
-      'payment.listRecovered': () => [],
-      'reader.selectTestCard': noReader,
+      'payment.startCard': ({ amount }) => cards.startCard(amount),
+      'payment.cancelCard': () => cards.cancelCard(),
+      'payment.getCard': () => cards.getCard(),
+      'payment.resolveRecovered': ({ paymentId, action }) => cards.resolveRecovered(paymentId, action),
+      'payment.listRecovered': () => cards.listRecovered(),
+      'reader.selectTestCard': ({ name }) => cards.selectTestCard(name),
       'reader.getStatus': () => readerStatus(),
       'printer.reprintLast': () => {
         const w = requirePrinter();
@@ -288,6 +338,9 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
 
     worker?.start();
     printer?.worker.start();
+    const cardsReady = cards.start().catch((err: unknown) => {
+      log.error({ err: (err as Error).message }, 'card payments start-up failed');
+    });
 
     return {
       terminalId,
@@ -296,6 +349,7 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
       ...(printer
         ? { printer: { worker: printer.worker, ...(printer.opened.sim ? { sim: printer.opened.sim } : {}) } }
         : {}),
+      cards: { service: cards, ready: cardsReady, ...(device ? { device } : {}) },
       dispatch: (method, input) => dispatch(handlers, method, input),
       on: (event, listener) => hub.on(event, listener),
       close() {
@@ -304,6 +358,7 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
         // stop() marks the worker stopped synchronously: no pass touches db after this line.
         void worker?.stop();
         void printer?.worker.stop();
+        void cards.stop();
         hub.clear();
         db.close();
       },

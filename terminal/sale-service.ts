@@ -3,10 +3,14 @@
 // journal entry and the outbox row. Nothing is shown as done before that commit returns.
 import {
   PosError,
+  type CardPaymentDto,
+  type CardTenderDto,
   type CashTenderDto,
   type CompletedSaleDto,
+  type PaymentDto,
   type SaleDto,
 } from '../contract/api';
+import type { CardPaymentRow } from '../db/card-payments';
 import { computeTotals, lineAmount, settleCash, type TaxRate } from '../contract/pricing';
 import { formatMajor, roundToIncrement } from '../contract/money';
 import type { VenueConfig } from '../contract/venue';
@@ -46,6 +50,14 @@ export interface SaleServiceDeps {
   onCompleted: (sale: CompletedSaleDto) => void;
   /** False when no printer is configured: the sale's jobs are recorded as cancelled. */
   printReceipts?: boolean;
+  /** Card payments (terminal/payments/card-service): what pays the sale besides cash. */
+  cards?: SaleCards;
+}
+
+export interface SaleCards {
+  paying(saleId: string): CardPaymentRow[];
+  active(): CardPaymentRow | undefined;
+  toDto(row: CardPaymentRow): CardPaymentDto;
 }
 
 export interface SaleService {
@@ -72,7 +84,8 @@ export function createSaleService(deps: SaleServiceDeps): SaleService {
   const { db, clock } = deps;
   // The accepted cash tender of the open sale. Kept in memory: it is committed with the sale,
   // and any cart change discards it (the amount due changed).
-  let tender: { saleId: string; value: CashTenderDto } | null = null;
+  // `remaining` is what the tender was counted against: a card payment since then voids it.
+  let tender: { saleId: string; remaining: number; value: CashTenderDto } | null = null;
 
   const now = (): string => isoUtc(clock.now());
 
@@ -86,6 +99,10 @@ export function createSaleService(deps: SaleServiceDeps): SaleService {
 
   function toDto(sale: OpenSaleRow): SaleDto {
     const totals = computeTotals(sale.lines, taxRatesOf(sale.lines));
+    const cards = deps.cards?.paying(sale.saleId) ?? [];
+    const cardPaid = cards.reduce((s, c) => s + c.amount, 0);
+    const remaining = totals.total - cardPaid;
+    const active = deps.cards?.active();
     return {
       saleId: sale.saleId,
       status: 'open',
@@ -93,12 +110,13 @@ export function createSaleService(deps: SaleServiceDeps): SaleService {
       startedAt: sale.startedAt,
       lines: sale.lines.map(({ position: _p, taxRateBp: _b, taxInclusive: _i, ...line }) => line),
       totals,
-      cards: [],
-      cardPaid: 0,
-      remaining: totals.total,
-      cashDue: roundToIncrement(totals.total, deps.venue().cashRounding),
-      tender: tender?.saleId === sale.saleId ? tender.value : null,
-      activeCard: null,
+      cards: cards.map((c) => deps.cards!.toDto(c)),
+      cardPaid,
+      remaining,
+      // Cash rounding applies to the cash part only (ARCHITECTURE §4).
+      cashDue: Math.max(0, roundToIncrement(remaining, deps.venue().cashRounding)),
+      tender: tender?.saleId === sale.saleId && tender.remaining === remaining ? tender.value : null,
+      activeCard: active?.saleId === sale.saleId ? deps.cards!.toDto(active) : null,
     };
   }
 
@@ -174,7 +192,8 @@ export function createSaleService(deps: SaleServiceDeps): SaleService {
       const sale = db.transaction(openSale)();
       if (sale.lines.length === 0) throw new PosError('sale.empty', 'the sale has no items');
       const dto = toDto(sale);
-      const settled = settleCash(dto.totals.total, tendered, deps.venue().cashRounding);
+      if (dto.remaining <= 0) throw new PosError('payment.nothing_due', 'card payments already cover the sale');
+      const settled = settleCash(dto.remaining, tendered, deps.venue().cashRounding);
       if (!settled) {
         throw new PosError(
           'payment.insufficient_tender',
@@ -183,6 +202,7 @@ export function createSaleService(deps: SaleServiceDeps): SaleService {
       }
       tender = {
         saleId: sale.saleId,
+        remaining: dto.remaining,
         value: { kind: 'cash', tendered, amount: settled.cashDue, rounding: settled.rounding, change: settled.change },
       };
       dto.tender = tender.value;
@@ -195,8 +215,43 @@ export function createSaleService(deps: SaleServiceDeps): SaleService {
         const sale = openSale();
         if (sale.lines.length === 0) throw new PosError('sale.empty', 'the sale has no items');
         const dto = toDto(sale);
-        const paid = dto.tender;
-        if (!paid) throw new PosError('sale.not_paid', 'take payment before completing the sale');
+        if (deps.cards?.active()) {
+          throw new PosError('payment.card_in_progress', 'a card payment is in progress: wait for it or cancel it');
+        }
+        if (dto.remaining < 0) {
+          throw new PosError('payment.amount_too_large', 'card payments exceed the total: void one before completing');
+        }
+        const paid = dto.remaining === 0 ? null : dto.tender;
+        if (dto.remaining > 0 && !paid) throw new PosError('sale.not_paid', 'take payment before completing the sale');
+        const cardTenders: CardTenderDto[] = (deps.cards?.paying(sale.saleId) ?? []).map((c) => {
+          const view = deps.cards!.toDto(c);
+          if (!view.card) throw new Error(`card payment ${c.paymentId} has no card summary`);
+          return {
+            paymentId: c.paymentId,
+            kind: 'card',
+            amount: c.amount,
+            tendered: c.amount,
+            change: 0,
+            rounding: 0,
+            stored: c.state !== 'approved',
+            card: view.card,
+            authCode: c.authCode,
+            merchantId: c.merchantId,
+            terminalRef: c.terminalRef,
+          };
+        });
+        const cashTenders: PaymentDto[] = paid
+          ? [
+              {
+                paymentId: newId(),
+                kind: 'cash',
+                amount: paid.amount,
+                tendered: paid.tendered,
+                change: paid.change,
+                rounding: paid.rounding,
+              },
+            ]
+          : [];
         const at = clock.now();
         const venue = deps.venue();
         const receiptNo = (lastReceiptNo(db) ?? 0) + 1;
@@ -212,18 +267,9 @@ export function createSaleService(deps: SaleServiceDeps): SaleService {
           businessDate: businessDate(at, venue.timeZone, venue.dayChange),
           lines: dto.lines,
           totals: dto.totals,
-          payments: [
-            {
-              paymentId: newId(),
-              kind: 'cash',
-              amount: paid.amount,
-              tendered: paid.tendered,
-              change: paid.change,
-              rounding: paid.rounding,
-            },
-          ],
-          cashRounding: paid.rounding,
-          change: paid.change,
+          payments: [...cardTenders, ...cashTenders],
+          cashRounding: paid?.rounding ?? 0,
+          change: paid?.change ?? 0,
         };
         writeCompletedSale(db, doc);
         const record = { terminalId: deps.terminalId, ...doc };

@@ -8,6 +8,9 @@ import type { EscPosPortOptions } from './printing/escpos-printer-port';
 import type { PrintWorker, PrintWorkerConfig } from './printing/print-worker';
 import type { ReceiptLanguage } from './printing/receipt-layout';
 import type { SyncConfig, SyncWorker } from './sync-worker';
+import type { CardConfig, CardService } from './payments/card-service';
+import type { ReaderDevice, ReaderDeviceOptions } from './reader-device';
+import type { HttpFetch } from './http-client';
 
 export interface TerminalConfig {
   /** Folder holding terminal.db (created if missing). */
@@ -28,6 +31,21 @@ export interface TerminalConfig {
    * receipts are not printed.
    */
   printer?: PrinterConfig;
+  /** The contactless card reader (`serial:…`, `hid:VID:PID`, `sim:reader[?card=NAME]`). */
+  reader?: ReaderConfig;
+  /** Card payment timing (tests compress it), with or without a reader. */
+  cards?: CardsConfig;
+}
+
+export interface ReaderConfig {
+  address: string;
+  device?: ReaderDeviceOptions;
+}
+
+export interface CardsConfig extends Partial<CardConfig> {
+  /** HTTP timeout of authorize/status/reverse: the gateway's acquirer deadline plus a margin. */
+  gatewayTimeoutMs?: number;
+  fetch?: HttpFetch;
 }
 
 export interface PrinterConfig {
@@ -49,6 +67,8 @@ export interface Terminal {
   readonly sync?: SyncWorker;
   /** The print worker, when a printer is configured; `sim` when it is the in-process simulator. */
   readonly printer?: { readonly worker: PrintWorker; readonly sim?: PrinterSim };
+  /** Card payments; `ready` resolves once start-up recovery has run. */
+  readonly cards: { readonly service: CardService; readonly ready: Promise<void>; readonly device?: ReaderDevice };
   /** Validate and run one command (what both hosts call). */
   dispatch(method: unknown, input: unknown): Promise<Reply<unknown>>;
   on<E extends EventName>(event: E, listener: (payload: EventPayloads[E]) => void): () => void;
