@@ -6,6 +6,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TEST_CARDS } from '../../drivers/sim/test-cards';
+import { startGateway } from '../../gateway/start';
+import { enrollTerminal } from '../../terminal/enroll';
+import { httpRequest } from '../../terminal/http-client';
 import { runCli } from '../cli';
 import { lastJsonLine, mainScript, repoRoot } from '../test-helpers';
 
@@ -97,5 +100,40 @@ describe('pos reader test', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(lastJsonLine(r.stdout)).toMatchObject({ ok: true, echo: true, arqc: true, currency: 'CNY', card: { last4: '4444', brand: 'mastercard' } });
     expectMaskedOnly(r.stdout + r.stderr);
+  }, 30_000);
+
+  it('with an enrolled terminal and its gateway: authorizes, then reverses; a declined card exits 1 with the reason', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'pos-reader-gw-'));
+    dirs.push(root);
+    const adminToken = 'reader-test-admin-token-0123456789';
+    const gw = await startGateway({ dataDir: path.join(root, 'gateway'), port: 0, adminToken, logger: false });
+    try {
+      const res = await httpRequest({
+        method: 'POST',
+        url: `${gw.url}/v1/admin/enrollment-codes`,
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'reader bench' }),
+      });
+      expect(res.status, res.body.toString()).toBeLessThan(300);
+      const { code } = JSON.parse(res.body.toString()) as { code: string };
+      const termDir = path.join(root, 'terminal');
+      await enrollTerminal({ dataDir: termDir, gatewayUrl: gw.url, code });
+
+      const ok = await cli(['reader', 'test', 'sim:reader?card=visa-approve', '--currency', 'CNY', '--data-dir', termDir, '--gateway', gw.url, '--json']);
+      expect(ok.code, ok.stdout + ok.stderr).toBe(0);
+      expect(lastJsonLine(ok.stdout)).toMatchObject({ ok: true, arqc: true, authorization: 'approved', reversal: 'reversed' });
+      expectMaskedOnly(ok.stdout + ok.stderr);
+
+      const declined = await cli(['reader', 'test', 'sim:reader?card=visa-decline', '--currency', 'CNY', '--data-dir', termDir, '--gateway', gw.url]);
+      expect(declined.code).toBe(1);
+      expect(declined.stderr).toMatch(/not approved: declined \(do_not_honour\)/);
+      expectMaskedOnly(declined.stdout + declined.stderr);
+
+      const notEnrolled = await cli(['reader', 'test', 'sim:reader', '--data-dir', path.join(root, 'nowhere'), '--gateway', gw.url]);
+      expect(notEnrolled.code).toBe(1);
+      expect(notEnrolled.stderr).toMatch(/no terminal database/);
+    } finally {
+      await gw.close();
+    }
   }, 30_000);
 });

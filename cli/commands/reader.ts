@@ -2,7 +2,9 @@
 // uses (drivers/reader): Echo, then a purchase. Without a gateway it stops at the ARQC (the card
 // was read and encrypted), cancels and exits 0. Prints masked card data only (ARCHITECTURE §4):
 // brand, first 6 / last 4, AID and label; never the encrypted payload, expiry or PAR.
+import type { KeyObject } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { formatMajor, parseMajor } from '../../contract/money';
 import type { Reader } from '../../drivers/reader/reader';
 import type { ArqcData, ReaderEvent, TransactionOutcome } from '../../drivers/reader/types';
 import { CliError, UsageError, type Outcome, type Reporter } from '../output';
@@ -11,8 +13,8 @@ export const usage = `Usage: pos reader test ADDRESS [--amount 1.00] [--currency
 
 Checks a contactless card reader: Echo, then a purchase transaction. Tap a card when asked.
 Without --data-dir/--gateway it stops once the card's ARQC arrived, cancels the transaction and
-exits 0. With an enrolled terminal's data dir and its gateway it is refused for now (the
-authorize-and-reverse check needs the terminal's payment service).
+exits 0. With an enrolled terminal's data dir and its gateway it authorizes the card at the
+gateway (signed as that terminal) and then reverses the test payment; exit 0 when both worked.
 
 ADDRESS is a device address (ARCHITECTURE §8): serial:/dev/ttyUSB0 (RS-232, 115200 baud),
 hid:VID:PID (USB HID), or sim:reader[?card=NAME] for the built-in simulator.
@@ -97,7 +99,6 @@ async function parse(argv: string[]): Promise<Args> {
   const currencyNumeric = NUMERIC[currency];
   if (currencyNumeric === undefined)
     throw new UsageError(`--currency must be one of ${Object.keys(NUMERIC).join(', ')}, got "${values.currency}"`, usage);
-  const { parseMajor } = await import('../../contract/money');
   let amount: number;
   try {
     amount = parseMajor(values.amount ?? '1.00', currency);
@@ -215,17 +216,165 @@ function maskedCard(a: ArqcData): MaskedCard {
   };
 }
 
+interface GatewayTarget {
+  url: string;
+  pin?: string;
+  terminalId: string;
+  privateKey: KeyObject;
+  clockOffsetMs: number;
+}
+
+/** The enrolled terminal in dataDir: its id, key and clock offset (it signs the test payment). */
+async function openGateway(dataDir: string, gatewayUrl: string): Promise<GatewayTarget> {
+  const [{ existsSync }, path, { terminalDbPath, openTerminalDb }, { getSetting }, enroll, key] = await Promise.all([
+    import('node:fs'),
+    import('node:path'),
+    import('../../db/terminal-db'),
+    import('../../db/settings'),
+    import('../../terminal/enroll'),
+    import('../../terminal/terminal-key'),
+  ]);
+  const dir = path.resolve(dataDir);
+  // Never create a terminal here: a missing database means the wrong folder.
+  if (!existsSync(terminalDbPath(dir))) throw new CliError(`no terminal database at ${terminalDbPath(dir)}`, 'not_found');
+  const terminalKey = key.loadTerminalKey(dir);
+  if (!terminalKey) throw new CliError(`no ${key.TERMINAL_KEY_FILE} in ${dir}: the terminal's key signs the test payment`, 'key_missing');
+  let url: string;
+  try {
+    url = enroll.normaliseGatewayUrl(gatewayUrl);
+  } catch (err) {
+    throw new UsageError((err as Error).message, usage);
+  }
+  const db = openTerminalDb(dir);
+  try {
+    const terminalId = getSetting<string>(db, 'terminal_id');
+    if (!terminalId) throw new CliError(`${dir} holds no terminal id`, 'not_found');
+    const enrolled = enroll.readGatewaySetting(db);
+    if (!enrolled) throw new CliError(`terminal ${terminalId} is not enrolled: run pos enroll first`, 'not_enrolled');
+    return {
+      url,
+      ...(enrolled.tlsFingerprint ? { pin: enrolled.tlsFingerprint } : {}),
+      terminalId,
+      privateKey: terminalKey.privateKey,
+      clockOffsetMs: getSetting<number>(db, enroll.CLOCK_OFFSET_SETTING) ?? 0,
+    };
+  } finally {
+    db.close();
+  }
+}
+
+async function signedPost(gw: GatewayTarget, route: string, body: unknown): Promise<{ status: number; json: unknown }> {
+  const [{ signRequest }, { httpRequest }] = await Promise.all([
+    import('../../lib/http-signature'),
+    import('../../terminal/http-client'),
+  ]);
+  const url = `${gw.url}${route}`;
+  const text = JSON.stringify(body);
+  const headers = await signRequest({
+    method: 'POST',
+    url,
+    body: text,
+    keyId: gw.terminalId,
+    privateKey: gw.privateKey,
+    now: Date.now() + gw.clockOffsetMs,
+  });
+  let res;
+  try {
+    res = await httpRequest({
+      method: 'POST',
+      url,
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: text,
+      timeoutMs: 15_000,
+      ...(gw.pin ? { pin: gw.pin } : {}),
+    });
+  } catch (err) {
+    throw new CliError(`gateway ${gw.url} unreachable: ${(err as Error).message}`, 'gateway.unreachable');
+  }
+  let json: unknown = null;
+  try {
+    json = JSON.parse(res.body.toString('utf8'));
+  } catch {
+    json = null;
+  }
+  return { status: res.status, json };
+}
+
+/**
+ * Authorizes the card's ARQC at the gateway under a fresh idempotency key, then reverses it, so the
+ * test never charges anyone. An outcome other than approved is the failure's reason.
+ */
+async function authorizeAndReverse(
+  gw: GatewayTarget,
+  args: Args,
+  arqc: ArqcData,
+  out: Reporter,
+): Promise<{ ok: boolean; message: string; data: Record<string, unknown> }> {
+  if (!arqc.aid || !arqc.atc || !arqc.cryptogram)
+    return { ok: false, message: 'the reader gave no AID, counter or cryptogram in clear: cannot authorize', data: {} };
+  const [{ newId }, { createHash }] = await Promise.all([import('../../lib/ids'), import('node:crypto')]);
+  const key = newId();
+  const hexOf = (b: Uint8Array) => Buffer.from(b).toString('hex').toUpperCase();
+  // The velocity key: the PAR, else a hash of what the reader exposes (a test payment only).
+  const cardKey = arqc.par ?? `reader-test:${createHash('sha256').update(`${arqc.maskedPan}|${arqc.aid}`).digest('hex').slice(0, 32)}`;
+  const request = {
+    idempotencyKey: key,
+    terminalId: gw.terminalId,
+    saleId: `reader-test-${key}`,
+    amount: args.amount,
+    currency: args.currency,
+    card: {
+      maskedPan: arqc.maskedPan,
+      brand: arqc.brand,
+      aid: arqc.aid,
+      ...(arqc.applicationLabel ? { label: arqc.applicationLabel } : {}),
+      entryMode: arqc.entryMode,
+      ...(arqc.par ? { par: arqc.par } : {}),
+      atc: arqc.atc,
+      cryptogram: arqc.cryptogram,
+    },
+    encrypted: {
+      ksn: hexOf(arqc.encrypted.ksn),
+      payload: hexOf(arqc.encrypted.data),
+      ...(arqc.encrypted.paddingBytes !== undefined ? { padding: arqc.encrypted.paddingBytes } : {}),
+    },
+    cardKey,
+  };
+  out.info(`authorizing ${formatAmount(args)} at ${gw.url} (payment ${key})`);
+  const auth = await signedPost(gw, '/v1/payments/authorize', request);
+  const reply = (auth.json ?? {}) as { status?: string; declineReason?: string; authCode?: string; error?: { code?: string; message?: string } };
+  const data: Record<string, unknown> = { paymentKey: key, gateway: gw.url, authorization: reply.status ?? `http_${auth.status}` };
+  if (auth.status >= 300 || !reply.status) {
+    // Nothing may stay authorized by accident: reverse the key (a tombstone if it was never seen).
+    await signedPost(gw, `/v1/payments/${key}/reverse`, { reason: 'cancelled' }).catch(() => undefined);
+    const why = reply.error?.message ?? reply.error?.code ?? `HTTP ${auth.status}`;
+    return { ok: false, message: `the gateway refused the test authorization: ${why}`, data };
+  }
+  if (reply.authCode) data.authCode = reply.authCode;
+  if (reply.declineReason) data.declineReason = reply.declineReason;
+  const rev = await signedPost(gw, `/v1/payments/${key}/reverse`, { reason: 'cancelled' });
+  const reversal = (rev.json ?? {}) as { status?: string };
+  data.reversal = reversal.status ?? `http_${rev.status}`;
+  if (reply.status !== 'approved' && reply.status !== 'stand_in_approved') {
+    return { ok: false, message: `not approved: ${reply.status}${reply.declineReason ? ` (${reply.declineReason})` : ''}`, data };
+  }
+  if (rev.status >= 300 || reversal.status !== 'reversed') {
+    return { ok: false, message: `approved (auth code ${reply.authCode ?? '-'}) but the reversal answered ${String(data.reversal)}: reverse payment ${key} by hand`, data };
+  }
+  return { ok: true, message: `approved (auth code ${reply.authCode ?? '-'}) and reversed at ${gw.url}`, data };
+}
+
+function formatAmount(args: Args): string {
+  return `${formatMajor(args.amount, args.currency)} ${args.currency}`;
+}
+
 type Ending = { kind: 'arqc'; data: ArqcData } | { kind: 'complete'; outcome: TransactionOutcome; detail: number } | { kind: 'gone'; reason: string };
 
 export async function run(argv: string[], out: Reporter): Promise<Outcome> {
   const args = await parse(argv);
-  if (args.dataDir !== undefined) {
-    // The authorize-and-reverse round trip goes through the terminal's payment service, which is
-    // not part of this build yet: say so rather than pretend.
-    throw new CliError('the authorize-and-reverse check (--data-dir/--gateway) is not available in this build', 'not_available');
-  }
+  // Check the terminal before anyone taps a card.
+  const gateway = args.dataDir !== undefined && args.gateway !== undefined ? await openGateway(args.dataDir, args.gateway) : undefined;
   const reader = await openReader(args.address);
-  const { formatMajor } = await import('../../contract/money');
   const data: Record<string, unknown> = { address: args.address, amount: formatMajor(args.amount, args.currency), currency: args.currency };
   try {
     try {
@@ -282,12 +431,20 @@ export async function run(argv: string[], out: Reporter): Promise<Outcome> {
     const card = maskedCard(end.data);
     data.card = card;
     data.arqc = true;
-    // Quick Chip: the host decides. Here nobody authorizes, so the transaction is cancelled; a
-    // reader that already finished on its own refuses the cancel, which is fine.
-    await reader.cancelTransaction().catch(() => undefined);
-    data.cancelled = true;
     const label = card.label ?? card.brand.toUpperCase();
-    return { message: `reader ${args.address}: echo ok; ARQC from ${label} ${card.maskedPan} (${card.entryMode}); transaction cancelled`, data };
+    if (!gateway) {
+      // Quick Chip: the host decides. Here nobody authorizes, so the transaction is cancelled; a
+      // reader that already finished on its own refuses the cancel, which is fine.
+      await reader.cancelTransaction().catch(() => undefined);
+      data.cancelled = true;
+      return { message: `reader ${args.address}: echo ok; ARQC from ${label} ${card.maskedPan} (${card.entryMode}); transaction cancelled`, data };
+    }
+    const result = await authorizeAndReverse(gateway, args, end.data, out);
+    Object.assign(data, result.data);
+    // The reader waits for the host's decision; the test is over either way.
+    await reader.cancelTransaction().catch(() => undefined);
+    if (!result.ok) throw new CliError(result.message, 'payment.declined', data);
+    return { message: `reader ${args.address}: echo ok; ${label} ${card.maskedPan} ${result.message}`, data };
   } finally {
     await reader.stop().catch(() => undefined);
   }
