@@ -72,7 +72,7 @@ interface Args {
   gateway?: string;
 }
 
-async function parse(argv: string[]): Promise<Args> {
+function parse(argv: string[]): Args {
   let parsed;
   try {
     parsed = parseArgs({
@@ -371,7 +371,7 @@ function formatAmount(args: Args): string {
 type Ending = { kind: 'arqc'; data: ArqcData } | { kind: 'complete'; outcome: TransactionOutcome; detail: number } | { kind: 'gone'; reason: string };
 
 export async function run(argv: string[], out: Reporter): Promise<Outcome> {
-  const args = await parse(argv);
+  const args = parse(argv);
   // Check the terminal before anyone taps a card.
   const gateway = args.dataDir !== undefined && args.gateway !== undefined ? await openGateway(args.dataDir, args.gateway) : undefined;
   const reader = await openReader(args.address);
