@@ -106,4 +106,33 @@ describe('receipt layout', () => {
   it('encodes the receipt in under 2 KB', () => {
     expect(renderReceipt(receiptDocument(fixtureSale, ctx), resolveProfile('80mm')).length).toBeLessThan(2048);
   });
+
+  it('prints card tenders: brand and last 4 only, contactless, AID and label, auth code, ids; STORED when offline', () => {
+    const card = {
+      kind: 'card' as const,
+      amount: 10000,
+      tendered: 10000,
+      change: 0,
+      rounding: 0,
+      card: { brand: 'visa' as const, last4: '4242', entryMode: 'contactless_emv' as const, aid: 'A0000000031010', label: 'VISA CREDIT' },
+      merchantId: 'M-TEST-001',
+      terminalRef: 'T0001',
+    };
+    const sale: CompletedSaleDto = {
+      ...fixtureSale,
+      payments: [
+        { ...card, paymentId: 'c1', stored: false, authCode: 'A1B2C3' },
+        { ...card, paymentId: 'c2', stored: true, authCode: null },
+      ],
+    };
+    const text = printed(sale, { ...ctx, language: 'en' }, '80mm').join('\n');
+    expect(text).toMatch(/VISA \*{4} 4242/);
+    expect(text).toContain('AID A0000000031010 VISA CREDIT');
+    expect(text).toContain('A1B2C3');
+    expect(text).toContain('M-TEST-001');
+    expect(text).toContain('T0001');
+    expect(text).toContain('APPROVED');
+    expect(text).toContain('STORED');
+    expect(text).not.toMatch(/424242/);
+  });
 });

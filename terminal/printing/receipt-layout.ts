@@ -37,6 +37,13 @@ const L = {
   incl: { en: 'incl.', zh: '含' },
   total: { en: 'TOTAL', zh: '合计' },
   cash: { en: 'Cash', zh: '现金' },
+  card: { en: 'Card', zh: '银行卡' },
+  approved: { en: 'APPROVED', zh: '已批准' },
+  stored: { en: 'STORED', zh: '已存储' },
+  contactless: { en: 'Contactless', zh: '非接触' },
+  authCode: { en: 'Auth code', zh: '授权码' },
+  merchant: { en: 'Merchant', zh: '商户号' },
+  acquirerTerminal: { en: 'Terminal ID', zh: '终端编号' },
   rounding: { en: 'Cash rounding', zh: '现金舍入' },
   change: { en: 'Change', zh: '找零' },
   scan: { en: 'Scan for your e-receipt', zh: '扫码查看电子收据' },
@@ -103,7 +110,20 @@ export function receiptDocument(sale: CompletedSaleDto, ctx: ReceiptContext): Re
   push({ kind: 'separator' });
 
   for (const p of sale.payments) {
-    push({ kind: 'columns', left: t(L.cash), right: money(p.tendered) });
+    if (p.kind === 'cash') {
+      push({ kind: 'columns', left: t(L.cash), right: money(p.tendered) });
+      continue;
+    }
+    // CARD DATA: last 4 only, never the expiry (ARCHITECTURE §4). An offline payment not yet
+    // forwarded says STORED: it is not approved until the acquirer has it.
+    const c = p.card;
+    push({ kind: 'columns', left: `${t(L.card)} ${c.brand.toUpperCase()} **** ${c.last4}`, right: money(p.amount) });
+    push({ kind: 'text', text: `${t(L.contactless)}${c.entryMode === 'contactless_msd' ? ' (MSD)' : ''}` });
+    if (c.aid) push({ kind: 'text', text: `AID ${c.aid}${c.label ? ` ${c.label}` : ''}` });
+    if (p.authCode) push({ kind: 'text', text: `${t(L.authCode)} ${p.authCode}` });
+    if (p.merchantId) push({ kind: 'text', text: `${t(L.merchant)} ${p.merchantId}` });
+    if (p.terminalRef) push({ kind: 'text', text: `${t(L.acquirerTerminal)} ${p.terminalRef}` });
+    push({ kind: 'text', text: p.stored ? t(L.stored) : t(L.approved), style: { bold: true } });
   }
   if (sale.cashRounding !== 0) push({ kind: 'columns', left: t(L.rounding), right: money(sale.cashRounding) });
   push({ kind: 'columns', left: t(L.change), right: money(sale.change), style: { bold: true } });
