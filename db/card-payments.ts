@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import type { CardPaymentState, CardReason } from '../contract/api';
 import { newId } from '../lib/ids';
 import type { Db } from './open';
+import { prep } from './statements';
 
 export interface CardPaymentRow {
   paymentId: string;
@@ -124,7 +125,8 @@ export function insertCardPayment(
   db: Db,
   p: { paymentId: string; saleId: string; amount: number; currency: string; at: string },
 ): CardPaymentRow {
-  db.prepare(
+  prep(
+    db,
     `INSERT INTO card_payments (payment_id, sale_id, state, amount, currency, created_at, updated_at)
      VALUES (?, ?, 'created', ?, ?, ?, ?)`,
   ).run(p.paymentId, p.saleId, p.amount, p.currency, p.at, p.at);
@@ -132,7 +134,8 @@ export function insertCardPayment(
 }
 
 export function getCardPayment(db: Db, paymentId: string): CardPaymentRow | undefined {
-  const r = db.prepare('SELECT * FROM card_payments WHERE payment_id = ?').get(paymentId) as Raw | undefined;
+  const r = prep(db, 'SELECT * FROM card_payments WHERE payment_id = ?').get(paymentId) as
+    Raw | undefined;
   return r ? toRow(r) : undefined;
 }
 
@@ -143,7 +146,8 @@ function mustGet(db: Db, paymentId: string): CardPaymentRow {
 }
 
 export function findByArqcHash(db: Db, arqcHash: string): CardPaymentRow | undefined {
-  const r = db.prepare('SELECT * FROM card_payments WHERE arqc_hash = ?').get(arqcHash) as Raw | undefined;
+  const r = prep(db, 'SELECT * FROM card_payments WHERE arqc_hash = ?').get(arqcHash) as
+    Raw | undefined;
   return r ? toRow(r) : undefined;
 }
 
@@ -191,13 +195,19 @@ export function transition(
     sets.push(`${PATCH_COLUMNS[k]} = ?`);
     values.push(typeof v === 'boolean' ? (v ? 1 : 0) : v);
   }
-  const changed = db
-    .prepare(`UPDATE card_payments SET ${sets.join(', ')} WHERE payment_id = ? AND state IN (${list(from)})`)
-    .run(...values, paymentId).changes;
+  const changed = prep(
+    db,
+    `UPDATE card_payments SET ${sets.join(', ')} WHERE payment_id = ? AND state IN (${list(from)})`,
+  ).run(...values, paymentId).changes;
   return changed === 1 ? mustGet(db, paymentId) : undefined;
 }
 
-export function patchCardPayment(db: Db, paymentId: string, at: string, patch: StatePatch): CardPaymentRow {
+export function patchCardPayment(
+  db: Db,
+  paymentId: string,
+  at: string,
+  patch: StatePatch,
+): CardPaymentRow {
   const row = mustGet(db, paymentId);
   return transition(db, paymentId, [row.state], row.state, at, patch) ?? mustGet(db, paymentId);
 }
@@ -230,41 +240,57 @@ export function payloadHash(p: { ksn: string; payload: string }): string {
  * Records the card read of a payment in `reading`: the kept fields on the row, the encrypted part
  * in its own table. Call inside the transaction that also moves the state on.
  */
-export function attachCardRead(db: Db, paymentId: string, at: string, card: CardRead, payload: Payload): CardPaymentRow {
+export function attachCardRead(
+  db: Db,
+  paymentId: string,
+  at: string,
+  card: CardRead,
+  payload: Payload,
+): CardPaymentRow {
   const payloadId = newId();
   const hash = payloadHash(payload);
-  db.prepare(
+  prep(
+    db,
     `INSERT INTO card_payloads (payload_id, ksn, payload, padding, atc, cryptogram, expiry, hash)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(payloadId, payload.ksn, payload.payload, payload.padding, payload.atc, payload.cryptogram, payload.expiry, hash);
-  const changed = db
-    .prepare(
-      `UPDATE card_payments SET masked_pan = ?, last4 = ?, brand = ?, entry_mode = ?, aid = ?, label = ?,
+  ).run(
+    payloadId,
+    payload.ksn,
+    payload.payload,
+    payload.padding,
+    payload.atc,
+    payload.cryptogram,
+    payload.expiry,
+    hash,
+  );
+  const changed = prep(
+    db,
+    `UPDATE card_payments SET masked_pan = ?, last4 = ?, brand = ?, entry_mode = ?, aid = ?, label = ?,
          card_key = ?, arqc_hash = ?, payload_id = ?, payload_hash = ?, updated_at = ?
        WHERE payment_id = ? AND state = 'reading'`,
-    )
-    .run(
-      card.maskedPan,
-      card.last4,
-      card.brand,
-      card.entryMode,
-      card.aid,
-      card.label,
-      card.cardKey,
-      card.arqcHash,
-      payloadId,
-      hash,
-      at,
-      paymentId,
-    ).changes;
+  ).run(
+    card.maskedPan,
+    card.last4,
+    card.brand,
+    card.entryMode,
+    card.aid,
+    card.label,
+    card.cardKey,
+    card.arqcHash,
+    payloadId,
+    hash,
+    at,
+    paymentId,
+  ).changes;
   if (changed !== 1) throw new Error(`card payment ${paymentId} is not reading`);
   return mustGet(db, paymentId);
 }
 
 export function getPayload(db: Db, payloadId: string): Payload | undefined {
-  return db
-    .prepare('SELECT ksn, payload, padding, atc, cryptogram, expiry FROM card_payloads WHERE payload_id = ?')
-    .get(payloadId) as Payload | undefined;
+  return prep(
+    db,
+    'SELECT ksn, payload, padding, atc, cryptogram, expiry FROM card_payloads WHERE payload_id = ?',
+  ).get(payloadId) as Payload | undefined;
 }
 
 /**
@@ -275,8 +301,11 @@ export function getPayload(db: Db, payloadId: string): Payload | undefined {
 export function deletePayload(db: Db, paymentId: string, at: string): boolean {
   const row = getCardPayment(db, paymentId);
   if (!row?.payloadId) return false;
-  db.prepare('UPDATE card_payments SET payload_id = NULL, updated_at = ? WHERE payment_id = ?').run(at, paymentId);
-  db.prepare('DELETE FROM card_payloads WHERE payload_id = ?').run(row.payloadId);
+  prep(db, 'UPDATE card_payments SET payload_id = NULL, updated_at = ? WHERE payment_id = ?').run(
+    at,
+    paymentId,
+  );
+  prep(db, 'DELETE FROM card_payloads WHERE payload_id = ?').run(row.payloadId);
   return true;
 }
 
@@ -289,47 +318,62 @@ export function checkpointAfterDelete(db: Db): void {
 /** Payloads of payments that already have a final answer (left by a crash between commit and delete). */
 export function leftoverPayloads(db: Db): string[] {
   return (
-    db
-      .prepare(
-        `SELECT payment_id FROM card_payments WHERE payload_id IS NOT NULL
+    prep(
+      db,
+      `SELECT payment_id FROM card_payments WHERE payload_id IS NOT NULL
            AND state IN ('declined', 'cancelled', 'failed', 'refused', 'refused_offline', 'reversed')
          UNION SELECT payment_id FROM card_payments WHERE payload_id IS NOT NULL AND state = 'approved'
            AND forwarded_at IS NOT NULL`,
-      )
-      .all() as { payment_id: string }[]
+    ).all() as { payment_id: string }[]
   ).map((r) => r.payment_id);
 }
 
-export function cardPaymentsInStates(db: Db, states: readonly CardPaymentState[]): CardPaymentRow[] {
+export function cardPaymentsInStates(
+  db: Db,
+  states: readonly CardPaymentState[],
+): CardPaymentRow[] {
   return (
-    db.prepare(`SELECT * FROM card_payments WHERE state IN (${list(states)}) ORDER BY created_at, payment_id`).all() as Raw[]
+    prep(
+      db,
+      `SELECT * FROM card_payments WHERE state IN (${list(states)}) ORDER BY created_at, payment_id`,
+    ).all() as Raw[]
   ).map(toRow);
 }
 
 export function cardPaymentsOfSale(db: Db, saleId: string): CardPaymentRow[] {
   return (
-    db.prepare('SELECT * FROM card_payments WHERE sale_id = ? ORDER BY created_at, payment_id').all(saleId) as Raw[]
+    prep(db, 'SELECT * FROM card_payments WHERE sale_id = ? ORDER BY created_at, payment_id').all(
+      saleId,
+    ) as Raw[]
   ).map(toRow);
 }
 
 export function needingResolution(db: Db): CardPaymentRow[] {
   return (
-    db.prepare('SELECT * FROM card_payments WHERE needs_resolution = 1 ORDER BY created_at').all() as Raw[]
+    prep(
+      db,
+      'SELECT * FROM card_payments WHERE needs_resolution = 1 ORDER BY created_at',
+    ).all() as Raw[]
   ).map(toRow);
 }
 
 /** Offline payments stored and not yet answered by the gateway: the policy's running totals. */
-export function storedTotals(db: Db, cardKey: string | null): { amount: number; count: number; forCard: number } {
-  const all = db
-    .prepare("SELECT COALESCE(SUM(amount), 0) AS amount, COUNT(*) AS count FROM card_payments WHERE state IN ('stored', 'forwarding')")
-    .get() as { amount: number; count: number };
+export function storedTotals(
+  db: Db,
+  cardKey: string | null,
+): { amount: number; count: number; forCard: number } {
+  const all = prep(
+    db,
+    "SELECT COALESCE(SUM(amount), 0) AS amount, COUNT(*) AS count FROM card_payments WHERE state IN ('stored', 'forwarding')",
+  ).get() as { amount: number; count: number };
   const forCard =
     cardKey === null
       ? 0
       : (
-          db
-            .prepare("SELECT COUNT(*) AS n FROM card_payments WHERE state IN ('stored', 'forwarding') AND card_key = ?")
-            .get(cardKey) as { n: number }
+          prep(
+            db,
+            "SELECT COUNT(*) AS n FROM card_payments WHERE state IN ('stored', 'forwarding') AND card_key = ?",
+          ).get(cardKey) as { n: number }
         ).n;
   return { ...all, forCard };
 }
@@ -338,27 +382,39 @@ export function storedTotals(db: Db, cardKey: string | null): { amount: number; 
 
 export type ReversalReason = 'timeout' | 'void' | 'cancelled' | 'recovery';
 
-export function enqueueReversal(db: Db, paymentId: string, reason: ReversalReason, at: string): void {
-  db.prepare(
+export function enqueueReversal(
+  db: Db,
+  paymentId: string,
+  reason: ReversalReason,
+  at: string,
+): void {
+  prep(
+    db,
     'INSERT INTO card_reversals (payment_id, reason, created_at) VALUES (?, ?, ?) ON CONFLICT (payment_id) DO NOTHING',
   ).run(paymentId, reason, at);
 }
 
-export function pendingReversals(db: Db): { paymentId: string; reason: ReversalReason; attempts: number }[] {
+export function pendingReversals(
+  db: Db,
+): { paymentId: string; reason: ReversalReason; attempts: number }[] {
   return (
-    db
-      .prepare('SELECT payment_id, reason, attempts FROM card_reversals WHERE acked_at IS NULL ORDER BY created_at')
-      .all() as { payment_id: string; reason: ReversalReason; attempts: number }[]
+    prep(
+      db,
+      'SELECT payment_id, reason, attempts FROM card_reversals WHERE acked_at IS NULL ORDER BY created_at',
+    ).all() as { payment_id: string; reason: ReversalReason; attempts: number }[]
   ).map((r) => ({ paymentId: r.payment_id, reason: r.reason, attempts: r.attempts }));
 }
 
 export function ackReversal(db: Db, paymentId: string, at: string): void {
-  db.prepare('UPDATE card_reversals SET acked_at = ?, last_error = NULL WHERE payment_id = ? AND acked_at IS NULL').run(at, paymentId);
+  prep(
+    db,
+    'UPDATE card_reversals SET acked_at = ?, last_error = NULL WHERE payment_id = ? AND acked_at IS NULL',
+  ).run(at, paymentId);
 }
 
 export function reversalFailed(db: Db, paymentId: string, error: string): void {
-  db.prepare('UPDATE card_reversals SET attempts = attempts + 1, last_error = ? WHERE payment_id = ?').run(
-    error.slice(0, 300),
-    paymentId,
-  );
+  prep(
+    db,
+    'UPDATE card_reversals SET attempts = attempts + 1, last_error = ? WHERE payment_id = ?',
+  ).run(error.slice(0, 300), paymentId);
 }

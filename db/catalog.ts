@@ -1,6 +1,7 @@
 // Catalog storage: categories, products (zh/en names, prices, tax rates, barcodes).
 import type { CatalogDto, CategoryDto, ProductDto, TaxRateDto } from '../contract/api';
 import type { Db } from './open';
+import { prep } from './statements';
 
 interface ProductRow {
   id: string;
@@ -28,22 +29,26 @@ export function replaceCatalog(db: Db, catalog: Omit<CatalogDto, 'currency'>): v
   db.transaction(() => {
     // Retire everything, then bring back what the import lists. Retired products give up their
     // barcodes so a code can move to a new product (or two products swap codes) in one import.
-    db.prepare('UPDATE products SET active = 0, barcode = NULL').run();
-    db.prepare('UPDATE categories SET active = 0').run();
-    db.prepare('UPDATE tax_rates SET active = 0').run();
-    const upTax = db.prepare(
+    prep(db, 'UPDATE products SET active = 0, barcode = NULL').run();
+    prep(db, 'UPDATE categories SET active = 0').run();
+    prep(db, 'UPDATE tax_rates SET active = 0').run();
+    const upTax = prep(
+      db,
       `INSERT INTO tax_rates (id, name_en, name_zh, rate_bp, inclusive, active) VALUES (?, ?, ?, ?, ?, 1)
        ON CONFLICT (id) DO UPDATE SET name_en = excluded.name_en, name_zh = excluded.name_zh,
          rate_bp = excluded.rate_bp, inclusive = excluded.inclusive, active = 1`,
     );
-    for (const t of catalog.taxRates) upTax.run(t.id, t.name.en, t.name.zh, t.rateBp, t.inclusive ? 1 : 0);
-    const upCat = db.prepare(
+    for (const t of catalog.taxRates)
+      upTax.run(t.id, t.name.en, t.name.zh, t.rateBp, t.inclusive ? 1 : 0);
+    const upCat = prep(
+      db,
       `INSERT INTO categories (id, name_en, name_zh, color, sort, active) VALUES (?, ?, ?, ?, ?, 1)
        ON CONFLICT (id) DO UPDATE SET name_en = excluded.name_en, name_zh = excluded.name_zh,
          color = excluded.color, sort = excluded.sort, active = 1`,
     );
     for (const c of catalog.categories) upCat.run(c.id, c.name.en, c.name.zh, c.color, c.sort);
-    const upProd = db.prepare(
+    const upProd = prep(
+      db,
       `INSERT INTO products (id, category_id, name_en, name_zh, price, tax_rate_id, barcode, active, sort)
        VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)
        ON CONFLICT (id) DO UPDATE SET category_id = excluded.category_id, name_en = excluded.name_en,
@@ -58,46 +63,66 @@ export function replaceCatalog(db: Db, catalog: Omit<CatalogDto, 'currency'>): v
 
 export function loadCatalog(db: Db, currency: string): CatalogDto {
   const taxRates = (
-    db.prepare('SELECT id, name_en, name_zh, rate_bp, inclusive FROM tax_rates WHERE active = 1 ORDER BY id').all() as {
+    prep(
+      db,
+      'SELECT id, name_en, name_zh, rate_bp, inclusive FROM tax_rates WHERE active = 1 ORDER BY id',
+    ).all() as {
       id: string;
       name_en: string;
       name_zh: string;
       rate_bp: number;
       inclusive: number;
     }[]
-  ).map((r): TaxRateDto => ({ id: r.id, name: { en: r.name_en, zh: r.name_zh }, rateBp: r.rate_bp, inclusive: r.inclusive === 1 }));
+  ).map((r): TaxRateDto => ({
+    id: r.id,
+    name: { en: r.name_en, zh: r.name_zh },
+    rateBp: r.rate_bp,
+    inclusive: r.inclusive === 1,
+  }));
   const categories = (
-    db.prepare('SELECT id, name_en, name_zh, color, sort FROM categories WHERE active = 1 ORDER BY sort, id').all() as {
+    prep(
+      db,
+      'SELECT id, name_en, name_zh, color, sort FROM categories WHERE active = 1 ORDER BY sort, id',
+    ).all() as {
       id: string;
       name_en: string;
       name_zh: string;
       color: string;
       sort: number;
     }[]
-  ).map((r): CategoryDto => ({ id: r.id, name: { en: r.name_en, zh: r.name_zh }, color: r.color, sort: r.sort }));
+  ).map((r): CategoryDto => ({
+    id: r.id,
+    name: { en: r.name_en, zh: r.name_zh },
+    color: r.color,
+    sort: r.sort,
+  }));
   const products = (
-    db
-      .prepare(
-        `SELECT p.id, p.category_id, p.name_en, p.name_zh, p.price, p.tax_rate_id, p.barcode, p.sort
+    prep(
+      db,
+      `SELECT p.id, p.category_id, p.name_en, p.name_zh, p.price, p.tax_rate_id, p.barcode, p.sort
          FROM products p JOIN categories c ON c.id = p.category_id
          WHERE p.active = 1 ORDER BY c.sort, p.sort, p.id`,
-      )
-      .all() as ProductRow[]
+    ).all() as ProductRow[]
   ).map(toProduct);
   return { currency, categories, products, taxRates };
 }
 
 export function findProduct(db: Db, id: string): (ProductDto & { tax: TaxRateDto }) | undefined {
-  const row = db
-    .prepare(
-      `SELECT p.id, p.category_id, p.name_en, p.name_zh, p.price, p.tax_rate_id, p.barcode, p.sort,
+  const row = prep(
+    db,
+    `SELECT p.id, p.category_id, p.name_en, p.name_zh, p.price, p.tax_rate_id, p.barcode, p.sort,
               t.name_en AS t_en, t.name_zh AS t_zh, t.rate_bp, t.inclusive
        FROM products p JOIN tax_rates t ON t.id = p.tax_rate_id WHERE p.id = ? AND p.active = 1`,
-    )
-    .get(id) as (ProductRow & { t_en: string; t_zh: string; rate_bp: number; inclusive: number }) | undefined;
+  ).get(id) as
+    (ProductRow & { t_en: string; t_zh: string; rate_bp: number; inclusive: number }) | undefined;
   if (!row) return undefined;
   return {
     ...toProduct(row),
-    tax: { id: row.tax_rate_id, name: { en: row.t_en, zh: row.t_zh }, rateBp: row.rate_bp, inclusive: row.inclusive === 1 },
+    tax: {
+      id: row.tax_rate_id,
+      name: { en: row.t_en, zh: row.t_zh },
+      rateBp: row.rate_bp,
+      inclusive: row.inclusive === 1,
+    },
   };
 }

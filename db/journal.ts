@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonical-json';
 import type { Db } from './open';
+import { prep } from './statements';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -30,15 +31,20 @@ interface JournalRow {
  * `payloadJson` must already be canonical (appendJournal stores it so); the entry is assembled
  * as text so the payload is not parsed and re-serialised on the sale's hot path.
  */
-export function entryHash(prevHash: string, seq: number, at: string, type: string, payloadJson: string): string {
+export function entryHash(
+  prevHash: string,
+  seq: number,
+  at: string,
+  type: string,
+  payloadJson: string,
+): string {
   const entry = `{"at":${JSON.stringify(at)},"payload":${payloadJson},"seq":${seq},"type":${JSON.stringify(type)}}`;
   return createHash('sha256').update(prevHash).update('\n').update(entry).digest('hex');
 }
 
 export function journalHead(db: Db): { seq: number; hash: string } {
-  const row = db.prepare('SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1').get() as
-    | { seq: number; hash: string }
-    | undefined;
+  const row = prep(db, 'SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1').get() as
+    { seq: number; hash: string } | undefined;
   return row ?? { seq: 0, hash: GENESIS_HASH };
 }
 
@@ -48,14 +54,10 @@ export function appendJournal(db: Db, at: string, type: string, payload: unknown
   const seq = head.seq + 1;
   const payloadJson = canonicalJson(payload);
   const hash = entryHash(head.hash, seq, at, type, payloadJson);
-  db.prepare('INSERT INTO journal (seq, at, type, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)').run(
-    seq,
-    at,
-    type,
-    payloadJson,
-    head.hash,
-    hash,
-  );
+  prep(
+    db,
+    'INSERT INTO journal (seq, at, type, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)',
+  ).run(seq, at, type, payloadJson, head.hash, hash);
   return { seq, at, type, payload, prevHash: head.hash, hash };
 }
 
@@ -67,16 +69,33 @@ export function verifyJournal(db: Db): JournalVerdict {
   let prev = GENESIS_HASH;
   let expectedSeq = 1;
   let entries = 0;
-  for (const row of db.prepare('SELECT seq, at, type, payload, prev_hash, hash FROM journal ORDER BY seq').iterate() as IterableIterator<JournalRow>) {
+  for (const row of db
+    .prepare('SELECT seq, at, type, payload, prev_hash, hash FROM journal ORDER BY seq')
+    .iterate() as IterableIterator<JournalRow>) {
     entries++;
     if (row.seq !== expectedSeq) {
-      return { ok: false, entries, brokenSeq: row.seq, reason: `expected seq ${expectedSeq}: entries are missing` };
+      return {
+        ok: false,
+        entries,
+        brokenSeq: row.seq,
+        reason: `expected seq ${expectedSeq}: entries are missing`,
+      };
     }
     if (row.prev_hash !== prev) {
-      return { ok: false, entries, brokenSeq: row.seq, reason: 'prev_hash does not match the previous entry' };
+      return {
+        ok: false,
+        entries,
+        brokenSeq: row.seq,
+        reason: 'prev_hash does not match the previous entry',
+      };
     }
     if (entryHash(row.prev_hash, row.seq, row.at, row.type, row.payload) !== row.hash) {
-      return { ok: false, entries, brokenSeq: row.seq, reason: 'content does not match its hash (entry was altered)' };
+      return {
+        ok: false,
+        entries,
+        brokenSeq: row.seq,
+        reason: 'content does not match its hash (entry was altered)',
+      };
     }
     prev = row.hash;
     expectedSeq++;

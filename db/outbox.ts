@@ -3,6 +3,7 @@
 import { newId } from '../lib/ids';
 import { canonicalJson } from './canonical-json';
 import type { Db } from './open';
+import { prep } from './statements';
 
 /** Event schema version (ARCHITECTURE §4): the gateway accepts this one and the one before. */
 export const EVENT_VERSION = 1;
@@ -22,7 +23,9 @@ export function appendOutbox<T>(
   db: Db,
   e: { terminalId: string; type: string; at: string; businessDate: string; data: T },
 ): OutboxEvent<T> {
-  const { seq: last } = db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM outbox').get() as { seq: number };
+  const { seq: last } = prep(db, 'SELECT COALESCE(MAX(seq), 0) AS seq FROM outbox').get() as {
+    seq: number;
+  };
   const event: OutboxEvent<T> = {
     v: EVENT_VERSION,
     eventId: newId(),
@@ -33,17 +36,15 @@ export function appendOutbox<T>(
     businessDate: e.businessDate,
     data: e.data,
   };
-  db.prepare('INSERT INTO outbox (seq, event_id, type, v, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(
-    event.seq,
-    event.eventId,
-    event.type,
-    event.v,
-    canonicalJson(event),
-    e.at,
-  );
+  prep(
+    db,
+    'INSERT INTO outbox (seq, event_id, type, v, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+  ).run(event.seq, event.eventId, event.type, event.v, canonicalJson(event), e.at);
   return event;
 }
 
 export function pendingOutboxCount(db: Db): number {
-  return (db.prepare('SELECT COUNT(*) AS n FROM outbox WHERE acked_at IS NULL').get() as { n: number }).n;
+  return (
+    prep(db, 'SELECT COUNT(*) AS n FROM outbox WHERE acked_at IS NULL').get() as { n: number }
+  ).n;
 }

@@ -5,6 +5,7 @@
 // so a job interrupted mid-way is reprinted whole and says COPY: never lost, never two originals.
 import { newId } from '../lib/ids';
 import type { Db } from './open';
+import { prep } from './statements';
 
 export type PrintJobKind = 'receipt' | 'reprint' | 'test' | 'report' | 'drawer';
 export type PrintJobStatus = 'queued' | 'printing' | 'printed' | 'cancelled';
@@ -71,8 +72,11 @@ export interface EnqueueInput {
  */
 export function enqueuePrintJob(db: Db, input: EnqueueInput): PrintJob {
   const jobId = newId();
-  const { seq } = db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM print_jobs').get() as { seq: number };
-  db.prepare(
+  const { seq } = prep(db, 'SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM print_jobs').get() as {
+    seq: number;
+  };
+  prep(
+    db,
     `INSERT INTO print_jobs (job_id, seq, kind, sale_id, copy, status, payload, created_at, last_error)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
@@ -90,20 +94,26 @@ export function enqueuePrintJob(db: Db, input: EnqueueInput): PrintJob {
 }
 
 export function getPrintJob(db: Db, jobId: string): PrintJob | undefined {
-  const row = db.prepare('SELECT * FROM print_jobs WHERE job_id = ?').get(jobId) as Row | undefined;
+  const row = prep(db, 'SELECT * FROM print_jobs WHERE job_id = ?').get(jobId) as Row | undefined;
   return row ? toJob(row) : undefined;
 }
 
 /** The first job still to print, in seq order (a 'printing' one first: it was never finished). */
 export function nextWaitingJob(db: Db): PrintJob | undefined {
-  const row = db
-    .prepare("SELECT * FROM print_jobs WHERE status IN ('queued', 'printing') ORDER BY seq LIMIT 1")
-    .get() as Row | undefined;
+  const row = prep(
+    db,
+    "SELECT * FROM print_jobs WHERE status IN ('queued', 'printing') ORDER BY seq LIMIT 1",
+  ).get() as Row | undefined;
   return row ? toJob(row) : undefined;
 }
 
 export function waitingJobCount(db: Db): number {
-  return (db.prepare("SELECT COUNT(*) AS n FROM print_jobs WHERE status IN ('queued', 'printing')").get() as { n: number }).n;
+  return (
+    prep(
+      db,
+      "SELECT COUNT(*) AS n FROM print_jobs WHERE status IN ('queued', 'printing')",
+    ).get() as { n: number }
+  ).n;
 }
 
 /**
@@ -111,19 +121,19 @@ export function waitingJobCount(db: Db): number {
  * dies from here on, recovery finds 'printing' and reprints the job as a copy.
  */
 export function markPrinting(db: Db, jobId: string): PrintJob {
-  const changed = db
-    .prepare("UPDATE print_jobs SET status = 'printing', attempts = attempts + 1 WHERE job_id = ? AND status = 'queued'")
-    .run(jobId).changes;
+  const changed = prep(
+    db,
+    "UPDATE print_jobs SET status = 'printing', attempts = attempts + 1 WHERE job_id = ? AND status = 'queued'",
+  ).run(jobId).changes;
   if (changed !== 1) throw new Error(`print job ${jobId} is not queued`);
   return getPrintJob(db, jobId) as PrintJob;
 }
 
 export function markPrinted(db: Db, jobId: string, at: string): void {
-  const changed = db
-    .prepare(
-      "UPDATE print_jobs SET status = 'printed', printed_at = ?, last_error = NULL WHERE job_id = ? AND status = 'printing'",
-    )
-    .run(at, jobId).changes;
+  const changed = prep(
+    db,
+    "UPDATE print_jobs SET status = 'printed', printed_at = ?, last_error = NULL WHERE job_id = ? AND status = 'printing'",
+  ).run(at, jobId).changes;
   if (changed !== 1) throw new Error(`print job ${jobId} is not printing`);
 }
 
@@ -132,7 +142,8 @@ export function markPrinted(db: Db, jobId: string, at: string): void {
  * goes back to the queue marked COPY. It can never print as an original again.
  */
 export function markInterrupted(db: Db, jobId: string, reason: string): void {
-  db.prepare(
+  prep(
+    db,
     "UPDATE print_jobs SET status = 'queued', copy = 1, last_error = ? WHERE job_id = ? AND status = 'printing'",
   ).run(reason, jobId);
 }
@@ -142,44 +153,49 @@ export function markInterrupted(db: Db, jobId: string, reason: string): void {
  * paper, so it stays an original.
  */
 export function markNotStarted(db: Db, jobId: string, reason: string): void {
-  db.prepare(
+  prep(
+    db,
     "UPDATE print_jobs SET status = 'queued', attempts = attempts - 1, last_error = ? WHERE job_id = ? AND status = 'printing'",
   ).run(reason, jobId);
 }
 
 /** At start-up: a job left 'printing' by a crash may be half on paper; it prints again as a copy. */
 export function recoverPrintJobs(db: Db): number {
-  return db
-    .prepare("UPDATE print_jobs SET status = 'queued', copy = 1, last_error = 'interrupted by a restart' WHERE status = 'printing'")
-    .run().changes;
+  return prep(
+    db,
+    "UPDATE print_jobs SET status = 'queued', copy = 1, last_error = 'interrupted by a restart' WHERE status = 'printing'",
+  ).run().changes;
 }
 
 export function cancelPrintJob(db: Db, jobId: string, reason: string): void {
-  db.prepare(
+  prep(
+    db,
     "UPDATE print_jobs SET status = 'cancelled', last_error = ? WHERE job_id = ? AND status IN ('queued', 'printing')",
   ).run(reason, jobId);
 }
 
 /** The newest jobs first, for the Devices screen. */
 export function recentPrintJobs(db: Db, limit = 20): PrintJob[] {
-  return (db.prepare('SELECT * FROM print_jobs ORDER BY seq DESC LIMIT ?').all(limit) as Row[]).map(toJob);
+  return (prep(db, 'SELECT * FROM print_jobs ORDER BY seq DESC LIMIT ?').all(limit) as Row[]).map(
+    toJob,
+  );
 }
 
 /** The most recent completed sale's id (for "reprint last receipt"). */
 export function lastCompletedSaleId(db: Db): string | undefined {
-  const row = db
-    .prepare("SELECT sale_id FROM sales WHERE status = 'completed' ORDER BY receipt_no DESC LIMIT 1")
-    .get() as { sale_id: string } | undefined;
+  const row = prep(
+    db,
+    "SELECT sale_id FROM sales WHERE status = 'completed' ORDER BY receipt_no DESC LIMIT 1",
+  ).get() as { sale_id: string } | undefined;
   return row?.sale_id;
 }
 
 /** The newest printed job of one of `kinds`, for the Devices screen's preview. */
 export function lastPrintedJob(db: Db, kinds: readonly PrintJobKind[]): PrintJob | undefined {
-  const row = db
-    .prepare(
-      `SELECT * FROM print_jobs WHERE status = 'printed' AND kind IN (${kinds.map(() => '?').join(', ')})
+  const row = prep(
+    db,
+    `SELECT * FROM print_jobs WHERE status = 'printed' AND kind IN (${kinds.map(() => '?').join(', ')})
        ORDER BY seq DESC LIMIT 1`,
-    )
-    .get(...kinds) as Row | undefined;
+  ).get(...kinds) as Row | undefined;
   return row ? toJob(row) : undefined;
 }

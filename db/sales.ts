@@ -1,6 +1,7 @@
 // Sales storage: the open sale (cart) and completed sales with their lines, taxes and payments.
 import type { CompletedSaleDto, PaymentDto, SaleLineDto } from '../contract/api';
 import type { Db } from './open';
+import { prep } from './statements';
 
 export interface StoredLine extends SaleLineDto {
   position: number;
@@ -49,33 +50,47 @@ const toLine = (r: LineRow): StoredLine => ({
 
 export function saleLines(db: Db, saleId: string): StoredLine[] {
   return (
-    db.prepare(`SELECT ${LINE_COLUMNS} FROM sale_lines WHERE sale_id = ? ORDER BY position`).all(saleId) as LineRow[]
+    prep(db, `SELECT ${LINE_COLUMNS} FROM sale_lines WHERE sale_id = ? ORDER BY position`).all(
+      saleId,
+    ) as LineRow[]
   ).map(toLine);
 }
 
 export function getOpenSale(db: Db): OpenSaleRow | undefined {
-  const row = db.prepare("SELECT sale_id, currency, started_at FROM sales WHERE status = 'open'").get() as
-    | { sale_id: string; currency: string; started_at: string }
-    | undefined;
+  const row = prep(
+    db,
+    "SELECT sale_id, currency, started_at FROM sales WHERE status = 'open'",
+  ).get() as { sale_id: string; currency: string; started_at: string } | undefined;
   if (!row) return undefined;
-  return { saleId: row.sale_id, currency: row.currency, startedAt: row.started_at, lines: saleLines(db, row.sale_id) };
+  return {
+    saleId: row.sale_id,
+    currency: row.currency,
+    startedAt: row.started_at,
+    lines: saleLines(db, row.sale_id),
+  };
 }
 
-export function insertOpenSale(db: Db, sale: { saleId: string; currency: string; startedAt: string }): void {
-  db.prepare("INSERT INTO sales (sale_id, status, currency, started_at) VALUES (?, 'open', ?, ?)").run(
-    sale.saleId,
-    sale.currency,
-    sale.startedAt,
-  );
+export function insertOpenSale(
+  db: Db,
+  sale: { saleId: string; currency: string; startedAt: string },
+): void {
+  prep(
+    db,
+    "INSERT INTO sales (sale_id, status, currency, started_at) VALUES (?, 'open', ?, ?)",
+  ).run(sale.saleId, sale.currency, sale.startedAt);
 }
 
 /** A new open sale restarts its clock when its first item is added after sitting empty. */
 export function restartOpenSale(db: Db, saleId: string, startedAt: string): void {
-  db.prepare("UPDATE sales SET started_at = ? WHERE sale_id = ? AND status = 'open'").run(startedAt, saleId);
+  prep(db, "UPDATE sales SET started_at = ? WHERE sale_id = ? AND status = 'open'").run(
+    startedAt,
+    saleId,
+  );
 }
 
 export function insertLine(db: Db, saleId: string, line: StoredLine): void {
-  db.prepare(
+  prep(
+    db,
     `INSERT INTO sale_lines (sale_id, ${LINE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     saleId,
@@ -95,69 +110,87 @@ export function insertLine(db: Db, saleId: string, line: StoredLine): void {
 }
 
 export function updateLineQuantity(db: Db, lineId: string, quantity: number, amount: number): void {
-  db.prepare('UPDATE sale_lines SET quantity = ?, amount = ? WHERE line_id = ?').run(quantity, amount, lineId);
+  prep(db, 'UPDATE sale_lines SET quantity = ?, amount = ? WHERE line_id = ?').run(
+    quantity,
+    amount,
+    lineId,
+  );
 }
 
 export function deleteLine(db: Db, lineId: string): void {
-  db.prepare('DELETE FROM sale_lines WHERE line_id = ?').run(lineId);
+  prep(db, 'DELETE FROM sale_lines WHERE line_id = ?').run(lineId);
 }
 
 export function deleteAllLines(db: Db, saleId: string): void {
-  db.prepare('DELETE FROM sale_lines WHERE sale_id = ?').run(saleId);
+  prep(db, 'DELETE FROM sale_lines WHERE sale_id = ?').run(saleId);
 }
 
 export function lastReceiptNo(db: Db): number | null {
-  const row = db.prepare('SELECT MAX(receipt_no) AS n FROM sales').get() as { n: number | null };
+  const row = prep(db, 'SELECT MAX(receipt_no) AS n FROM sales').get() as { n: number | null };
   return row.n;
 }
 
 /** Writes the completion of the open sale. Call inside the completing transaction. */
 export function writeCompletedSale(db: Db, sale: CompletedSaleDto): void {
-  const changed = db
-    .prepare(
-      `UPDATE sales SET status = 'completed', completed_at = ?, business_date = ?, receipt_no = ?,
+  const changed = prep(
+    db,
+    `UPDATE sales SET status = 'completed', completed_at = ?, business_date = ?, receipt_no = ?,
          receipt_token = ?, subtotal = ?, tax_total = ?, total = ?, cash_rounding = ?, change_given = ?
        WHERE sale_id = ? AND status = 'open'`,
-    )
-    .run(
-      sale.completedAt,
-      sale.businessDate,
-      sale.receiptNo,
-      sale.receiptToken,
-      sale.totals.subtotal,
-      sale.totals.taxTotal,
-      sale.totals.total,
-      sale.cashRounding,
-      sale.change,
-      sale.saleId,
-    ).changes;
+  ).run(
+    sale.completedAt,
+    sale.businessDate,
+    sale.receiptNo,
+    sale.receiptToken,
+    sale.totals.subtotal,
+    sale.totals.taxTotal,
+    sale.totals.total,
+    sale.cashRounding,
+    sale.change,
+    sale.saleId,
+  ).changes;
   if (changed !== 1) throw new Error(`sale ${sale.saleId} is not open`);
-  const tax = db.prepare(
+  const tax = prep(
+    db,
     'INSERT INTO sale_taxes (sale_id, tax_rate_id, rate_bp, inclusive, net, tax, gross) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
   for (const t of sale.totals.taxes) {
     tax.run(sale.saleId, t.taxRateId, t.rateBp, t.inclusive ? 1 : 0, t.net, t.tax, t.gross);
   }
-  const pay = db.prepare(
+  const pay = prep(
+    db,
     `INSERT INTO payments (payment_id, sale_id, kind, status, amount, tendered, change_given, rounding, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   for (const p of sale.payments) {
     // Cash is taken; a card is authorized online, or stored offline until forwarded.
     const status = p.kind === 'cash' ? 'captured' : p.stored ? 'stored' : 'authorized';
-    pay.run(p.paymentId, sale.saleId, p.kind, status, p.amount, p.tendered, p.change, p.rounding, sale.completedAt);
+    pay.run(
+      p.paymentId,
+      sale.saleId,
+      p.kind,
+      status,
+      p.amount,
+      p.tendered,
+      p.change,
+      p.rounding,
+      sale.completedAt,
+    );
   }
 }
 
 export function completedSaleCount(db: Db): number {
-  return (db.prepare("SELECT COUNT(*) AS n FROM sales WHERE status = 'completed'").get() as { n: number }).n;
+  return (
+    prep(db, "SELECT COUNT(*) AS n FROM sales WHERE status = 'completed'").get() as { n: number }
+  ).n;
 }
 
 export function paymentsOf(db: Db, saleId: string): PaymentDto[] {
   return (
-    db
-      .prepare('SELECT payment_id, kind, amount, tendered, change_given, rounding FROM payments WHERE sale_id = ?')
-      .all(saleId) as {
+    prep(
+      db,
+      'SELECT payment_id, kind, amount, tendered, change_given, rounding FROM payments WHERE sale_id = ?',
+    ).all(saleId) as {
       payment_id: string;
       kind: 'cash';
       amount: number;

@@ -4,7 +4,13 @@
 // everything it talks through (fetch, random, sleep) is injectable so tests compress time.
 import type { KeyObject } from 'node:crypto';
 import type { NetworkStatusDto } from '../contract/api';
-import { ErrorReply, EventsReply, ReferenceBodies, ReferenceReply, type ReferenceKind } from '../contract/gateway';
+import {
+  ErrorReply,
+  EventsReply,
+  ReferenceBodies,
+  ReferenceReply,
+  type ReferenceKind,
+} from '../contract/gateway';
 import { VenueConfig } from '../contract/venue';
 import { isoUtc } from '../lib/clock';
 import { signChainHead } from '../lib/http-signature';
@@ -18,6 +24,7 @@ import type { CorrectedClock } from './corrected-clock';
 import { CLOCK_OFFSET_SETTING, type GatewaySetting } from './enroll';
 import { httpRequest, type HttpFetch, type HttpResponse } from './http-client';
 import { createSignedSender, type RequestOutcome } from './signed-request';
+import { prep } from '../db/statements';
 
 const log = logger('sync');
 
@@ -53,7 +60,12 @@ export const defaultSyncConfig: SyncConfig = {
 };
 
 /** Reference kinds the terminal applies today. */
-export const PULLED_KINDS = ['catalog', 'config', 'policy', 'blocked-cards'] as const satisfies readonly ReferenceKind[];
+export const PULLED_KINDS = [
+  'catalog',
+  'config',
+  'policy',
+  'blocked-cards',
+] as const satisfies readonly ReferenceKind[];
 /** Settings the card payments' offline policy reads (terminal/payments/offline-policy.ts). */
 export const RISK_POLICY_SETTING = 'risk_policy';
 export const BLOCKED_CARDS_SETTING = 'blocked_card_keys';
@@ -107,10 +119,12 @@ interface OutboxRow {
   payload: string;
 }
 
-
 /** Pending outbox rows and the oldest one's creation time. */
 export function outboxBacklog(db: Db): { pending: number; oldestAt: string | null } {
-  const row = db.prepare('SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox WHERE acked_at IS NULL').get() as {
+  const row = prep(
+    db,
+    'SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox WHERE acked_at IS NULL',
+  ).get() as {
     n: number;
     oldest: string | null;
   };
@@ -124,7 +138,10 @@ function errorOf(res: HttpResponse): { code: string; message: string } {
   } catch {
     // not JSON
   }
-  return { code: `http.${res.status}`, message: res.body.toString('utf8').slice(0, 200) || `HTTP ${res.status}` };
+  return {
+    code: `http.${res.status}`,
+    message: res.body.toString('utf8').slice(0, 200) || `HTTP ${res.status}`,
+  };
 }
 
 export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
@@ -212,23 +229,33 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
     },
   });
 
-  async function send(method: 'GET' | 'POST', path: string, body: Buffer, extra: Record<string, string> = {}): Promise<RequestOutcome> {
+  async function send(
+    method: 'GET' | 'POST',
+    path: string,
+    body: Buffer,
+    extra: Record<string, string> = {},
+  ): Promise<RequestOutcome> {
     return sender.send(method, path, body, { headers: extra });
   }
 
   function lowestUnacked(): number | null {
-    const row = db.prepare('SELECT MIN(seq) AS seq FROM outbox WHERE acked_at IS NULL').get() as { seq: number | null };
+    const row = prep(db, 'SELECT MIN(seq) AS seq FROM outbox WHERE acked_at IS NULL').get() as {
+      seq: number | null;
+    };
     return row.seq;
   }
 
   /** Contiguous rows from `start`, within the event and byte limits (at least one row). */
   function readBatch(start: number, maxEvents: number): { rows: OutboxRow[]; body: Buffer } {
-    const candidates = db
-      .prepare('SELECT seq, payload FROM outbox WHERE seq >= ? ORDER BY seq LIMIT ?')
-      .all(start, maxEvents) as OutboxRow[];
+    const candidates = prep(
+      db,
+      'SELECT seq, payload FROM outbox WHERE seq >= ? ORDER BY seq LIMIT ?',
+    ).all(start, maxEvents) as OutboxRow[];
     const head = journalHead(db);
     const chainHead =
-      head.seq > 0 ? `,"chainHead":${JSON.stringify({ seq: head.seq, hash: head.hash, signature: signChainHead(terminalId, head.seq, head.hash, deps.privateKey) })}` : '';
+      head.seq > 0
+        ? `,"chainHead":${JSON.stringify({ seq: head.seq, hash: head.hash, signature: signChainHead(terminalId, head.seq, head.hash, deps.privateKey) })}`
+        : '';
     const prefix = `{"terminalId":${JSON.stringify(terminalId)},"events":[`;
     const suffix = `]${chainHead}}`;
     let size = Buffer.byteLength(prefix) + Buffer.byteLength(suffix);
@@ -246,14 +273,22 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
 
   function markAcked(ackedSeq: number): number {
     const at = isoUtc(clock.now());
-    return db.transaction(() => db.prepare('UPDATE outbox SET acked_at = ? WHERE seq <= ? AND acked_at IS NULL').run(at, ackedSeq).changes)();
+    return db.transaction(
+      () =>
+        prep(db, 'UPDATE outbox SET acked_at = ? WHERE seq <= ? AND acked_at IS NULL').run(
+          at,
+          ackedSeq,
+        ).changes,
+    )();
   }
 
   function result(outcome: PassResult['outcome'], acked: number): PassResult {
     return { outcome, acked, pending: outboxBacklog(db).pending, problem };
   }
 
-  async function uploadPass(opts: { pauseAfterRecovery: boolean }): Promise<PassResult & { afterMs?: number; recovered?: boolean }> {
+  async function uploadPass(opts: {
+    pauseAfterRecovery: boolean;
+  }): Promise<PassResult & { afterMs?: number; recovered?: boolean }> {
     let acked = 0;
     let maxEvents = cfg.batchMaxEvents;
     let idleRounds = 0;
@@ -262,7 +297,8 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
       if (forced) return result('forced_offline', acked);
       if (halted) return result('halted', acked);
       const unacked = lowestUnacked();
-      const start = resendFrom !== null && (unacked === null || resendFrom < unacked) ? resendFrom : unacked;
+      const start =
+        resendFrom !== null && (unacked === null || resendFrom < unacked) ? resendFrom : unacked;
       if (start === null) {
         if (problem && !halted) setProblem(null);
         return result('done', acked);
@@ -292,26 +328,38 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
           reply = EventsReply.parse(JSON.parse(res.body.toString('utf8')));
         } catch (err) {
           markOffline('unreadable reply');
-          setProblem(`the gateway's reply to events ${first}–${last} is unreadable: ${(err as Error).message}`);
+          setProblem(
+            `the gateway's reply to events ${first}–${last} is unreadable: ${(err as Error).message}`,
+          );
           return result('retry', acked);
         }
         markOnline();
         const newly = markAcked(reply.ackedSeq);
         acked += newly;
         lastSyncAt = isoUtc(clock.now());
-        const lowestMissing = reply.missing.reduce<number | null>((m, [from]) => (m === null || from < m ? from : m), null);
+        const lowestMissing = reply.missing.reduce<number | null>(
+          (m, [from]) => (m === null || from < m ? from : m),
+          null,
+        );
         resendFrom = lowestMissing;
-        if (reply.missing.length > 0) log.warn({ missing: reply.missing, ackedSeq: reply.ackedSeq }, 'gateway reports missing events; resending');
+        if (reply.missing.length > 0)
+          log.warn(
+            { missing: reply.missing, ackedSeq: reply.ackedSeq },
+            'gateway reports missing events; resending',
+          );
         log.debug({ first, last, ackedSeq: reply.ackedSeq, newly }, 'batch acked');
         setProblem(null);
         changed();
         // A reply that moves nothing forward twice in a row would spin: leave it to the next pass.
         idleRounds = newly === 0 && reply.ackedSeq < last ? idleRounds + 1 : 0;
         if (idleRounds >= 3) {
-          setProblem(`the gateway does not acknowledge events from ${first} (acked up to ${reply.ackedSeq})`);
+          setProblem(
+            `the gateway does not acknowledge events from ${first} (acked up to ${reply.ackedSeq})`,
+          );
           return result('retry', acked);
         }
-        if (wasFailing && opts.pauseAfterRecovery) return { ...result('retry', acked), recovered: true };
+        if (wasFailing && opts.pauseAfterRecovery)
+          return { ...result('retry', acked), recovered: true };
         continue;
       }
       const err = errorOf(res);
@@ -320,8 +368,13 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
         // help. Loud, shown in the status bar, and left for a technician (restart retries).
         markOnline();
         halted = res.status === 409 ? 'conflict' : 'rejected';
-        log.error({ status: res.status, first, last, error: err }, 'gateway refused a batch; upload stopped until restart');
-        setProblem(`gateway refused events ${first}–${last} (HTTP ${res.status} ${err.code}): ${err.message}`);
+        log.error(
+          { status: res.status, first, last, error: err },
+          'gateway refused a batch; upload stopped until restart',
+        );
+        setProblem(
+          `gateway refused events ${first}–${last} (HTTP ${res.status} ${err.code}): ${err.message}`,
+        );
         changed();
         return result('halted', acked);
       }
@@ -370,7 +423,11 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
         deps.onCatalogApplied?.();
       } else if (kind === 'policy' || kind === 'blocked-cards') {
         db.transaction(() => {
-          setSetting(db, kind === 'policy' ? RISK_POLICY_SETTING : BLOCKED_CARDS_SETTING, item.body);
+          setSetting(
+            db,
+            kind === 'policy' ? RISK_POLICY_SETTING : BLOCKED_CARDS_SETTING,
+            item.body,
+          );
           setSetting(db, ETAGS_SETTING, stored);
         })();
         log.info({ kind, version: item.version }, 'risk reference data applied');
@@ -391,7 +448,12 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
     for (const kind of PULLED_KINDS) {
       if (stopped || forced || halted === 'revoked') return;
       const etag = pending.get(kind)?.etag ?? etags()[kind];
-      const out = await send('GET', `/v1/reference/${kind}`, Buffer.alloc(0), etag ? { 'if-none-match': etag } : {});
+      const out = await send(
+        'GET',
+        `/v1/reference/${kind}`,
+        Buffer.alloc(0),
+        etag ? { 'if-none-match': etag } : {},
+      );
       if (stopped) return;
       if (out.kind === 'network') {
         markOffline(out.message);
@@ -411,7 +473,11 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
       try {
         const reply = ReferenceReply.parse(JSON.parse(res.body.toString('utf8')));
         const body = ReferenceBodies[kind].parse(reply.body);
-        pending.set(kind, { body, etag: res.headers.etag ?? `"${reply.version}"`, version: reply.version });
+        pending.set(kind, {
+          body,
+          etag: res.headers.etag ?? `"${reply.version}"`,
+          version: reply.version,
+        });
         log.info({ kind, version: reply.version }, 'reference data received');
       } catch (err) {
         log.error({ kind, err }, 'unreadable reference data; ignored');
@@ -442,7 +508,12 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
         await cfg.sleep(
           r.afterMs !== undefined
             ? r.afterMs + Math.floor(cfg.random() * r.afterMs)
-            : fullJitterDelay(Math.max(failures, 1), cfg.backoffBaseMs, cfg.backoffCapMs, cfg.random),
+            : fullJitterDelay(
+                Math.max(failures, 1),
+                cfg.backoffBaseMs,
+                cfg.backoffCapMs,
+                cfg.random,
+              ),
           wake.signal,
         );
       } else {

@@ -18,7 +18,12 @@ import {
   type SaleDto,
 } from '../../contract/api';
 import type { RiskPolicy } from '../../contract/gateway';
-import { DeclineReason, type AuthorizeReply, type AuthorizeRequest, type PaymentStatus } from '../../contract/payments';
+import {
+  DeclineReason,
+  type AuthorizeReply,
+  type AuthorizeRequest,
+  type PaymentStatus,
+} from '../../contract/payments';
 import type { VenueConfig } from '../../contract/venue';
 import { businessDate, isoUtc, type Clock } from '../../lib/clock';
 import { newId } from '../../lib/ids';
@@ -66,6 +71,7 @@ import {
   type OfflineContext,
 } from './offline-policy';
 import type { PaymentGateway } from './payment-gateway';
+import { prep } from '../../db/statements';
 
 const log = logger('card');
 
@@ -81,7 +87,11 @@ export interface CardConfig {
   downProbeMs: number;
 }
 
-export const defaultCardConfig: CardConfig = { readerTimeoutSeconds: 60, pollMs: 3000, downProbeMs: 15_000 };
+export const defaultCardConfig: CardConfig = {
+  readerTimeoutSeconds: 60,
+  pollMs: 3000,
+  downProbeMs: 15_000,
+};
 
 export interface CardServiceDeps {
   db: Db;
@@ -146,8 +156,10 @@ export function createCardService(deps: CardServiceDeps): CardService {
 
   // ---------- helpers ----------
 
-  const policy = (): RiskPolicy => getSetting<RiskPolicy>(db, RISK_POLICY_SETTING) ?? DEFAULT_RISK_POLICY;
-  const blocked = (): string[] => getSetting<{ cardKeys: string[] }>(db, BLOCKED_CARDS_SETTING)?.cardKeys ?? [];
+  const policy = (): RiskPolicy =>
+    getSetting<RiskPolicy>(db, RISK_POLICY_SETTING) ?? DEFAULT_RISK_POLICY;
+  const blocked = (): string[] =>
+    getSetting<{ cardKeys: string[] }>(db, BLOCKED_CARDS_SETTING)?.cardKeys ?? [];
 
   function cardKeySecret(): Buffer {
     let secret = getSetting<string>(db, CARD_KEY_SECRET_SETTING);
@@ -172,9 +184,10 @@ export function createCardService(deps: CardServiceDeps): CardService {
     const since = deps.offlineSince();
     if (since) candidates.push(Date.parse(since));
     if (gatewayDownSince !== null) candidates.push(gatewayDownSince);
-    const oldest = db
-      .prepare("SELECT MIN(stored_at) AS at FROM card_payments WHERE state IN ('stored', 'forwarding')")
-      .get() as { at: string | null };
+    const oldest = prep(
+      db,
+      "SELECT MIN(stored_at) AS at FROM card_payments WHERE state IN ('stored', 'forwarding')",
+    ).get() as { at: string | null };
     if (oldest.at) candidates.push(Date.parse(oldest.at));
     if (candidates.length === 0) return 0;
     return Math.max(0, (clock.now() - Math.min(...candidates)) / 3_600_000);
@@ -182,7 +195,12 @@ export function createCardService(deps: CardServiceDeps): CardService {
 
   function offlineContext(amount: number, cardKey: string | null): OfflineContext {
     const t = storedTotals(db, cardKey);
-    return { amount, storedAmount: t.amount, storedForCard: t.forCard, offlineHours: offlineHours() };
+    return {
+      amount,
+      storedAmount: t.amount,
+      storedForCard: t.forCard,
+      offlineHours: offlineHours(),
+    };
   }
 
   function online(): boolean {
@@ -193,7 +211,9 @@ export function createCardService(deps: CardServiceDeps): CardService {
 
   function toDto(row: CardPaymentRow): CardPaymentDto {
     const offlineLong =
-      row.offline && (row.state === 'stored' || row.state === 'forwarding') && offlineWarning(policy(), offlineHours());
+      row.offline &&
+      (row.state === 'stored' || row.state === 'forwarding') &&
+      offlineWarning(policy(), offlineHours());
     return {
       paymentId: row.paymentId,
       kind: 'card',
@@ -239,7 +259,11 @@ export function createCardService(deps: CardServiceDeps): CardService {
     patch: Parameters<typeof transition>[5] = {},
   ): CardPaymentRow | undefined {
     const next = transition(db, row.paymentId, from, to, now(), patch);
-    if (next) log.info({ paymentId: row.paymentId, from: row.state, to, reason: patch.reason }, 'card payment');
+    if (next)
+      log.info(
+        { paymentId: row.paymentId, from: row.state, to, reason: patch.reason },
+        'card payment',
+      );
     emit(next);
     return next;
   }
@@ -258,7 +282,8 @@ export function createCardService(deps: CardServiceDeps): CardService {
   const active = (): CardPaymentRow | undefined => cardPaymentsInStates(db, ACTIVE).at(-1);
 
   function saleIsOpen(saleId: string): boolean {
-    const r = db.prepare('SELECT status FROM sales WHERE sale_id = ?').get(saleId) as { status: string } | undefined;
+    const r = prep(db, 'SELECT status FROM sales WHERE sale_id = ?').get(saleId) as
+      { status: string } | undefined;
     return r?.status === 'open';
   }
 
@@ -274,25 +299,44 @@ export function createCardService(deps: CardServiceDeps): CardService {
   // ---------- starting and cancelling ----------
 
   function startCard(amount?: number): CardPaymentDto {
-    if (!deps.device || !reader) throw new PosError('reader.not_configured', 'no card reader is configured for this terminal');
-    if (active()) throw new PosError('payment.card_in_progress', 'a card payment is in progress: finish or cancel it first');
+    if (!deps.device || !reader)
+      throw new PosError('reader.not_configured', 'no card reader is configured for this terminal');
+    if (active())
+      throw new PosError(
+        'payment.card_in_progress',
+        'a card payment is in progress: finish or cancel it first',
+      );
     const sale = deps.openSale();
     if (sale.lines.length === 0) throw new PosError('sale.empty', 'the sale has no items');
     if (sale.remaining <= 0) throw new PosError('payment.nothing_due', 'the sale is already paid');
     const want = amount ?? sale.remaining;
     if (want > sale.remaining) {
-      throw new PosError('payment.amount_too_large', `${want} is more than the ${sale.remaining} left to pay`);
+      throw new PosError(
+        'payment.amount_too_large',
+        `${want} is more than the ${sale.remaining} left to pay`,
+      );
     }
-    if (!reader.connected) throw new PosError('reader.unavailable', `the card reader on ${deps.device.address} is not connected`);
+    if (!reader.connected)
+      throw new PosError(
+        'reader.unavailable',
+        `the card reader on ${deps.device.address} is not connected`,
+      );
     // The amount is final from here on (ARCHITECTURE §5): it is in the 'created' commit.
     const paymentId = newId();
-    let row = insertCardPayment(db, { paymentId, saleId: sale.saleId, amount: want, currency: sale.currency, at: now() });
+    let row = insertCardPayment(db, {
+      paymentId,
+      saleId: sale.saleId,
+      amount: want,
+      currency: sale.currency,
+      at: now(),
+    });
     live.add(paymentId);
     emit(row);
     if (!online()) {
       // Refuse before the tap what no card could change, so the cashier switches tender at once.
       const reason = refuseBeforeTap(policy(), offlineContext(want, null));
-      if (reason) return toDto(move(row, ['created'], 'refused_offline', { reason, offline: true }) ?? row);
+      if (reason)
+        return toDto(move(row, ['created'], 'refused_offline', { reason, offline: true }) ?? row);
     }
     row = move(row, ['created'], 'reading') ?? row;
     const started = row;
@@ -324,7 +368,10 @@ export function createCardService(deps: CardServiceDeps): CardService {
     if (!next) return toDto(getCardPayment(db, row.paymentId) ?? row);
     if (reader?.connected) {
       await reader.cancelTransaction().catch((err: unknown) => {
-        log.warn({ err: (err as Error).message }, 'Cancel Transaction refused (the reader may have finished already)');
+        log.warn(
+          { err: (err as Error).message },
+          'Cancel Transaction refused (the reader may have finished already)',
+        );
       });
     }
     return toDto(next);
@@ -340,7 +387,9 @@ export function createCardService(deps: CardServiceDeps): CardService {
         return;
       }
       case 'arqc':
-        track(onArqc(ev.data)).catch((err: unknown) => log.error({ err: (err as Error).message }, 'ARQC handling failed'));
+        track(onArqc(ev.data)).catch((err: unknown) =>
+          log.error({ err: (err as Error).message }, 'ARQC handling failed'),
+        );
         return;
       case 'operation_complete': {
         const row = active();
@@ -386,11 +435,16 @@ export function createCardService(deps: CardServiceDeps): CardService {
       move(row, ['reading'], 'failed', { reason: 'unreadable' });
       return;
     }
-    const arqcHash = createHash('sha256').update(`${cardKey}|${data.atc}|${data.cryptogram}`).digest('hex');
+    const arqcHash = createHash('sha256')
+      .update(`${cardKey}|${data.atc}|${data.cryptogram}`)
+      .digest('hex');
     const same = findByArqcHash(db, arqcHash);
     if (same) {
       // A repeated ARQC is the same payment (ARCHITECTURE §5): this attempt adds nothing.
-      log.warn({ paymentId: row.paymentId, original: same.paymentId }, 'repeated ARQC: same payment');
+      log.warn(
+        { paymentId: row.paymentId, original: same.paymentId },
+        'repeated ARQC: same payment',
+      );
       move(row, ['reading'], 'cancelled', { reason: 'unreadable' });
       return;
     }
@@ -442,12 +496,26 @@ export function createCardService(deps: CardServiceDeps): CardService {
     const at = now();
     const next = db.transaction(() => {
       if (row.state === 'reading') {
-        if (reason) return transition(db, row.paymentId, ['reading'], 'refused_offline', at, { reason, offline: true });
+        if (reason)
+          return transition(db, row.paymentId, ['reading'], 'refused_offline', at, {
+            reason,
+            offline: true,
+          });
         attachCardRead(db, row.paymentId, at, card, payload);
-        return transition(db, row.paymentId, ['reading'], 'stored', at, { offline: true, storedAt: at });
+        return transition(db, row.paymentId, ['reading'], 'stored', at, {
+          offline: true,
+          storedAt: at,
+        });
       }
-      if (reason) return transition(db, row.paymentId, ['authorizing'], 'refused_offline', at, { reason, offline: true });
-      return transition(db, row.paymentId, ['authorizing'], 'stored', at, { offline: true, storedAt: at });
+      if (reason)
+        return transition(db, row.paymentId, ['authorizing'], 'refused_offline', at, {
+          reason,
+          offline: true,
+        });
+      return transition(db, row.paymentId, ['authorizing'], 'stored', at, {
+        offline: true,
+        storedAt: at,
+      });
     })();
     if (!next) return;
     log.info({ paymentId: row.paymentId, to: next.state, reason }, 'card payment offline decision');
@@ -457,8 +525,20 @@ export function createCardService(deps: CardServiceDeps): CardService {
 
   // ---------- the gateway ----------
 
-  function requestOf(row: CardPaymentRow, payload: Payload, offline: boolean): AuthorizeRequest | undefined {
-    if (!row.maskedPan || !row.brand || !row.entryMode || !row.cardKey || !payload.atc || !payload.cryptogram) return undefined;
+  function requestOf(
+    row: CardPaymentRow,
+    payload: Payload,
+    offline: boolean,
+  ): AuthorizeRequest | undefined {
+    if (
+      !row.maskedPan ||
+      !row.brand ||
+      !row.entryMode ||
+      !row.cardKey ||
+      !payload.atc ||
+      !payload.cryptogram
+    )
+      return undefined;
     return {
       idempotencyKey: row.paymentId,
       terminalId: deps.terminalId,
@@ -476,7 +556,11 @@ export function createCardService(deps: CardServiceDeps): CardService {
         cryptogram: payload.cryptogram,
         ...(payload.expiry ? { expiryMonth: payload.expiry } : {}),
       },
-      encrypted: { ksn: payload.ksn, payload: payload.payload, ...(payload.padding !== null ? { padding: payload.padding } : {}) },
+      encrypted: {
+        ksn: payload.ksn,
+        payload: payload.payload,
+        ...(payload.padding !== null ? { padding: payload.padding } : {}),
+      },
       cardKey: row.cardKey,
       ...(offline && row.storedAt ? { offline: { storedAt: row.storedAt } } : {}),
     };
@@ -581,7 +665,9 @@ export function createCardService(deps: CardServiceDeps): CardService {
         dropPayload(row.paymentId);
         return;
       case 'failed':
-        move(row, from, 'failed', { reason: reasonOf(reply.declineReason, 'acquirer_unavailable') });
+        move(row, from, 'failed', {
+          reason: reasonOf(reply.declineReason, 'acquirer_unavailable'),
+        });
         dropPayload(row.paymentId);
         return;
       case 'refused':
@@ -635,10 +721,17 @@ export function createCardService(deps: CardServiceDeps): CardService {
 
   async function startReversal(row: CardPaymentRow, reason: ReversalReason): Promise<void> {
     const next = db.transaction(() => {
-      const moved = transition(db, row.paymentId, ['unknown', 'approved', 'authorizing', 'forwarding'], 'reversing', now(), {
-        needsResolution: false,
-        ...(reason === 'void' ? { reason: 'voided' as const } : {}),
-      });
+      const moved = transition(
+        db,
+        row.paymentId,
+        ['unknown', 'approved', 'authorizing', 'forwarding'],
+        'reversing',
+        now(),
+        {
+          needsResolution: false,
+          ...(reason === 'void' ? { reason: 'voided' as const } : {}),
+        },
+      );
       if (moved) enqueueReversal(db, row.paymentId, reason, now());
       return moved;
     })();
@@ -655,7 +748,9 @@ export function createCardService(deps: CardServiceDeps): CardService {
     if (out.kind === 'ok') {
       markReachable();
       const final: CardPaymentState =
-        out.value.status === 'declined' || out.value.status === 'failed' || out.value.status === 'refused'
+        out.value.status === 'declined' ||
+        out.value.status === 'failed' ||
+        out.value.status === 'refused'
           ? out.value.status === 'refused'
             ? 'declined'
             : out.value.status
@@ -670,7 +765,15 @@ export function createCardService(deps: CardServiceDeps): CardService {
       return;
     }
     if (out.kind === 'unreachable') markDown();
-    reversalFailed(db, paymentId, out.kind === 'refused' ? `${out.code}: ${out.message}` : 'message' in out ? out.message : out.kind);
+    reversalFailed(
+      db,
+      paymentId,
+      out.kind === 'refused'
+        ? `${out.code}: ${out.message}`
+        : 'message' in out
+          ? out.message
+          : out.kind,
+    );
   }
 
   // ---------- forwarding stored payments ----------
@@ -689,7 +792,8 @@ export function createCardService(deps: CardServiceDeps): CardService {
     if (stopped) return;
     if (out.kind !== 'ok') {
       if (out.kind === 'unreachable') markDown();
-      if (out.kind === 'refused') log.error({ paymentId: row.paymentId, code: out.code }, 'forwarding refused');
+      if (out.kind === 'refused')
+        log.error({ paymentId: row.paymentId, code: out.code }, 'forwarding refused');
       return; // sent again later, same key
     }
     markReachable();
@@ -757,9 +861,10 @@ export function createCardService(deps: CardServiceDeps): CardService {
       await forward(row);
     }
     // Stand-in approvals: the payload stays until the gateway has forwarded them to the acquirer.
-    const standIns = db
-      .prepare("SELECT payment_id FROM card_payments WHERE state = 'approved' AND payload_id IS NOT NULL")
-      .all() as { payment_id: string }[];
+    const standIns = prep(
+      db,
+      "SELECT payment_id FROM card_payments WHERE state = 'approved' AND payload_id IS NOT NULL",
+    ).all() as { payment_id: string }[];
     for (const { payment_id } of standIns) {
       if (stopped) return;
       const out = await deps.gateway.status(payment_id);
@@ -779,7 +884,9 @@ export function createCardService(deps: CardServiceDeps): CardService {
 
   function tick(): Promise<void> {
     ticking ??= pass()
-      .catch((err: unknown) => log.error({ err: (err as Error).message }, 'card background pass failed'))
+      .catch((err: unknown) =>
+        log.error({ err: (err as Error).message }, 'card background pass failed'),
+      )
       .finally(() => {
         ticking = null;
       });
@@ -816,7 +923,15 @@ export function createCardService(deps: CardServiceDeps): CardService {
 
   function readerStatus(): ReaderStatusDto {
     if (!deps.device || !reader) {
-      return { state: 'not_configured', address: null, connected: false, simulated: false, testCard: null, testCards: [], detail: null };
+      return {
+        state: 'not_configured',
+        address: null,
+        connected: false,
+        simulated: false,
+        testCard: null,
+        testCards: [],
+        detail: null,
+      };
     }
     const sim = deps.device.sim;
     return {
@@ -845,7 +960,10 @@ export function createCardService(deps: CardServiceDeps): CardService {
     async resolveRecovered(paymentId, action) {
       const row = getCardPayment(db, paymentId);
       if (!row || !saleIsOpen(row.saleId) || !PAYING_STATES.includes(row.state)) {
-        throw new PosError('payment.not_found', `no approved card payment ${paymentId} on an open sale`);
+        throw new PosError(
+          'payment.not_found',
+          `no approved card payment ${paymentId} on an open sale`,
+        );
       }
       if (action === 'complete') {
         const next = patchCardPayment(db, paymentId, now(), { needsResolution: false });
@@ -855,18 +973,26 @@ export function createCardService(deps: CardServiceDeps): CardService {
       }
       if (row.state === 'stored') {
         // Never forwarded: an offline payment is cancelled, not reversed (§5).
-        const next = move(row, ['stored'], 'cancelled', { reason: 'voided', needsResolution: false });
+        const next = move(row, ['stored'], 'cancelled', {
+          reason: 'voided',
+          needsResolution: false,
+        });
         dropPayload(paymentId);
         return toDto(next ?? row);
       }
-      if (row.state === 'forwarding') throw new PosError('payment.not_cancellable', 'the payment is being forwarded; try again');
+      if (row.state === 'forwarding')
+        throw new PosError('payment.not_cancellable', 'the payment is being forwarded; try again');
       await startReversal(row, 'void');
       return toDto(getCardPayment(db, paymentId) ?? row);
     },
     listRecovered: () => needingResolution(db).map(toDto),
     selectTestCard(name) {
       const sim = deps.device?.sim;
-      if (!sim) throw new PosError('reader.not_simulated', 'test cards work with the simulated reader (sim:reader) only');
+      if (!sim)
+        throw new PosError(
+          'reader.not_simulated',
+          'test cards work with the simulated reader (sim:reader) only',
+        );
       try {
         sim.setNextCard(name);
       } catch (err) {
@@ -878,14 +1004,18 @@ export function createCardService(deps: CardServiceDeps): CardService {
     },
     readerStatus,
     paying: (saleId) =>
-      cardPaymentsOfSale(db, saleId).filter((r) => PAYING_STATES.includes(r.state) && !r.needsResolution),
+      cardPaymentsOfSale(db, saleId).filter(
+        (r) => PAYING_STATES.includes(r.state) && !r.needsResolution,
+      ),
     active,
     toDto,
     async start() {
       if (reader) {
-        await Promise.race([reader.start(), new Promise((r) => setTimeout(r, 2000))]).catch((err: unknown) => {
-          readerDetail = (err as Error).message;
-        });
+        await Promise.race([reader.start(), new Promise((r) => setTimeout(r, 2000))]).catch(
+          (err: unknown) => {
+            readerDetail = (err as Error).message;
+          },
+        );
         deps.onReaderStatus(readerStatus());
       }
       await recover();
