@@ -7,7 +7,13 @@ import { openDatabase, type Db } from './open';
 
 type Import = Omit<CatalogDto, 'currency'>;
 
-const product = (id: string, categoryId: string, sort: number, price: number, barcode: string | null = null): ProductDto => ({
+const product = (
+  id: string,
+  categoryId: string,
+  sort: number,
+  price: number,
+  barcode: string | null = null,
+): ProductDto => ({
   id,
   categoryId,
   name: { en: `EN ${id}`, zh: `中 ${id}` },
@@ -68,11 +74,18 @@ describe('replaceCatalog / loadCatalog', () => {
     const next = baseImport();
     next.products = next.products
       .filter((p) => p.id !== 'fries' && p.id !== 'scarf')
-      .map((p) => (p.id === 'hot-dog' ? { ...p, price: 2800, name: { en: 'Jumbo hot dog', zh: '巨型热狗' }, sort: 9 } : p));
+      .map((p) =>
+        p.id === 'hot-dog'
+          ? { ...p, price: 2800, name: { en: 'Jumbo hot dog', zh: '巨型热狗' }, sort: 9 }
+          : p,
+      );
     replaceCatalog(db, next);
     const c = loadCatalog(db, 'CNY');
     expect(ids(c)).toEqual(['hot-dog', 'cola', 'water', 'cap']);
-    expect(c.products.find((p) => p.id === 'hot-dog')).toMatchObject({ price: 2800, name: { en: 'Jumbo hot dog', zh: '巨型热狗' } });
+    expect(c.products.find((p) => p.id === 'hot-dog')).toMatchObject({
+      price: 2800,
+      name: { en: 'Jumbo hot dog', zh: '巨型热狗' },
+    });
     expect(findProduct(db, 'fries')).toBeUndefined();
     expect(findProduct(db, 'scarf')).toBeUndefined();
     expect(findProduct(db, 'hot-dog')?.price).toBe(2800);
@@ -129,7 +142,10 @@ describe('replaceCatalog / loadCatalog', () => {
     replaceCatalog(db, baseImport());
     const next = baseImport();
     // the cap is discontinued and its barcode re-used for a new beanie
-    next.products = [...next.products.filter((p) => p.id !== 'cap'), product('beanie', 'merch', 1, 8800, '6901234000017')];
+    next.products = [
+      ...next.products.filter((p) => p.id !== 'cap'),
+      product('beanie', 'merch', 1, 8800, '6901234000017'),
+    ];
     replaceCatalog(db, next);
     expect(findProduct(db, 'beanie')?.barcode).toBe('6901234000017');
     expect(findProduct(db, 'cap')).toBeUndefined();
@@ -141,7 +157,12 @@ describe('findProduct', () => {
     replaceCatalog(db, baseImport());
     expect(findProduct(db, 'scarf')).toEqual({
       ...product('scarf', 'merch', 2, 12800, '6901234000024'),
-      tax: { id: 'vat13', name: { en: 'VAT 13%', zh: '增值税 13%' }, rateBp: 1300, inclusive: true },
+      tax: {
+        id: 'vat13',
+        name: { en: 'VAT 13%', zh: '增值税 13%' },
+        rateBp: 1300,
+        inclusive: true,
+      },
     });
   });
 

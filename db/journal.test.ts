@@ -33,7 +33,8 @@ afterEach(() => {
 
 /** Five entries: seq 1..5. */
 function seedFive(): void {
-  for (let i = 1; i <= 5; i++) appendJournal(db, AT(i), i % 2 ? 'sale.completed' : 'shift.opened', { n: i, items: [i, 'x'] });
+  for (let i = 1; i <= 5; i++)
+    appendJournal(db, AT(i), i % 2 ? 'sale.completed' : 'shift.opened', { n: i, items: [i, 'x'] });
 }
 
 const rows = (): { seq: number; prev_hash: string; hash: string; payload: string }[] =>
@@ -52,13 +53,23 @@ describe('appendJournal', () => {
   });
 
   it('hashes SHA-256(prev_hash ‖ "\\n" ‖ canonical entry), checked independently', () => {
-    const e = appendJournal(db, AT(1), 'sale.completed', { total: 3740, lines: [{ qty: 2, id: 'hot-dog' }], note: undefined });
+    const e = appendJournal(db, AT(1), 'sale.completed', {
+      total: 3740,
+      lines: [{ qty: 2, id: 'hot-dog' }],
+      note: undefined,
+    });
     // keys sorted at every level, undefined dropped, no whitespace
-    const canonical = '{"at":"2026-11-21T12:00:01.000Z","payload":{"lines":[{"id":"hot-dog","qty":2}],"total":3740},"seq":1,"type":"sale.completed"}';
+    const canonical =
+      '{"at":"2026-11-21T12:00:01.000Z","payload":{"lines":[{"id":"hot-dog","qty":2}],"total":3740},"seq":1,"type":"sale.completed"}';
     const expected = createHash('sha256').update(`${GENESIS_HASH}\n${canonical}`).digest('hex');
     expect(e).toMatchObject({ seq: 1, prevHash: GENESIS_HASH, hash: expected });
     expect(rows()).toEqual([
-      { seq: 1, prev_hash: GENESIS_HASH, hash: expected, payload: '{"lines":[{"id":"hot-dog","qty":2}],"total":3740}' },
+      {
+        seq: 1,
+        prev_hash: GENESIS_HASH,
+        hash: expected,
+        payload: '{"lines":[{"id":"hot-dog","qty":2}],"total":3740}',
+      },
     ]);
   });
 
@@ -110,9 +121,16 @@ describe('verifyJournal', () => {
     db.exec('DROP TRIGGER journal_no_update');
     // the forger edits entry 3 and recomputes its hash, so entry 3 itself looks fine…
     const r2hash = rows()[1]?.hash ?? '';
-    const canonical = canonicalJson({ at: AT(3), payload: { items: [3, 'x'], n: 300 }, seq: 3, type: 'sale.completed' });
+    const canonical = canonicalJson({
+      at: AT(3),
+      payload: { items: [3, 'x'], n: 300 },
+      seq: 3,
+      type: 'sale.completed',
+    });
     const newHash = createHash('sha256').update(`${r2hash}\n${canonical}`).digest('hex');
-    db.prepare("UPDATE journal SET payload = '{\"items\":[3,\"x\"],\"n\":300}', hash = ? WHERE seq = 3").run(newHash);
+    db.prepare(
+      'UPDATE journal SET payload = \'{"items":[3,"x"],"n":300}\', hash = ? WHERE seq = 3',
+    ).run(newHash);
     // …but entry 4 still points at the old hash
     expect(verifyJournal(db)).toMatchObject({ ok: false, brokenSeq: 4 });
   });

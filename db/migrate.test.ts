@@ -9,16 +9,20 @@ function fake(version: number, ran: number[], fail = false): Migration {
     name: `fake-${version}`,
     up(db) {
       ran.push(version);
-      db.exec(`CREATE TABLE t${version} (x INTEGER) STRICT; INSERT INTO t${version} VALUES (${version});`);
+      db.exec(
+        `CREATE TABLE t${version} (x INTEGER) STRICT; INSERT INTO t${version} VALUES (${version});`,
+      );
       if (fail) throw new Error(`migration ${version} failed halfway`);
     },
   };
 }
 
 const tables = (db: Db): string[] =>
-  (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map(
-    (r) => r.name,
-  );
+  (
+    db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").all() as {
+      name: string;
+    }[]
+  ).map((r) => r.name);
 
 describe('migrate', () => {
   let db: Db;

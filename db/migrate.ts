@@ -15,13 +15,19 @@ export function schemaVersion(db: Db): number {
 export function checkMigrations(migrations: readonly Migration[]): void {
   migrations.forEach((m, i) => {
     if (m.version !== i + 1) {
-      throw new Error(`migration ${m.name} has version ${m.version}, expected ${i + 1}: versions must be 1..N without gaps`);
+      throw new Error(
+        `migration ${m.name} has version ${m.version}, expected ${i + 1}: versions must be 1..N without gaps`,
+      );
     }
   });
 }
 
 /** Runs every migration above the file's version, up to `target` (default: all). */
-export function migrate(db: Db, migrations: readonly Migration[], target = migrations.length): number {
+export function migrate(
+  db: Db,
+  migrations: readonly Migration[],
+  target = migrations.length,
+): number {
   checkMigrations(migrations);
   const current = schemaVersion(db);
   if (current > migrations.length) {

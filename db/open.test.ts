@@ -21,7 +21,8 @@ const open = (...args: Parameters<typeof openDatabase>): Db => {
   opened.push(db);
   return db;
 };
-const sha256 = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
+const sha256 = (file: string): string =>
+  createHash('sha256').update(readFileSync(file)).digest('hex');
 
 /** The DatabaseOpenError `fn` throws (fails the test if it throws anything else or nothing). */
 function openError(fn: () => unknown): DatabaseOpenError {
@@ -73,7 +74,9 @@ describe('openDatabase pragmas', () => {
 
   it('enforces foreign keys', () => {
     const db = open(path.join(dir, 'fk.db'));
-    db.exec('CREATE TABLE p (id INTEGER PRIMARY KEY) STRICT; CREATE TABLE c (p INTEGER REFERENCES p (id)) STRICT;');
+    db.exec(
+      'CREATE TABLE p (id INTEGER PRIMARY KEY) STRICT; CREATE TABLE c (p INTEGER REFERENCES p (id)) STRICT;',
+    );
     expect(() => db.prepare('INSERT INTO c VALUES (42)').run()).toThrow(/FOREIGN KEY/);
   });
 
@@ -172,6 +175,8 @@ describe('openDatabase refusals', () => {
 
   it('reports a path it cannot open as db.open_failed', () => {
     // the folder does not exist (openDatabase does not create folders)
-    expect(openError(() => openDatabase(path.join(dir, 'no', 'such', 'dir', 'x.db'))).code).toBe('db.open_failed');
+    expect(openError(() => openDatabase(path.join(dir, 'no', 'such', 'dir', 'x.db'))).code).toBe(
+      'db.open_failed',
+    );
   });
 });

@@ -53,7 +53,14 @@ describe('appendOutbox', () => {
       data: { z: 2, a: 'first key after sorting' },
     });
     const row = rows()[1]!;
-    expect(row).toMatchObject({ seq: 2, event_id: e.eventId, type: 'sale.completed', v: 1, created_at: e.at, acked_at: null });
+    expect(row).toMatchObject({
+      seq: 2,
+      event_id: e.eventId,
+      type: 'sale.completed',
+      v: 1,
+      created_at: e.at,
+      acked_at: null,
+    });
     // the stored payload is the envelope itself, in canonical JSON (sorted keys, no spaces)
     expect(JSON.parse(row.payload)).toEqual(e);
     expect(row.payload).toBe(

@@ -67,10 +67,21 @@ describe('print jobs', () => {
     markPrinting(db, a.jobId);
     markInterrupted(db, a.jobId, 'paper out');
     const again = nextWaitingJob(db);
-    expect(again).toMatchObject({ jobId: a.jobId, status: 'queued', copy: true, attempts: 1, lastError: 'paper out' });
+    expect(again).toMatchObject({
+      jobId: a.jobId,
+      status: 'queued',
+      copy: true,
+      attempts: 1,
+      lastError: 'paper out',
+    });
     markPrinting(db, a.jobId);
     markPrinted(db, a.jobId, AT);
-    expect(getPrintJob(db, a.jobId)).toMatchObject({ status: 'printed', copy: true, attempts: 2, printedAt: AT });
+    expect(getPrintJob(db, a.jobId)).toMatchObject({
+      status: 'printed',
+      copy: true,
+      attempts: 2,
+      printedAt: AT,
+    });
     expect(nextWaitingJob(db)).toBeUndefined();
   });
 

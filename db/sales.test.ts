@@ -29,7 +29,13 @@ afterEach(() => db.close());
 
 const T0 = '2026-11-21T12:00:00.000Z';
 
-function line(lineId: string, position: number, unitPrice: number, quantity: number, rate: 'vat6' | 'vat13' = 'vat6'): StoredLine {
+function line(
+  lineId: string,
+  position: number,
+  unitPrice: number,
+  quantity: number,
+  rate: 'vat6' | 'vat13' = 'vat6',
+): StoredLine {
   return {
     lineId,
     position,
@@ -45,11 +51,20 @@ function line(lineId: string, position: number, unitPrice: number, quantity: num
   };
 }
 
-function completedDoc(saleId: string, lines: StoredLine[], receiptNo: number, tendered: number): CompletedSaleDto {
-  const totals = computeTotals(
-    lines,
-    [...new Map(lines.map((l) => [l.taxRateId, { id: l.taxRateId, rateBp: l.taxRateBp, inclusive: l.taxInclusive }])).values()],
-  );
+function completedDoc(
+  saleId: string,
+  lines: StoredLine[],
+  receiptNo: number,
+  tendered: number,
+): CompletedSaleDto {
+  const totals = computeTotals(lines, [
+    ...new Map(
+      lines.map((l) => [
+        l.taxRateId,
+        { id: l.taxRateId, rateBp: l.taxRateBp, inclusive: l.taxInclusive },
+      ]),
+    ).values(),
+  ]);
   // cash rounded to 0.10 (CNY jiao)
   const amount = Math.round(totals.total / 10) * 10;
   return {
@@ -64,7 +79,16 @@ function completedDoc(saleId: string, lines: StoredLine[], receiptNo: number, te
     businessDate: '2026-11-21',
     lines: lines.map(({ position: _p, taxRateBp: _b, taxInclusive: _i, ...l }) => l),
     totals,
-    payments: [{ paymentId: `pay-${saleId}`, kind: 'cash', amount, tendered, change: tendered - amount, rounding: amount - totals.total }],
+    payments: [
+      {
+        paymentId: `pay-${saleId}`,
+        kind: 'cash',
+        amount,
+        tendered,
+        change: tendered - amount,
+        rounding: amount - totals.total,
+      },
+    ],
     cashRounding: amount - totals.total,
     change: tendered - amount,
   };
@@ -79,7 +103,9 @@ describe('open sale', () => {
 
   it('allows only one open sale', () => {
     insertOpenSale(db, { saleId: 's1', currency: 'CNY', startedAt: T0 });
-    expect(() => insertOpenSale(db, { saleId: 's2', currency: 'CNY', startedAt: T0 })).toThrow(/UNIQUE/);
+    expect(() => insertOpenSale(db, { saleId: 's2', currency: 'CNY', startedAt: T0 })).toThrow(
+      /UNIQUE/,
+    );
   });
 
   it('adds, reads (in position order), changes and removes lines', () => {
@@ -87,7 +113,11 @@ describe('open sale', () => {
     insertLine(db, 's1', line('b', 2, 1200, 1));
     insertLine(db, 's1', line('a', 1, 2500, 2));
     insertLine(db, 's1', line('c', 3, 49900, 1, 'vat13'));
-    expect(getOpenSale(db)?.lines).toEqual([line('a', 1, 2500, 2), line('b', 2, 1200, 1), line('c', 3, 49900, 1, 'vat13')]);
+    expect(getOpenSale(db)?.lines).toEqual([
+      line('a', 1, 2500, 2),
+      line('b', 2, 1200, 1),
+      line('c', 3, 49900, 1, 'vat13'),
+    ]);
 
     updateLineQuantity(db, 'a', 5, 12500);
     expect(saleLines(db, 's1')[0]).toMatchObject({ lineId: 'a', quantity: 5, amount: 12500 });
@@ -144,12 +174,29 @@ describe('writeCompletedSale', () => {
       cash_rounding: 0,
       change_given: 5100,
     });
-    expect(db.prepare("SELECT tax_rate_id, rate_bp, inclusive, net, tax, gross FROM sale_taxes WHERE sale_id = 's1' ORDER BY tax_rate_id").all()).toEqual([
+    expect(
+      db
+        .prepare(
+          "SELECT tax_rate_id, rate_bp, inclusive, net, tax, gross FROM sale_taxes WHERE sale_id = 's1' ORDER BY tax_rate_id",
+        )
+        .all(),
+    ).toEqual([
       { tax_rate_id: 'vat13', rate_bp: 1300, inclusive: 1, net: 44159, tax: 5741, gross: 49900 },
       { tax_rate_id: 'vat6', rate_bp: 600, inclusive: 1, net: 4717, tax: 283, gross: 5000 },
     ]);
-    expect(paymentsOf(db, 's1')).toEqual([{ paymentId: 'pay-s1', kind: 'cash', amount: 54900, tendered: 60000, change: 5100, rounding: 0 }]);
-    expect(db.prepare("SELECT status, created_at FROM payments WHERE sale_id = 's1'").get()).toEqual({
+    expect(paymentsOf(db, 's1')).toEqual([
+      {
+        paymentId: 'pay-s1',
+        kind: 'cash',
+        amount: 54900,
+        tendered: 60000,
+        change: 5100,
+        rounding: 0,
+      },
+    ]);
+    expect(
+      db.prepare("SELECT status, created_at FROM payments WHERE sale_id = 's1'").get(),
+    ).toEqual({
       status: 'captured',
       created_at: '2026-11-21T12:05:00.000Z',
     });
@@ -165,12 +212,23 @@ describe('writeCompletedSale', () => {
     const lines = [line('a', 1, 1243, 3)]; // 3 × 12.43 = 37.29 → cash 37.30, rounding +0.01
     insertLine(db, 's1', lines[0]!);
     writeCompletedSale(db, completedDoc('s1', lines, 1, 5000));
-    expect(db.prepare("SELECT total, cash_rounding, change_given FROM sales WHERE sale_id = 's1'").get()).toEqual({
+    expect(
+      db.prepare("SELECT total, cash_rounding, change_given FROM sales WHERE sale_id = 's1'").get(),
+    ).toEqual({
       total: 3729,
       cash_rounding: 1,
       change_given: 1270,
     });
-    expect(paymentsOf(db, 's1')).toEqual([{ paymentId: 'pay-s1', kind: 'cash', amount: 3730, tendered: 5000, change: 1270, rounding: 1 }]);
+    expect(paymentsOf(db, 's1')).toEqual([
+      {
+        paymentId: 'pay-s1',
+        kind: 'cash',
+        amount: 3730,
+        tendered: 5000,
+        change: 1270,
+        rounding: 1,
+      },
+    ]);
   });
 
   it('numbers receipts 1, 2, 3… and refuses a gap', () => {
@@ -182,7 +240,9 @@ describe('writeCompletedSale', () => {
     expect(lastReceiptNo(db)).toBe(2);
     insertOpenSale(db, { saleId: 's3', currency: 'CNY', startedAt: T0 });
     insertLine(db, 's3', line('s3-a', 1, 500, 1));
-    expect(() => writeCompletedSale(db, completedDoc('s3', [line('s3-a', 1, 500, 1)], 4, 500))).toThrow(/gapless/);
+    expect(() =>
+      writeCompletedSale(db, completedDoc('s3', [line('s3-a', 1, 500, 1)], 4, 500)),
+    ).toThrow(/gapless/);
     expect(getOpenSale(db)?.saleId).toBe('s3');
   });
 

@@ -13,9 +13,15 @@ export function terminalDbPath(dataDir: string): string {
   return join(dataDir, TERMINAL_DB_FILE);
 }
 
-export function openTerminalDb(dataDir: string, options: Pick<OpenOptions, 'nativeBinding'> = {}): Db {
+export function openTerminalDb(
+  dataDir: string,
+  options: Pick<OpenOptions, 'nativeBinding'> = {},
+): Db {
   mkdirSync(dataDir, { recursive: true });
-  const db = openDatabase(terminalDbPath(dataDir), { ...options, maxSchemaVersion: terminalMigrations.length });
+  const db = openDatabase(terminalDbPath(dataDir), {
+    ...options,
+    maxSchemaVersion: terminalMigrations.length,
+  });
   try {
     migrate(db, terminalMigrations);
     ensureTerminalId(db);

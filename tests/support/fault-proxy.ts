@@ -30,7 +30,13 @@ export async function startFaultProxy(opts: {
 }): Promise<FaultProxy> {
   const targetHost = opts.targetHost ?? '127.0.0.1';
   let choose: () => Fault = () => 'pass';
-  const stats: Record<Fault, number> = { pass: 0, refuse: 0, 'reset-after-request': 0, 'half-response': 0, delay: 0 };
+  const stats: Record<Fault, number> = {
+    pass: 0,
+    refuse: 0,
+    'reset-after-request': 0,
+    'half-response': 0,
+    delay: 0,
+  };
   const sockets = new Set<net.Socket>();
 
   const server = net.createServer((client) => {
