@@ -91,8 +91,8 @@ describe('the tap screen with a real reader', () => {
     fake.emit('payment.updated', cardPayment({ state: 'reading', updatedAt: at(11) }));
     expect(cardStore.getState().payment?.state).toBe('reading');
     fake.emit('payment.updated', cardPayment({ state: 'authorizing', updatedAt: at(12) }));
-    // An event that arrives late (an earlier state) never steps the screen back.
-    fake.emit('payment.updated', cardPayment({ state: 'reading', updatedAt: at(11) }));
+    // An event that arrives late (an earlier state) never steps the screen back, whatever its time.
+    fake.emit('payment.updated', cardPayment({ state: 'reading', updatedAt: at(30) }));
     expect(cardStore.getState().payment?.state).toBe('authorizing');
 
     const paid = { ...hotDogSale, cardPaid: 2500, remaining: 0, cashDue: 0, cards: [cardPayment({ state: 'approved' })] };
@@ -104,6 +104,24 @@ describe('the tap screen with a real reader', () => {
     expect(saleStore.getState().screen).toBe('change');
     expect(saleStore.getState().lastCompleted?.payments[0]?.kind).toBe('card');
     expect(cardStore.getState().open).toBe(false);
+  });
+
+  it('a fast tap: events that overtake the startCard reply are kept; the late reply never steps back', async () => {
+    let release: () => void = () => undefined;
+    fake.reply('payment.startCard', () => new Promise((r) => (release = () => r(ok(cardPayment({ state: 'created', updatedAt: at(10) }))))));
+    const paid = { ...hotDogSale, cardPaid: 2500, remaining: 0, cashDue: 0 };
+    fake.reply('sale.get', () => ok(paid));
+    fake.reply('sale.complete', () => ok(cardCompleted()));
+    const opening = openCard();
+    await settle();
+    fake.emit('payment.updated', cardPayment({ state: 'authorizing', updatedAt: at(12) }));
+    // The corrected clock stepped back between the two transitions.
+    fake.emit('payment.updated', cardPayment({ state: 'approved', updatedAt: at(11) }));
+    release();
+    await opening;
+    await settle();
+    expect(saleStore.getState().screen).toBe('change');
+    expect(cardStore.getState()).toMatchObject({ open: false, payment: null });
   });
 
   it('ignores updates of another payment or another sale', async () => {

@@ -100,6 +100,8 @@ export async function startCard(): Promise<void> {
       if (!readerIsSimulated()) closeCard();
       return;
     }
+    // A fast tap may have finished (and completed the sale) before this reply came back.
+    if (!cardStore.getState().open) return;
     showPayment(started);
   } finally {
     cardStore.setState({ busy: false });
@@ -154,13 +156,34 @@ export function onPaymentUpdated(payment: CardPaymentDto): void {
   const { open, payment: shown } = cardStore.getState();
   if (!open) return;
   if (shown ? shown.paymentId !== payment.paymentId : payment.saleId !== saleStore.getState().sale?.saleId) return;
-  // Events and replies may cross: never step back from a later state to an earlier one.
-  if (shown && Date.parse(payment.updatedAt) < Date.parse(shown.updatedAt)) return;
   showPayment(payment);
 }
 
+/**
+ * How far along a payment is. Events and the startCard reply may cross (a fast tap sends
+ * 'approved' before the reply's 'created' arrives), and timestamps come from the gateway-corrected
+ * clock, which may step back when the offset is adjusted: order by state, never by time.
+ */
+const RANK: Record<CardPaymentState, number> = {
+  created: 0,
+  reading: 1,
+  authorizing: 2,
+  unknown: 3,
+  stored: 4,
+  refused_offline: 4,
+  forwarding: 5,
+  approved: 6,
+  declined: 6,
+  cancelled: 6,
+  failed: 6,
+  refused: 6,
+  reversing: 7,
+  reversed: 8,
+};
+
 function showPayment(payment: CardPaymentDto): void {
   const before = cardStore.getState().payment;
+  if (before && before.paymentId === payment.paymentId && RANK[payment.state] < RANK[before.state]) return;
   cardStore.setState({ payment });
   if (isAccepted(payment.state) && !(before && isAccepted(before.state) && before.paymentId === payment.paymentId)) {
     void afterAccepted();
