@@ -10,7 +10,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import type { CommandName, CommandOutput } from '../../contract/api';
 import { startBrowserHost, type BrowserHost } from '../../terminal/browser-host';
 import { createTerminal } from '../../terminal/create-terminal';
-import type { PrinterConfig, Terminal } from '../../terminal/terminal';
+import type { CardsConfig, PrinterConfig, ReaderConfig, Terminal } from '../../terminal/terminal';
+import type { SyncConfig } from '../../terminal/sync-worker';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const rendererDir = path.join(repoRoot, 'dist', 'renderer');
@@ -47,7 +48,23 @@ export interface PosFixtureOptions {
   viewport?: { width: number; height: number };
   /** A receipt printer for the terminal, e.g. `{ address: 'sim:printer' }` (the in-process simulator). */
   printer?: PrinterConfig;
+  /** A card reader, e.g. `{ address: 'sim:reader' }` (the in-process simulator). */
+  reader?: ReaderConfig;
+  /** Card payment timing. */
+  cards?: CardsConfig;
+  /** Enrolls the demo terminal with this gateway before it starts (its sync worker then runs). */
+  gateway?: { url: string; adminToken: string };
+  sync?: Partial<SyncConfig>;
 }
+
+/** Sync timing for a till that must notice its gateway within a test's patience. */
+export const FAST_SYNC: Partial<SyncConfig> = {
+  reconnectJitterMs: 5,
+  pollIntervalMs: 50,
+  backoffBaseMs: 20,
+  backoffCapMs: 200,
+  requestTimeoutMs: 3000,
+};
 
 export async function startPos(options: PosFixtureOptions = {}): Promise<PosFixture> {
   ensureRendererBuilt();
@@ -64,7 +81,18 @@ export async function startPos(options: PosFixtureOptions = {}): Promise<PosFixt
     undo.length = 0;
   };
   try {
-    const terminal = await createTerminal({ dataDir, demo: true, ...(options.printer ? { printer: options.printer } : {}) });
+    if (options.gateway) {
+      const { enrollDemoTerminal } = await import('../../cli/demo-gateway');
+      await enrollDemoTerminal(dataDir, { url: options.gateway.url, token: options.gateway.adminToken }, { json: false, info: () => undefined, warn: () => undefined });
+    }
+    const terminal = await createTerminal({
+      dataDir,
+      demo: true,
+      ...(options.printer ? { printer: options.printer } : {}),
+      ...(options.reader ? { reader: options.reader } : {}),
+      ...(options.cards ? { cards: options.cards } : {}),
+      ...(options.gateway ? { sync: { ...FAST_SYNC, ...options.sync } } : options.sync ? { sync: options.sync } : {}),
+    });
     undo.push(() => terminal.close());
     const host = await startBrowserHost({ terminal, staticDir: rendererDir, port: 0 });
     undo.push(() => host.close());
