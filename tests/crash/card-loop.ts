@@ -32,13 +32,25 @@ const terminal = createTerminalSync({
   dataDir,
   demo: true,
   sync: false,
-  reader: { address: 'sim:reader', device: { sim: { tapDelayMs: 5, stepDelayMs: 2, timeoutMs: 3000 } } },
+  reader: {
+    address: 'sim:reader',
+    device: { sim: { tapDelayMs: 5, stepDelayMs: 2, timeoutMs: 3000 } },
+  },
   cards: { pollMs: 60_000, gatewayTimeoutMs: 3000 },
 });
 
 let reached = 0;
 const waiters = new Map<string, (p: CardPaymentDto) => void>();
-const FINAL = new Set(['approved', 'declined', 'cancelled', 'failed', 'stored', 'refused_offline', 'reversed', 'unknown']);
+const FINAL = new Set([
+  'approved',
+  'declined',
+  'cancelled',
+  'failed',
+  'stored',
+  'refused_offline',
+  'reversed',
+  'unknown',
+]);
 terminal.on('payment.updated', (p) => {
   out(`state ${p.paymentId} ${p.state}`);
   if (killAt && p.state === killAt && ++reached === killNth) {
@@ -102,7 +114,10 @@ for (let i = 0; ; i++) {
   await call('reader.selectTestCard', { name: 'visa-approve' });
   const started = await call<CardPaymentDto>('payment.startCard');
   const final = await new Promise<CardPaymentDto>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`payment ${started.paymentId} never finished`)), 10_000);
+    const timer = setTimeout(
+      () => reject(new Error(`payment ${started.paymentId} never finished`)),
+      10_000,
+    );
     waiters.set(started.paymentId, (p) => {
       clearTimeout(timer);
       resolve(p);
