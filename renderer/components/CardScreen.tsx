@@ -26,7 +26,39 @@ function tone(state: CardPaymentState | null): Tone {
   return 'wait';
 }
 
-const ICONS: Record<Tone, string> = { wait: '📶', ok: '✔', stored: '⏸', bad: '✖' };
+/** Drawn, not emoji: a counter PC may have no colour-emoji font. */
+function Icon({ tone }: { tone: Tone }) {
+  const common = { width: 56, height: 56, viewBox: '0 0 24 24', fill: 'none', stroke: 'currentColor', strokeWidth: 2.4, strokeLinecap: 'round' as const };
+  switch (tone) {
+    case 'wait': // contactless waves
+      return (
+        <svg {...common}>
+          <path d="M6 8a6 6 0 0 1 0 8" />
+          <path d="M10 5.5a10 10 0 0 1 0 13" />
+          <path d="M14 3a14 14 0 0 1 0 18" />
+        </svg>
+      );
+    case 'ok':
+      return (
+        <svg {...common}>
+          <path d="M4 12.5l5 5L20 6.5" />
+        </svg>
+      );
+    case 'stored': // a clock: accepted, waiting to be sent
+      return (
+        <svg {...common}>
+          <circle cx="12" cy="12" r="9" />
+          <path d="M12 7v5l3.5 2" />
+        </svg>
+      );
+    case 'bad':
+      return (
+        <svg {...common}>
+          <path d="M6 6l12 12M18 6L6 18" />
+        </svg>
+      );
+  }
+}
 
 function TestCardPicker() {
   const t = useT();
@@ -91,7 +123,7 @@ export function CardScreen() {
         </div>
         <div className={`card-state card-state-${look}`} role="status" aria-live="assertive">
           <span className="card-icon" aria-hidden="true">
-            {ICONS[look]}
+            <Icon tone={look} />
           </span>
           <span className="card-message" data-testid="card-message">
             {t(title)}
