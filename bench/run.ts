@@ -10,6 +10,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   'gateway-ingest-postgres': async () => (await import('./gateway-ingest')).runPostgres(),
   'sync-drain': async () => (await import('./sync-drain')).run(),
   'receipt-encode': async () => (await import('./receipt-encode')).run(),
+  'card-overhead': async () => (await import('./card-overhead')).run(),
 };
 
 const wanted = process.argv.slice(2);
