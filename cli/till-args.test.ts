@@ -40,3 +40,14 @@ describe('till options: the receipt printer', () => {
     ).toThrow(/need --printer/);
   });
 });
+
+describe('till options: the card reader', () => {
+  it('gives the demo the in-process simulated reader unless told otherwise', () => {
+    expect(parseTillArgs([], usage, { dataDir: '.data/demo', demo: true }).reader).toEqual({ address: 'sim:reader' });
+    expect(parseTillArgs(['--reader', 'none'], usage, { dataDir: '.data/demo', demo: true }).reader).toBeUndefined();
+    expect(parseTillArgs([], usage, { dataDir: '.data/t', demo: false }).reader).toBeUndefined();
+    expect(
+      parseTillArgs(['--reader', 'serial:/dev/ttyUSB0'], usage, { dataDir: '.data/t', demo: false }).reader,
+    ).toEqual({ address: 'serial:/dev/ttyUSB0' });
+  });
+});

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ParseArgsConfig } from 'node:util';
 import type { SyncConfig } from '../terminal/sync-worker';
-import type { PrinterConfig } from '../terminal/terminal';
+import type { PrinterConfig, ReaderConfig } from '../terminal/terminal';
 import { CliError, parseOptions, parsePort, UsageError, type Reporter } from './output';
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -29,6 +29,8 @@ export interface TillOptions {
   sync?: Partial<SyncConfig>;
   /** The receipt printer; the demo defaults to the in-process simulator. */
   printer?: PrinterConfig;
+  /** The contactless card reader; the demo defaults to the in-process simulator. */
+  reader?: ReaderConfig;
 }
 
 /** Something `pos start` runs until a signal arrives (the till, the embedded gateway). */
@@ -44,6 +46,8 @@ export const tillOptionsHelp = `  --printer ADDRESS        receipt printer: seri
                            sim:printer[?paper=out|drawer=auto] (the demo's default), or none
   --printer-profile P      80mm (default) or 58mm
   --receipt-language L     both (default), zh or en
+  --reader ADDRESS         card reader: serial:/dev/ttyUSB0, hid:VID:PID, sim:reader[?card=NAME]
+                           (the demo's default), or none
   --port P       browser-mode port (default 0: a free port)
   --no-open      do not open a browser window; just print the url
   --browser      use browser mode even when Electron is installed
@@ -57,6 +61,7 @@ const tillParseOptions = {
   printer: { type: 'string' },
   'printer-profile': { type: 'string' },
   'receipt-language': { type: 'string' },
+  reader: { type: 'string' },
 } as const;
 
 export function parseTillArgs(
@@ -83,6 +88,7 @@ export function parseTillArgsWith<T extends NonNullable<ParseArgsConfig['options
     printer?: string;
     'printer-profile'?: string;
     'receipt-language'?: string;
+    reader?: string;
   };
   const language = v['receipt-language'];
   if (language !== undefined && language !== 'both' && language !== 'zh' && language !== 'en') {
@@ -95,6 +101,7 @@ export function parseTillArgsWith<T extends NonNullable<ParseArgsConfig['options
   ) {
     throw new UsageError('--printer-profile and --receipt-language need --printer', usage);
   }
+  const readerAddress = v.reader ?? (defaults.demo ? 'sim:reader' : undefined);
   const till: TillOptions = {
     dataDir: path.resolve(v['data-dir'] ?? defaults.dataDir),
     demo: defaults.demo,
@@ -110,6 +117,7 @@ export function parseTillArgsWith<T extends NonNullable<ParseArgsConfig['options
           },
         }
       : {}),
+    ...(readerAddress !== undefined && readerAddress !== 'none' ? { reader: { address: readerAddress } } : {}),
   };
   return { till, values };
 }
@@ -178,6 +186,7 @@ function startElectronTill(
     ...(opts.printer ? ['--printer', opts.printer.address] : []),
     ...(opts.printer?.profile ? ['--printer-profile', opts.printer.profile] : []),
     ...(opts.printer?.language ? ['--receipt-language', opts.printer.language] : []),
+    ...(opts.reader ? ['--reader', opts.reader.address] : []),
   ];
   // Electron refuses to run as root with Chromium's sandbox; only then is it turned off.
   if (typeof process.getuid === 'function' && process.getuid() === 0) args.push('--no-sandbox');
@@ -213,6 +222,7 @@ async function startBrowserTill(opts: TillOptions, out: Reporter): Promise<Runni
     demo: opts.demo,
     ...(opts.sync ? { sync: opts.sync } : {}),
     ...(opts.printer ? { printer: opts.printer } : {}),
+    ...(opts.reader ? { reader: opts.reader } : {}),
   });
   let host;
   try {

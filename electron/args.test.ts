@@ -10,6 +10,7 @@ describe('parseShellArgs', () => {
       printer: null,
       printerProfile: null,
       receiptLanguage: null,
+      reader: null,
     });
   });
 
@@ -34,6 +35,12 @@ describe('parseShellArgs', () => {
     );
   });
 
+  it('reads the card reader address', () => {
+    expect(parseShellArgs(['--reader', 'hid:0801:2020']).reader).toBe('hid:0801:2020');
+    expect(() => parseShellArgs(['--reader'])).toThrow(/--reader needs a value/);
+    expect(() => parseShellArgs(['--reader', '--demo'])).toThrow(ShellUsageError);
+  });
+
   it('reads the data dir in both spellings, demo and kiosk, among Chromium switches', () => {
     expect(parseShellArgs(['--no-sandbox', '--data-dir', '/srv/pos', '--demo', '--kiosk'])).toEqual(
       {
@@ -43,6 +50,7 @@ describe('parseShellArgs', () => {
         printer: null,
         printerProfile: null,
         receiptLanguage: null,
+        reader: null,
       },
     );
     expect(parseShellArgs(['--data-dir=/srv/pos 2']).dataDir).toBe('/srv/pos 2');

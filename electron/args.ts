@@ -12,6 +12,8 @@ export interface ShellArgs {
   printer: string | null;
   printerProfile: string | null;
   receiptLanguage: 'both' | 'zh' | 'en' | null;
+  /** Contactless card reader address (ARCHITECTURE §8), e.g. serial:/dev/ttyUSB0 or sim:reader. */
+  reader: string | null;
 }
 
 function valueOf(argv: readonly string[], i: number, flag: string, example: string): string {
@@ -34,6 +36,7 @@ export function parseShellArgs(argv: readonly string[]): ShellArgs {
     printer: null,
     printerProfile: null,
     receiptLanguage: null,
+    reader: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -41,6 +44,7 @@ export function parseShellArgs(argv: readonly string[]): ShellArgs {
     else if (arg === '--kiosk') args.kiosk = true;
     else if (arg === '--printer')
       args.printer = valueOf(argv, ++i, '--printer', 'serial:/dev/ttyUSB0');
+    else if (arg === '--reader') args.reader = valueOf(argv, ++i, '--reader', 'serial:/dev/ttyUSB0');
     else if (arg === '--printer-profile')
       args.printerProfile = valueOf(argv, ++i, '--printer-profile', '80mm');
     else if (arg === '--receipt-language') {

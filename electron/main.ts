@@ -65,6 +65,7 @@ async function start(): Promise<void> {
           },
         }
       : {}),
+    ...(args.reader ? { reader: { address: args.reader } } : {}),
   });
 
   const win = new BrowserWindow(
