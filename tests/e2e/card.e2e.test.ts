@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type RunningGateway } from '../../gateway/start';
+import { createTerminal } from '../../terminal/create-terminal';
 import { startPos, type PosFixture, type PosFixtureOptions } from './fixture';
 
 const SCREENSHOTS = process.env.POS_E2E_SCREENSHOTS;
@@ -32,8 +33,8 @@ afterEach(async () => {
 
 const reader = { address: 'sim:reader', device: { sim: { tapDelayMs: 50, stepDelayMs: 10 } } };
 
-async function start(options: { online: boolean } & PosFixtureOptions): Promise<PosFixture> {
-  const { online, ...rest } = options;
+async function start(options: { online: boolean; english?: boolean } & PosFixtureOptions): Promise<PosFixture> {
+  const { online, english = true, ...rest } = options;
   const p = await startPos({
     reader,
     cards: { pollMs: 200, readerTimeoutSeconds: 30 },
@@ -48,6 +49,7 @@ async function start(options: { online: boolean } & PosFixtureOptions): Promise<
   }
   await p.page.getByTestId('status-reader').waitFor();
   // The demo venue starts in Chinese; these tests read the English words (one checks both).
+  if (!english) return p;
   if ((await p.page.getByTestId('lang-toggle').textContent()) !== '中文') await p.page.getByTestId('lang-toggle').click();
   await expect.poll(() => p.page.getByTestId('lang-toggle').textContent()).toBe('中文');
   return p;
@@ -208,4 +210,44 @@ describe('card payments in the browser', () => {
     expect(await page.getByTestId('change-due').textContent()).toMatch(/0\.00/);
     await shot(page, 'card-split-change');
   });
+
+  it.each(['complete', 'void'] as const)(
+    'recovery: a card payment accepted before the till died shows "Approved, not completed"; %s',
+    async (action) => {
+      // The till took the card (offline: no gateway) and died before completing the sale.
+      const prepare = async (dataDir: string): Promise<void> => {
+        const t = await createTerminal({ dataDir, demo: true, reader, cards: { pollMs: 200 }, sync: false });
+        await t.cards.ready;
+        const call = async (method: string, input: unknown = {}) => {
+          const r = await t.dispatch(method, input);
+          if (!r.ok) throw new Error(`${method}: ${r.error.code} ${r.error.message}`);
+          return r.value;
+        };
+        await call('sale.addItem', { productId: 'hot-dog' });
+        await call('reader.selectTestCard', { name: 'visa-approve' });
+        await call('payment.startCard');
+        await expect.poll(async () => ((await call('sale.get')) as { remaining: number }).remaining, { timeout: 10_000 }).toBe(0);
+        t.close();
+      };
+      // The prompt is modal (the language button is behind it): the demo's Chinese it is.
+      pos = await start({ online: false, english: false, prepare });
+      const { page } = pos;
+      const prompt = page.getByTestId('recovery-prompt');
+      await prompt.waitFor({ timeout: 10_000 });
+      expect(await prompt.textContent()).toMatch(/已批准，未完成/);
+      expect(await prompt.textContent()).toMatch(/4242/);
+      await shot(page, `card-recovery-${action}`);
+      await page.getByTestId(`recovery-${action}`).click();
+      await expect.poll(() => prompt.count()).toBe(0);
+      if (action === 'complete') {
+        await page.getByTestId('next-sale').waitFor({ timeout: 10_000 });
+        expect(await page.getByTestId('change-card-line').getAttribute('data-stored')).toBe('true');
+        expect((await pos.command('sale.get')).lines).toHaveLength(0);
+      } else {
+        // Never forwarded: the stored payment is cancelled, and the sale waits to be paid.
+        await expect.poll(async () => (await pos!.command('sale.get')).remaining).toBeGreaterThan(0);
+        expect(await pos.command('payment.listRecovered')).toEqual([]);
+      }
+    },
+  );
 });

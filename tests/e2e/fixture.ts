@@ -55,6 +55,8 @@ export interface PosFixtureOptions {
   /** Enrolls the demo terminal with this gateway before it starts (its sync worker then runs). */
   gateway?: { url: string; adminToken: string };
   sync?: Partial<SyncConfig>;
+  /** Runs on the fresh data dir before the till starts (e.g. a till that died mid-payment). */
+  prepare?: (dataDir: string) => Promise<void>;
 }
 
 /** Sync timing for a till that must notice its gateway within a test's patience. */
@@ -81,6 +83,7 @@ export async function startPos(options: PosFixtureOptions = {}): Promise<PosFixt
     undo.length = 0;
   };
   try {
+    if (options.prepare) await options.prepare(dataDir);
     if (options.gateway) {
       const { enrollDemoTerminal } = await import('../../cli/demo-gateway');
       await enrollDemoTerminal(dataDir, { url: options.gateway.url, token: options.gateway.adminToken }, { json: false, info: () => undefined, warn: () => undefined });
