@@ -199,6 +199,32 @@ describe('Printer', () => {
     });
   });
 
+  it('a link that drops and comes back during the job is not printed, though the new link is clean', async () => {
+    const fake = new FakePrinter();
+    const printer = new Printer({
+      connect: fake.connect,
+      profile: resolveProfile('80mm'),
+      statusTimeoutMs: 50,
+      settleMs: 5,
+      pollIntervalMs: 0,
+      reconnect: { backoffBaseMs: 1, backoffCapMs: 2 },
+      // The settle wait after the job: the cable is pulled and plugged back in meanwhile.
+      sleep: async () => {
+        await fake.unplug();
+        for (let i = 0; i < 200 && fake.connections < 2; i++)
+          await new Promise((r) => setTimeout(r, 2));
+        for (let i = 0; i < 200 && !printer.connected; i++)
+          await new Promise((r) => setTimeout(r, 2));
+      },
+    });
+    printers.push(printer);
+    await connected(printer);
+    const r = await printer.print(receipt, { jobId: 'job-relink' });
+    expect(fake.connections).toBe(2);
+    expect(r).toMatchObject({ printed: false, reason: 'offline', sent: true });
+    expect(r.printed === false && r.message).toMatch(/link lost during the job/);
+  });
+
   it('a link lost after the status check but before the job is refused as not sent', async () => {
     const { fake, printer } = setup();
     await connected(printer);

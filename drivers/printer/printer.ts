@@ -97,6 +97,8 @@ export class Printer {
   private owed = false;
   private readonly pidWaiters = new Map<string, () => void>();
   private nextPid = 0;
+  /** Counts link losses, so a job can tell whether its connection held from start to end. */
+  private linkLosses = 0;
   private chain: Promise<unknown> = Promise.resolve();
   private busy = false;
   private poller: NodeJS.Timeout | undefined;
@@ -180,6 +182,10 @@ export class Printer {
 
       const before = await this.queryStatus();
       if (!before.ready) return refuse(before.fault ?? 'offline', 'before sending');
+      // A link that dropped and came back during the job lost part of it, even if every write
+      // had returned and the new connection reports a clean printer: never count that as printed.
+      const link = this.linkLosses;
+      const linkHeld = () => this.linkLosses === link;
 
       if (!(await sendJob(bytes)))
         return refuse('offline', sent ? 'link lost while sending' : 'link lost before sending');
@@ -196,7 +202,10 @@ export class Printer {
             confirmed.promise,
             this.sleep(checkEvery).then(() => false),
           ]);
-          if (done) return { printed: true, jobId };
+          if (done)
+            return linkHeld()
+              ? { printed: true, jobId }
+              : refuse('offline', 'link lost during the job');
           const now = await this.queryStatus();
           if (!now.ready) {
             confirmed.cancel();
@@ -211,6 +220,7 @@ export class Printer {
 
       await this.sleep(this.options.settleMs ?? 300);
       const after = await this.queryStatus();
+      if (!linkHeld()) return refuse('offline', 'link lost during the job');
       return after.ready
         ? { printed: true, jobId }
         : refuse(after.fault ?? 'offline', 'after the job');
@@ -348,6 +358,7 @@ export class Printer {
   }
 
   private onDisconnected(err?: Error): void {
+    this.linkLosses++;
     log.warn({ err: err?.message, printer: this.description }, 'printer link lost');
     this.failWaiters();
     this.connectionEvt.emit(false);

@@ -16,6 +16,8 @@ export class TcpTransport implements Transport {
   private closing = false;
   private readonly data = new Listeners<[Uint8Array]>();
   private readonly disconnect = new Listeners<[Error | undefined]>();
+  /** Writes not yet confirmed: a reset socket may never call their callbacks, so close fails them. */
+  private readonly pendingWrites = new Set<(err: Error) => void>();
 
   constructor(private readonly options: TcpOptions) {
     this.description = `tcp ${options.host}:${options.port}`;
@@ -62,6 +64,11 @@ export class TcpTransport implements Transport {
         });
         socket.on('close', () => {
           if (this.socket === socket) this.socket = undefined;
+          const lost = new TransportError(
+            'transport.write_failed',
+            `${this.description}: connection lost before the write completed`,
+          );
+          for (const fail of [...this.pendingWrites]) fail(lost);
           if (!this.closing) {
             this.disconnect.emit(
               new TransportError(
@@ -87,14 +94,27 @@ export class TcpTransport implements Transport {
       );
     }
     return new Promise((resolve, reject) => {
+      let settled = false;
+      const fail = (err: Error) => {
+        if (settled) return;
+        settled = true;
+        this.pendingWrites.delete(fail);
+        reject(err);
+      };
+      this.pendingWrites.add(fail);
       socket.write(data, (err) => {
-        if (err)
-          reject(
+        if (err) {
+          fail(
             new TransportError('transport.write_failed', `${this.description}: ${err.message}`, {
               cause: err,
             }),
           );
-        else resolve();
+          return;
+        }
+        if (settled) return;
+        settled = true;
+        this.pendingWrites.delete(fail);
+        resolve();
       });
     });
   }
