@@ -3,6 +3,7 @@
 // before a service sees it, and answer with a Reply.
 import { z } from 'zod';
 import { CurrencyCode, Minor } from './money';
+import { DeclineReason } from './payments';
 
 // ---------- value types ----------
 
@@ -124,19 +125,8 @@ export type CardPaymentState = z.infer<typeof CardPaymentState>;
  * offline_*; reader: reader_* and card_removed.
  */
 export const CardReason = z.enum([
-  // issuer / acquirer / gateway
-  'insufficient_funds',
-  'expired',
-  'do_not_honour',
-  'pin_required',
-  'blocked',
-  'invalid_card',
-  'unreadable',
-  'currency',
-  'stand_in_cap',
-  'stand_in_limit',
-  'velocity',
-  'acquirer_unavailable',
+  // issuer / acquirer / gateway: the gateway's own decline reasons
+  ...DeclineReason.options,
   // offline risk policy (refused_offline)
   'offline_transaction_limit',
   'offline_total_limit',
