@@ -16,7 +16,9 @@ export function RecoveryPrompt() {
   return (
     <div className="recovery-screen" role="alertdialog" aria-modal="true" aria-labelledby="recovery-title">
       <div className="recovery-panel" data-testid="recovery-prompt" data-payment-id={payment.paymentId}>
-        <h2 id="recovery-title">{t('recovery.title')}</h2>
+        <h2 id="recovery-title">
+          {payment.state === 'stored' || payment.state === 'forwarding' ? t('recovery.titleStored') : t('recovery.title')}
+        </h2>
         <div className="recovery-amount" data-testid="recovery-amount">
           {money(payment.amount, payment.currency)}
         </div>

@@ -189,6 +189,7 @@ export const en = {
   'card.reason.voided': 'Voided',
   'card.reason.gateway_error': 'The gateway answered with an error',
   'recovery.title': 'Approved, not completed',
+  'recovery.titleStored': 'STORED (offline), not completed',
   'recovery.explain': 'This card payment was approved but its sale was not completed. Complete the sale, or void the payment (the money is released).',
   'recovery.complete': 'Complete',
   'recovery.void': 'Void',

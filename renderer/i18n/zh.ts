@@ -190,6 +190,7 @@ export const zh: Record<MessageKey, string> = {
   'card.reason.voided': '已作废',
   'card.reason.gateway_error': '网关返回错误',
   'recovery.title': '已批准，未完成',
+  'recovery.titleStored': '已存储（离线），未完成',
   'recovery.explain': '此笔刷卡支付已获批准，但销售尚未完成。请完成销售，或作废该支付（释放款项）。',
   'recovery.complete': '完成',
   'recovery.void': '作废',

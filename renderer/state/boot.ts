@@ -1,7 +1,7 @@
 // First load and live updates. Subscriptions come first so nothing that happens while the three
 // reads are in flight is missed.
 import { pos } from '../pos';
-import { loadRecovered, onPaymentUpdated, setReaderStatus } from './card';
+import { loadRecovered, onPaymentUpdated, resumeCard, setReaderStatus } from './card';
 import { loadCatalog, setCatalog } from './catalog';
 import { setPrinterStatus } from './printer';
 import { loadSale, setSale } from './sale';
@@ -18,6 +18,7 @@ export async function startApp(): Promise<() => void> {
   const offReader = api.on('reader.status', setReaderStatus);
   const [status] = await Promise.all([loadStatus(), loadCatalog(), loadSale(), loadRecovered()]);
   if (status) setLanguage(status.defaultLocale);
+  resumeCard();
   return () => {
     offSale();
     offStatus();

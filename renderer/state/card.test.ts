@@ -20,6 +20,7 @@ import {
   closeCard,
   loadRecovered,
   onPaymentUpdated,
+  resumeCard,
   openCard,
   resolveRecovered,
   switchToCash,
@@ -270,6 +271,16 @@ describe('reader status and recovery', () => {
     fake.emit('reader.status', { ...simulatedReader, state: 'error', connected: false, detail: 'unplugged' });
     expect(statusStore.getState().status?.reader.detail).toBe('unplugged');
     expect(statusStore.getState().status?.devices.reader).toBe('error');
+  });
+
+  it('a reload during a card payment brings the tap screen back with it', () => {
+    saleStore.setState({ sale: { ...hotDogSale, activeCard: cardPayment({ state: 'reading' }) } });
+    resumeCard();
+    expect(cardStore.getState()).toMatchObject({ open: true, amount: 2500, payment: { state: 'reading' } });
+    saleStore.setState({ sale: hotDogSale });
+    cardStore.setState({ open: false, payment: null });
+    resumeCard();
+    expect(cardStore.getState().open).toBe(false);
   });
 
   it('complete keeps the payment and completes a fully paid sale; void takes it off the list', async () => {

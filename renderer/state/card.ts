@@ -151,6 +151,17 @@ export function switchToCash(): void {
   if (sale && sale.lines.length > 0) saleStore.setState({ screen: 'tender' });
 }
 
+/**
+ * The screen was reloaded (or the host reconnected) while a card payment was running: the tap
+ * screen comes back with it, so the cashier can follow or cancel it.
+ */
+export function resumeCard(): void {
+  const { sale, screen } = saleStore.getState();
+  const active = sale?.activeCard;
+  if (!active || cardStore.getState().open || (screen !== 'sell' && screen !== 'tender')) return;
+  cardStore.setState({ open: true, amount: active.amount, payment: active, busy: false });
+}
+
 /** A 'payment.updated' event: the tap screen follows its payment. */
 export function onPaymentUpdated(payment: CardPaymentDto): void {
   const { open, payment: shown } = cardStore.getState();

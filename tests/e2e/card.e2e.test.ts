@@ -127,6 +127,9 @@ describe('card payments in the browser', () => {
     await expect.poll(() => cardState(page), { timeout: 10_000 }).toBe('reading');
     expect(await page.getByTestId('card-message').textContent()).toBe('Present card');
     await shot(page, 'card-present');
+    // A reload while the reader waits brings the tap screen back, still cancellable.
+    await page.reload();
+    await expect.poll(() => cardState(page), { timeout: 10_000 }).toBe('reading');
     await page.getByTestId('card-cancel').click();
     await expect.poll(() => cardState(page), { timeout: 10_000 }).toBe('cancelled');
     expect(await page.getByTestId('card-reason').getAttribute('data-reason')).toBe('cancelled_by_cashier');
@@ -234,7 +237,8 @@ describe('card payments in the browser', () => {
       const { page } = pos;
       const prompt = page.getByTestId('recovery-prompt');
       await prompt.waitFor({ timeout: 10_000 });
-      expect(await prompt.textContent()).toMatch(/已批准，未完成/);
+      // Accepted offline: STORED, never "approved" (ARCHITECTURE §5).
+      expect(await prompt.textContent()).toMatch(/已存储（离线），未完成/);
       expect(await prompt.textContent()).toMatch(/4242/);
       await shot(page, `card-recovery-${action}`);
       await page.getByTestId(`recovery-${action}`).click();
