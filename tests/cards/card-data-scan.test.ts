@@ -9,20 +9,12 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import type { CardPaymentDto, SaleDto } from '../../contract/api';
-import { replaceCatalog } from '../../db/catalog';
 import { openTerminalDb } from '../../db/terminal-db';
 import { TEST_CARDS } from '../../drivers/sim/test-cards';
-import { TestAcquirer } from '../../gateway/acquirer/test-acquirer';
-import { buildGateway } from '../../gateway/server';
-import { seedDemoVenue } from '../../gateway/start';
-import { createStore, storeTargetFromUrl } from '../../gateway/storage/create-store';
 import type { GatewayStore } from '../../gateway/store';
-import { systemClock } from '../../lib/clock';
 import { createTerminalSync } from '../../terminal/create-terminal';
-import { demoCatalog } from '../../terminal/demo-venue';
-import { enrollTerminal } from '../../terminal/enroll';
-import { httpRequest } from '../../terminal/http-client';
 import type { Terminal } from '../../terminal/terminal';
+import { enrollCardTill, startCardGateway } from '../support/card-rig';
 
 // Logs at debug level, captured: lib/log reads the level when it loads, before the imports above.
 vi.hoisted(() => {
@@ -42,34 +34,15 @@ const payloads: string[] = [];
 const states = new Map<string, string>();
 
 beforeAll(async () => {
-  vi.spyOn(fs, 'writeSync').mockImplementation(((fd: number, data: unknown, ...rest: unknown[]) => {
+  vi.spyOn(fs, 'writeSync').mockImplementation((fd: number, data: unknown, ...rest: unknown[]) => {
     if (fd === 2 || fd === 1)
       logged.push(Buffer.isBuffer(data) ? Buffer.from(data) : Buffer.from(String(data)));
     return (realWriteSync as (...a: unknown[]) => number)(fd, data, ...rest);
-  }));
-  store = await createStore(storeTargetFromUrl(undefined, gatewayDir));
-  await store.migrate();
-  await seedDemoVenue(store, Date.now());
-  app = await buildGateway({
-    store,
-    adminToken: ADMIN,
-    clock: systemClock,
-    logger: false,
-    payments: { acquirer: new TestAcquirer(), acquirerTimeoutMs: 300, captureScheduler: false },
   });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  const res = await httpRequest({
-    method: 'POST',
-    url: `${url}/v1/admin/enrollment-codes`,
-    headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
-    body: Buffer.from(JSON.stringify({ name: 'scan till' })),
-  });
-  const { code } = JSON.parse(res.body.toString()) as { code: string };
-  await enrollTerminal({ dataDir, gatewayUrl: url, code });
-  const db = openTerminalDb(dataDir);
-  replaceCatalog(db, demoCatalog);
-  db.close();
+  const gw = await startCardGateway({ dir: gatewayDir, adminToken: ADMIN, acquirerTimeoutMs: 300 });
+  app = gw.app;
+  store = gw.store;
+  await enrollCardTill(gw, dataDir, 'scan till');
   t = createTerminalSync({
     dataDir,
     demo: true,

@@ -9,21 +9,15 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CardPaymentDto, CompletedSaleDto } from '../../contract/api';
-import { replaceCatalog } from '../../db/catalog';
 import { openTerminalDb } from '../../db/terminal-db';
-import { TestAcquirer } from '../../gateway/acquirer/test-acquirer';
-import { buildGateway } from '../../gateway/server';
-import { seedDemoVenue } from '../../gateway/start';
-import { createStore, storeTargetFromUrl } from '../../gateway/storage/create-store';
 import type { GatewayStore } from '../../gateway/store';
-import { systemClock } from '../../lib/clock';
 import { createTerminalSync } from '../../terminal/create-terminal';
-import { demoCatalog } from '../../terminal/demo-venue';
-import { enrollTerminal, GATEWAY_SETTING, readGatewaySetting } from '../../terminal/enroll';
+import { GATEWAY_SETTING, readGatewaySetting } from '../../terminal/enroll';
 import { setSetting } from '../../db/settings';
 import { httpRequest } from '../../terminal/http-client';
 import type { Terminal } from '../../terminal/terminal';
 import { startFaultProxy, type Fault, type FaultProxy } from '../support/fault-proxy';
+import { enrollCardTill, startCardGateway } from '../support/card-rig';
 
 const ADMIN = 'card-faults-admin-token-0123456789';
 const root = mkdtempSync(path.join(tmpdir(), 'pos-card-faults-'));
@@ -33,18 +27,14 @@ let proxy: FaultProxy;
 let gatewayPort: number;
 
 beforeAll(async () => {
-  store = await createStore(storeTargetFromUrl(undefined, path.join(root, 'gateway')));
-  await store.migrate();
-  await seedDemoVenue(store, Date.now());
-  app = await buildGateway({
-    store,
+  const gw = await startCardGateway({
+    dir: path.join(root, 'gateway'),
     adminToken: ADMIN,
-    clock: systemClock,
-    logger: false,
-    payments: { acquirer: new TestAcquirer(), acquirerTimeoutMs: 1000, captureScheduler: false },
+    acquirerTimeoutMs: 1000,
   });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  gatewayPort = (app.server.address() as { port: number }).port;
+  app = gw.app;
+  store = gw.store;
+  gatewayPort = gw.port;
 });
 afterAll(async () => {
   await app?.close();
@@ -59,19 +49,15 @@ const states = new Map<string, string[]>();
 beforeEach(async () => {
   proxy = await startFaultProxy({ targetPort: gatewayPort, halfBytes: 30 });
   const dataDir = path.join(root, `t${++n}`);
-  const res = await httpRequest({
-    method: 'POST',
-    url: `http://127.0.0.1:${gatewayPort}/v1/admin/enrollment-codes`,
-    headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
-    body: Buffer.from(JSON.stringify({ name: `till ${n}` })),
-  });
-  const { code } = JSON.parse(res.body.toString()) as { code: string };
   // Enrolled directly (its keep-alive socket would otherwise carry the first card request past
   // the proxy's per-connection fault), then pointed at the proxy.
-  await enrollTerminal({ dataDir, gatewayUrl: `http://127.0.0.1:${gatewayPort}`, code });
+  await enrollCardTill(
+    { url: `http://127.0.0.1:${gatewayPort}`, adminToken: ADMIN },
+    dataDir,
+    `till ${n}`,
+  );
   const db = openTerminalDb(dataDir);
   setSetting(db, GATEWAY_SETTING, { ...readGatewaySetting(db)!, url: proxy.url });
-  replaceCatalog(db, demoCatalog);
   db.close();
   t = createTerminalSync({
     dataDir,

@@ -8,21 +8,14 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CardPaymentDto, CompletedSaleDto, SaleDto } from '../../contract/api';
-import { systemClock } from '../../lib/clock';
 import { TEST_CARDS } from '../../drivers/sim/test-cards';
 import { TestAcquirer } from '../../gateway/acquirer/test-acquirer';
-import { buildGateway } from '../../gateway/server';
-import { seedDemoVenue } from '../../gateway/start';
-import { createStore, storeTargetFromUrl } from '../../gateway/storage/create-store';
 import type { GatewayStore } from '../../gateway/store';
-import { replaceCatalog } from '../../db/catalog';
 import { setSetting } from '../../db/settings';
-import { demoCatalog } from '../../terminal/demo-venue';
 import { openTerminalDb } from '../../db/terminal-db';
 import { createTerminalSync } from '../../terminal/create-terminal';
-import { enrollTerminal } from '../../terminal/enroll';
-import { httpRequest } from '../../terminal/http-client';
 import type { Terminal } from '../../terminal/terminal';
+import { enrollCardTill, startCardGateway } from '../support/card-rig';
 
 const ADMIN = 'card-test-admin-token-0123456789';
 const PIN_ABOVE = 200_000;
@@ -32,36 +25,21 @@ let store: GatewayStore;
 let url: string;
 
 beforeAll(async () => {
-  store = await createStore(storeTargetFromUrl(undefined, path.join(root, 'gateway')));
-  await store.migrate();
-  await seedDemoVenue(store, Date.now());
-  app = await buildGateway({
-    store,
+  const gw = await startCardGateway({
+    dir: path.join(root, 'gateway'),
     adminToken: ADMIN,
-    clock: systemClock,
-    logger: false,
-    payments: { acquirer: new TestAcquirer({ pinRequiredAbove: PIN_ABOVE }), acquirerTimeoutMs: 300, captureScheduler: false },
+    acquirer: new TestAcquirer({ pinRequiredAbove: PIN_ABOVE }),
+    acquirerTimeoutMs: 300,
   });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const addr = app.server.address() as { port: number };
-  url = `http://127.0.0.1:${addr.port}`;
+  app = gw.app;
+  store = gw.store;
+  url = gw.url;
 });
 afterAll(async () => {
   await app?.close();
   await store?.close();
   rmSync(root, { recursive: true, force: true });
 });
-
-async function admin<T>(method: string, route: string, body?: unknown): Promise<T> {
-  const res = await httpRequest({
-    method,
-    url: `${url}${route}`,
-    headers: { authorization: `Bearer ${ADMIN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  if (res.status >= 300) throw new Error(`${method} ${route}: ${res.status} ${res.body.toString()}`);
-  return JSON.parse(res.body.toString()) as T;
-}
 
 async function gatewayStatus(key: string): Promise<string> {
   // Admin-less: ask the store directly (the route is terminal-signed).
@@ -73,18 +51,16 @@ let n = 0;
 async function newTerminal(dir?: string): Promise<{ t: Terminal; dir: string }> {
   const dataDir = dir ?? path.join(root, `t${++n}`);
   if (!dir) {
-    const { code } = await admin<{ code: string }>('POST', '/v1/admin/enrollment-codes', { name: `till ${n}` });
-    await enrollTerminal({ dataDir, gatewayUrl: url, code });
-    // sync is off in these tests: the catalog the sync worker would pull, seeded directly.
-    const db = openTerminalDb(dataDir);
-    replaceCatalog(db, demoCatalog);
-    db.close();
+    await enrollCardTill({ url, adminToken: ADMIN }, dataDir, `till ${n}`);
   }
   const t = createTerminalSync({
     dataDir,
     demo: true,
     sync: false,
-    reader: { address: 'sim:reader', device: { sim: { tapDelayMs: 5, stepDelayMs: 2, timeoutMs: 300 } } },
+    reader: {
+      address: 'sim:reader',
+      device: { sim: { tapDelayMs: 5, stepDelayMs: 2, timeoutMs: 300 } },
+    },
     cards: { pollMs: 60_000, gatewayTimeoutMs: 3000 },
   });
   await t.cards.ready;
@@ -92,8 +68,12 @@ async function newTerminal(dir?: string): Promise<{ t: Terminal; dir: string }> 
 }
 
 async function call<T>(t: Terminal, method: string, input: unknown = {}): Promise<T> {
-  const r = (await t.dispatch(method, input)) as { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
-  if (!r.ok) throw Object.assign(new Error(`${method}: ${r.error.code} ${r.error.message}`), { code: r.error.code });
+  const r = (await t.dispatch(method, input)) as
+    { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
+  if (!r.ok)
+    throw Object.assign(new Error(`${method}: ${r.error.code} ${r.error.message}`), {
+      code: r.error.code,
+    });
   return r.value;
 }
 
@@ -108,7 +88,11 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
 
 async function tap(t: Terminal, card: string, amount?: number): Promise<CardPaymentDto> {
   await call(t, 'reader.selectTestCard', { name: card });
-  const started = await call<CardPaymentDto>(t, 'payment.startCard', amount === undefined ? {} : { amount });
+  const started = await call<CardPaymentDto>(
+    t,
+    'payment.startCard',
+    amount === undefined ? {} : { amount },
+  );
   if (started.state === 'refused_offline') return started;
   await expect
     .poll(() => t.cards.service.getCard()?.state, { timeout: 5000 })
@@ -159,7 +143,9 @@ describe('online card payments', () => {
     const p = await tap(t, 'visa-approve');
     off();
     expect(p.state).toBe('approved');
-    expect(updates).toEqual(expect.arrayContaining(['created', 'reading', 'authorizing', 'approved']));
+    expect(updates).toEqual(
+      expect.arrayContaining(['created', 'reading', 'authorizing', 'approved']),
+    );
     expect(p.card).toMatchObject({ brand: 'visa', last4: '4242', entryMode: 'contactless_emv' });
     expect(p.authCode).toBeTruthy();
     expect(await gatewayStatus(p.paymentId)).toBe('approved');
@@ -168,7 +154,12 @@ describe('online card payments', () => {
     expect(now.cardPaid).toBe(sale.totals.total);
     const done = await call<CompletedSaleDto>(t, 'sale.complete');
     expect(done.payments).toHaveLength(1);
-    expect(done.payments[0]).toMatchObject({ kind: 'card', paymentId: p.paymentId, amount: sale.totals.total, stored: false });
+    expect(done.payments[0]).toMatchObject({
+      kind: 'card',
+      paymentId: p.paymentId,
+      amount: sale.totals.total,
+      stored: false,
+    });
     expect(payloadsLeft(dir)).toBe(0);
   });
 
@@ -199,7 +190,15 @@ describe('online card payments', () => {
   it('the acquirer timeout card: unknown, status by key, then reversed', async () => {
     await sellItems(t);
     const p = await tap(t, 'visa-timeout');
-    await expect.poll(async () => { await t.cards.service.tick(); return t.cards.service.getCard()?.state; }, { timeout: 8000 }).toBe('reversed');
+    await expect
+      .poll(
+        async () => {
+          await t.cards.service.tick();
+          return t.cards.service.getCard()?.state;
+        },
+        { timeout: 8000 },
+      )
+      .toBe('reversed');
     expect(['reversed']).toContain(await gatewayStatus(p.paymentId));
     expect(payloadsLeft(dir)).toBe(0);
   });
@@ -227,13 +226,17 @@ describe('online card payments', () => {
     expect(p.state).toBe('approved');
     const after = await call<SaleDto>(t, 'sale.get');
     expect(after.remaining).toBe(sale.totals.total - 5001);
-    expect(await codeOf(call(t, 'payment.startCard', { amount: after.remaining + 1 }))).toBe('payment.amount_too_large');
+    expect(await codeOf(call(t, 'payment.startCard', { amount: after.remaining + 1 }))).toBe(
+      'payment.amount_too_large',
+    );
     expect(await codeOf(call(t, 'sale.complete'))).toBe('sale.not_paid');
     await call(t, 'payment.payCash', { tendered: 5000 });
     const done = await call<CompletedSaleDto>(t, 'sale.complete');
     expect(done.payments.map((x) => x.kind)).toEqual(['card', 'cash']);
     // rounding = rounded cash − unrounded cash: the card part is never rounded
-    expect(done.payments[0]!.amount + done.payments[1]!.amount - done.cashRounding).toBe(sale.totals.total);
+    expect(done.payments[0]!.amount + done.payments[1]!.amount - done.cashRounding).toBe(
+      sale.totals.total,
+    );
     expect(done.payments[0]!.amount).toBe(5001);
   });
 });
@@ -250,19 +253,33 @@ describe('offline acceptance', () => {
   it('accepts exactly at each limit and refuses one above it, then forwards once online', async () => {
     const limit = 30_000; // demo policy: per transaction 300.00, 3 per card, CVM 1000.00
     await sellItems(t, 200);
-    expect((await tap(t, 'visa-approve', limit + 1))).toMatchObject({ state: 'refused_offline', reason: 'offline_transaction_limit' });
+    expect(await tap(t, 'visa-approve', limit + 1)).toMatchObject({
+      state: 'refused_offline',
+      reason: 'offline_transaction_limit',
+    });
     const first = await tap(t, 'visa-approve', limit);
     expect(first).toMatchObject({ state: 'stored', offline: true });
     expect((await tap(t, 'visa-approve', 100)).state).toBe('stored');
     expect((await tap(t, 'visa-approve', 100)).state).toBe('stored');
     // the fourth from the same card: over the count per card
-    expect(await tap(t, 'visa-approve', 100)).toMatchObject({ state: 'refused_offline', reason: 'offline_card_count' });
-    expect(await tap(t, 'visa-expired', 100)).toMatchObject({ state: 'refused_offline', reason: 'expired' });
+    expect(await tap(t, 'visa-approve', 100)).toMatchObject({
+      state: 'refused_offline',
+      reason: 'offline_card_count',
+    });
+    expect(await tap(t, 'visa-expired', 100)).toMatchObject({
+      state: 'refused_offline',
+      reason: 'expired',
+    });
     // blocked card keys from reference data
     const tdb = openTerminalDb(dir);
-    setSetting(tdb, 'blocked_card_keys', { cardKeys: [TEST_CARDS.find((c) => c.name === 'blocked')!.par] });
+    setSetting(tdb, 'blocked_card_keys', {
+      cardKeys: [TEST_CARDS.find((c) => c.name === 'blocked')!.par],
+    });
     tdb.close();
-    expect(await tap(t, 'blocked', 100)).toMatchObject({ state: 'refused_offline', reason: 'blocked' });
+    expect(await tap(t, 'blocked', 100)).toMatchObject({
+      state: 'refused_offline',
+      reason: 'blocked',
+    });
     expect((await tap(t, 'mc-par', 100)).state).toBe('stored');
     const sale = await call<SaleDto>(t, 'sale.get');
     expect(sale.cardPaid).toBe(limit + 300);

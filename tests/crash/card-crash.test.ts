@@ -14,17 +14,9 @@ import Database from 'better-sqlite3';
 import { build } from 'esbuild';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { replaceCatalog } from '../../db/catalog';
-import { openTerminalDb } from '../../db/terminal-db';
 import { TestAcquirer } from '../../gateway/acquirer/test-acquirer';
-import { buildGateway } from '../../gateway/server';
-import { seedDemoVenue } from '../../gateway/start';
-import { createStore, storeTargetFromUrl } from '../../gateway/storage/create-store';
 import type { GatewayStore } from '../../gateway/store';
-import { systemClock } from '../../lib/clock';
-import { demoCatalog } from '../../terminal/demo-venue';
-import { enrollTerminal } from '../../terminal/enroll';
-import { httpRequest } from '../../terminal/http-client';
+import { enrollCardTill, startCardGateway } from '../support/card-rig';
 
 const KILLS = Number(process.env.POS_CARD_CRASH_KILLS ?? 100);
 const ADMIN = 'card-crash-admin-token-0123456789';
@@ -47,33 +39,15 @@ beforeAll(async () => {
     packages: 'external',
     logLevel: 'silent',
   });
-  store = await createStore(storeTargetFromUrl(undefined, join(root, 'gateway')));
-  await store.migrate();
-  await seedDemoVenue(store, Date.now());
-  app = await buildGateway({
-    store,
+  const gw = await startCardGateway({
+    dir: join(root, 'gateway'),
     adminToken: ADMIN,
-    clock: systemClock,
-    logger: false,
-    payments: {
-      acquirer: new TestAcquirer({ latencyMs: 30 }),
-      acquirerTimeoutMs: 2000,
-      captureScheduler: false,
-    },
+    acquirer: new TestAcquirer({ latencyMs: 30 }),
+    acquirerTimeoutMs: 2000,
   });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  const res = await httpRequest({
-    method: 'POST',
-    url: `${url}/v1/admin/enrollment-codes`,
-    headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
-    body: Buffer.from(JSON.stringify({ name: 'crash till' })),
-  });
-  const { code } = JSON.parse(res.body.toString()) as { code: string };
-  await enrollTerminal({ dataDir, gatewayUrl: url, code });
-  const db = openTerminalDb(dataDir);
-  replaceCatalog(db, demoCatalog);
-  db.close();
+  app = gw.app;
+  store = gw.store;
+  await enrollCardTill(gw, dataDir, 'crash till');
 }, 30_000);
 
 afterAll(async () => {

@@ -36,7 +36,10 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 /** Runs the child until `delayMs` after it is ready, SIGKILLs it, returns the confirmed sales. */
 function runAndKill(delayMs: number): Promise<{ saleId: string; receiptNo: number }[]> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [bundle, dataDir], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, POS_LOG_LEVEL: 'silent' } });
+    const child = spawn(process.execPath, [bundle, dataDir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, POS_LOG_LEVEL: 'silent' },
+    });
     const confirmed: { saleId: string; receiptNo: number }[] = [];
     let buffer = '';
     let stderr = '';
@@ -62,28 +65,41 @@ function runAndKill(delayMs: number): Promise<{ saleId: string; receiptNo: numbe
 it(`keeps every confirmed sale whole through ${KILLS} SIGKILLs`, { timeout: 240_000 }, async () => {
   const confirmed = new Map<string, number>();
   for (let i = 0; i < KILLS; i++) {
-    for (const s of await runAndKill(Math.floor(Math.random() * 120))) confirmed.set(s.saleId, s.receiptNo);
+    for (const s of await runAndKill(Math.floor(Math.random() * 120)))
+      confirmed.set(s.saleId, s.receiptNo);
 
     const db = openTerminalDb(dataDir);
     try {
       const completed = db
-        .prepare("SELECT sale_id, receipt_no, subtotal FROM sales WHERE status = 'completed' ORDER BY receipt_no")
+        .prepare(
+          "SELECT sale_id, receipt_no, subtotal FROM sales WHERE status = 'completed' ORDER BY receipt_no",
+        )
         .all() as { sale_id: string; receipt_no: number; subtotal: number }[];
       const byId = new Map(completed.map((s) => [s.sale_id, s.receipt_no]));
-      for (const [saleId, receiptNo] of confirmed) expect(byId.get(saleId), `confirmed sale ${saleId}`).toBe(receiptNo);
+      for (const [saleId, receiptNo] of confirmed)
+        expect(byId.get(saleId), `confirmed sale ${saleId}`).toBe(receiptNo);
       // Receipt numbers 1..N without gaps.
       expect(completed.map((s) => s.receipt_no)).toEqual(completed.map((_, k) => k + 1));
       // Every completed sale is whole: lines that add up, one payment, one journal entry, one event.
       const lineSums = new Map(
-        (db.prepare('SELECT sale_id, SUM(amount) AS a, COUNT(*) AS n FROM sale_lines GROUP BY sale_id').all() as {
-          sale_id: string;
-          a: number;
-        }[]).map((r) => [r.sale_id, r.a]),
+        (
+          db
+            .prepare(
+              'SELECT sale_id, SUM(amount) AS a, COUNT(*) AS n FROM sale_lines GROUP BY sale_id',
+            )
+            .all() as {
+            sale_id: string;
+            a: number;
+          }[]
+        ).map((r) => [r.sale_id, r.a]),
       );
       const payments = new Map(
-        (db.prepare('SELECT sale_id, COUNT(*) AS n FROM payments GROUP BY sale_id').all() as { sale_id: string; n: number }[]).map(
-          (r) => [r.sale_id, r.n],
-        ),
+        (
+          db.prepare('SELECT sale_id, COUNT(*) AS n FROM payments GROUP BY sale_id').all() as {
+            sale_id: string;
+            n: number;
+          }[]
+        ).map((r) => [r.sale_id, r.n]),
       );
       for (const s of completed) {
         expect(lineSums.get(s.sale_id)).toBe(s.subtotal);
@@ -92,32 +108,58 @@ it(`keeps every confirmed sale whole through ${KILLS} SIGKILLs`, { timeout: 240_
       // Every completed sale has exactly one original receipt job and one drawer kick (cash), and
       // no print job exists for a sale that did not complete.
       const receiptJobs = new Map(
-        (db
-          .prepare("SELECT sale_id, COUNT(*) AS n FROM print_jobs WHERE kind = 'receipt' GROUP BY sale_id")
-          .all() as { sale_id: string; n: number }[]).map((r) => [r.sale_id, r.n]),
+        (
+          db
+            .prepare(
+              "SELECT sale_id, COUNT(*) AS n FROM print_jobs WHERE kind = 'receipt' GROUP BY sale_id",
+            )
+            .all() as { sale_id: string; n: number }[]
+        ).map((r) => [r.sale_id, r.n]),
       );
       const drawerJobs = new Map(
-        (db
-          .prepare("SELECT sale_id, COUNT(*) AS n FROM print_jobs WHERE kind = 'drawer' GROUP BY sale_id")
-          .all() as { sale_id: string; n: number }[]).map((r) => [r.sale_id, r.n]),
+        (
+          db
+            .prepare(
+              "SELECT sale_id, COUNT(*) AS n FROM print_jobs WHERE kind = 'drawer' GROUP BY sale_id",
+            )
+            .all() as { sale_id: string; n: number }[]
+        ).map((r) => [r.sale_id, r.n]),
       );
       for (const s of completed) {
         expect(receiptJobs.get(s.sale_id), `receipt job of ${s.sale_id}`).toBe(1);
         expect(drawerJobs.get(s.sale_id), `drawer job of ${s.sale_id}`).toBe(1);
       }
       expect(
-        db.prepare("SELECT COUNT(*) AS n FROM print_jobs p JOIN sales s USING (sale_id) WHERE s.status <> 'completed'").get(),
+        db
+          .prepare(
+            "SELECT COUNT(*) AS n FROM print_jobs p JOIN sales s USING (sale_id) WHERE s.status <> 'completed'",
+          )
+          .get(),
       ).toEqual({ n: 0 });
       // No payment or tax row without its completed sale.
       expect(
-        db.prepare("SELECT COUNT(*) AS n FROM payments p JOIN sales s USING (sale_id) WHERE s.status <> 'completed'").get(),
+        db
+          .prepare(
+            "SELECT COUNT(*) AS n FROM payments p JOIN sales s USING (sale_id) WHERE s.status <> 'completed'",
+          )
+          .get(),
       ).toEqual({ n: 0 });
-      const journalIds = (db.prepare("SELECT json_extract(payload, '$.saleId') AS id FROM journal ORDER BY seq").all() as { id: string }[]).map((r) => r.id);
-      const outboxIds = (db.prepare("SELECT json_extract(payload, '$.data.saleId') AS id FROM outbox ORDER BY seq").all() as { id: string }[]).map((r) => r.id);
+      const journalIds = (
+        db
+          .prepare("SELECT json_extract(payload, '$.saleId') AS id FROM journal ORDER BY seq")
+          .all() as { id: string }[]
+      ).map((r) => r.id);
+      const outboxIds = (
+        db
+          .prepare("SELECT json_extract(payload, '$.data.saleId') AS id FROM outbox ORDER BY seq")
+          .all() as { id: string }[]
+      ).map((r) => r.id);
       const saleIds = completed.map((s) => s.sale_id);
       expect(journalIds).toEqual(saleIds);
       expect(outboxIds).toEqual(saleIds);
-      const seqs = (db.prepare('SELECT seq FROM outbox ORDER BY seq').all() as { seq: number }[]).map((r) => r.seq);
+      const seqs = (
+        db.prepare('SELECT seq FROM outbox ORDER BY seq').all() as { seq: number }[]
+      ).map((r) => r.seq);
       expect(seqs).toEqual(seqs.map((_, k) => k + 1));
       expect(verifyJournal(db)).toMatchObject({ ok: true, entries: completed.length });
     } finally {

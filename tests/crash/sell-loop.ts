@@ -18,7 +18,10 @@ process.stdout.write('ready\n');
 for (let i = 0; ; i++) {
   await call('sale.clear');
   for (let j = 0; j < 3; j++) {
-    await call('sale.addItem', { productId: products[(i + j) % products.length], quantity: 1 + (j % 2) });
+    await call('sale.addItem', {
+      productId: products[(i + j) % products.length],
+      quantity: 1 + (j % 2),
+    });
   }
   await call('payment.payCash', { tendered: 100_000 });
   const done = (await call('sale.complete')) as CompletedSaleDto;
