@@ -2,6 +2,12 @@ import type { Migration } from '../migrate';
 import { migration001 } from './001-initial';
 import { migration002 } from './002-print-jobs';
 import { migration003 } from './003-card-payments';
+import { migration004 } from './004-refunds';
 
 /** Every terminal migration in order. Append only: never edit one that has shipped. */
-export const terminalMigrations: readonly Migration[] = [migration001, migration002, migration003];
+export const terminalMigrations: readonly Migration[] = [
+  migration001,
+  migration002,
+  migration003,
+  migration004,
+];
