@@ -348,6 +348,87 @@ export const TerminalStatusDto = z.object({
 });
 export type TerminalStatusDto = z.infer<typeof TerminalStatusDto>;
 
+// ---------- refunds (ARCHITECTURE §5) ----------
+
+export const RefundTenderStatus = z.enum([
+  'pending',
+  'approved',
+  'declined',
+  'cancelled',
+  'paid',
+  'not_sent',
+]);
+export type RefundTenderStatus = z.infer<typeof RefundTenderStatus>;
+
+/**
+ * What goes back per original tender: `card` approved (refunded to the original card at the
+ * gateway) or `cancelled` (an offline payment never forwarded: cancelled, never charged); `cash`
+ * paid out of the drawer. `pending`: the gateway has not answered yet (retry keeps the same key).
+ */
+export const RefundTenderDto = z.object({
+  paymentId: z.string(),
+  kind: z.enum(['card', 'cash']),
+  amount: Minor,
+  status: RefundTenderStatus,
+  reason: z.string().nullable(),
+});
+export type RefundTenderDto = z.infer<typeof RefundTenderDto>;
+
+export const RefundDto = z.object({
+  refundId: z.string(),
+  saleId: z.string(),
+  status: z.enum(['pending', 'completed', 'failed']),
+  amount: Minor,
+  currency: CurrencyCode,
+  lines: z.array(z.object({ lineId: z.string(), quantity: z.number().int(), amount: Minor })),
+  tenders: z.array(RefundTenderDto),
+  /** The original sale's printed reference. */
+  receiptRef: z.string(),
+  createdAt: z.string(),
+  completedAt: z.string().nullable(),
+});
+export type RefundDto = z.infer<typeof RefundDto>;
+
+/** A completed sale as the refund screen shows it: what was sold, paid, and is already refunded. */
+export const RefundableSaleDto = z.object({
+  saleId: z.string(),
+  receiptNo: z.number().int(),
+  receiptRef: z.string(),
+  currency: CurrencyCode,
+  completedAt: z.string(),
+  total: Minor,
+  /** What the tenders paid (after cash rounding). */
+  paid: Minor,
+  /** Money already refunded (or being refunded). */
+  refunded: Minor,
+  refundable: Minor,
+  lines: z.array(
+    z.object({
+      lineId: z.string(),
+      name: LocalizedText,
+      unitPrice: Minor,
+      quantity: z.number().int(),
+      refundedQuantity: z.number().int(),
+    }),
+  ),
+  tenders: z.array(
+    z.object({
+      paymentId: z.string(),
+      kind: z.enum(['card', 'cash']),
+      amount: Minor,
+      refunded: Minor,
+      /** Card: its state now (stored = offline, not yet forwarded). */
+      state: z.string().nullable(),
+      last4: z.string().nullable(),
+      brand: z.string().nullable(),
+    }),
+  ),
+  refunds: z.array(RefundDto),
+  /** A refund whose card outcome is not known yet: refund.create with the same lines retries it. */
+  pending: RefundDto.nullable(),
+});
+export type RefundableSaleDto = z.infer<typeof RefundableSaleDto>;
+
 // ---------- commands ----------
 
 const Id = z.string().min(1).max(64);
@@ -398,6 +479,34 @@ export const commands = {
   /** Demo only (simulated readers): the card the next tap uses. */
   'reader.selectTestCard': { input: z.object({ name: z.string().min(1).max(64) }).strict() },
   'reader.getStatus': { input: NoInput },
+  /**
+   * A completed sale of this terminal by its printed reference (`<short id>-<no>`), its receipt
+   * number, its receipt token or the QR's URL.
+   */
+  'sale.findByReceipt': {
+    input: z.object({ receipt: z.string().trim().min(1).max(300) }).strict(),
+  },
+  /**
+   * Refunds lines (quantities) of a completed sale, or `amount` of it (money only). Cards go back
+   * to the original card at the gateway; a stored offline card payment is cancelled instead.
+   */
+  'refund.create': {
+    input: z
+      .object({
+        saleId: Id,
+        lines: z
+          .array(z.object({ lineId: Id, quantity: Quantity }))
+          .min(1)
+          .max(200)
+          .optional(),
+        amount: Minor.refine((n) => n > 0, 'must be positive').optional(),
+      })
+      .strict()
+      .refine(
+        (v) => (v.lines === undefined) !== (v.amount === undefined),
+        'give either lines or amount',
+      ),
+  },
 } as const;
 
 export type CommandName = keyof typeof commands;
@@ -426,6 +535,8 @@ export interface CommandOutputs {
   'payment.listRecovered': CardPaymentDto[];
   'reader.selectTestCard': ReaderStatusDto;
   'reader.getStatus': ReaderStatusDto;
+  'sale.findByReceipt': RefundableSaleDto;
+  'refund.create': RefundDto;
 }
 
 export type CommandInput<K extends CommandName> = z.input<(typeof commands)[K]['input']>;
@@ -489,6 +600,21 @@ export const ErrorCode = z.enum([
   /** reader.selectTestCard on a real reader, or an unknown test card. */
   'reader.not_simulated',
   'reader.unknown_card',
+  /** No completed sale of this terminal has that receipt. */
+  'refund.sale_not_found',
+  /** More than is left to refund (money, or a line's quantity); nothing is left. */
+  'refund.exceeds',
+  /** A card refund needs the gateway, which is not reachable (offline: cash refunds only). */
+  'refund.card_offline',
+  /** The gateway has not answered a card refund: retry (same key). */
+  'refund.pending',
+  /** Another refund of this sale waits for the gateway's answer: finish that one first. */
+  'refund.other_pending',
+  'refund.declined',
+  /** The gateway refused the card refund (its message says why). */
+  'refund.refused',
+  /** A stored offline card payment can only be cancelled in full, or a card payment is busy. */
+  'refund.card_not_refundable',
   'host.unauthorized',
   'host.disconnected',
   'internal',

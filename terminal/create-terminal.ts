@@ -30,6 +30,8 @@ import { createSaleService } from './sale-service';
 import { createCardService } from './payments/card-service';
 import { createPaymentGateway } from './payments/payment-gateway';
 import { openReaderDevice, type ReaderDevice } from './reader-device';
+import { createRefundGateway } from './refunds/refund-gateway';
+import { createRefundService } from './refunds/refund-service';
 import { createSignedSender } from './signed-request';
 import { httpRequest } from './http-client';
 import { createSyncWorker, outboxBacklog, type SyncWorker } from './sync-worker';
@@ -179,10 +181,9 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
       }
     }
     const terminalKey = gateway ? loadTerminalKey(config.dataDir) : undefined;
-    const paymentGateway =
+    const gatewaySender =
       gateway && terminalKey
-        ? createPaymentGateway(
-            createSignedSender({
+        ? createSignedSender({
               gateway,
               terminalId,
               privateKey: terminalKey.privateKey,
@@ -192,10 +193,11 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
               onClockChanged: (offsetMs) => {
                 if (!closed) setSetting(db, CLOCK_OFFSET_SETTING, offsetMs);
               },
-            }),
-            config.cards?.gatewayTimeoutMs ?? 15_000,
-          )
+            })
         : undefined;
+    const paymentGateway = gatewaySender
+      ? createPaymentGateway(gatewaySender, config.cards?.gatewayTimeoutMs ?? 15_000)
+      : undefined;
     const cards = createCardService({
       db,
       clock,
@@ -281,6 +283,25 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
       },
     });
 
+    // ---- refunds: card money back through the same signed gateway client ----
+    const refunds = createRefundService({
+      db,
+      clock,
+      terminalId,
+      shortId,
+      venue: () => venue,
+      ...(gatewaySender ? { gateway: createRefundGateway(gatewaySender, config.cards?.gatewayTimeoutMs ?? 15_000) } : {}),
+      forcedOffline: () => (worker ? worker.status().forcedOffline : forcedStandalone),
+      printReceipts: config.printer !== undefined,
+      // The supervisor approval (PIN) plugs in here as `approve` (a later issue).
+      onCompleted: () => {
+        if (closed) return;
+        worker?.nudge();
+        printer?.worker.nudge();
+        emitStatusSoon();
+      },
+    });
+
     const handlers: Handlers = {
       'catalog.list': () => loadCatalog(db, venue.currency),
       'sale.get': () => sales.get(),
@@ -306,6 +327,8 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
       'payment.listRecovered': () => cards.listRecovered(),
       'reader.selectTestCard': ({ name }) => cards.selectTestCard(name),
       'reader.getStatus': () => readerStatus(),
+      'sale.findByReceipt': ({ receipt }) => refunds.findByReceipt(receipt),
+      'refund.create': (input) => refunds.create(input),
       'printer.reprintLast': () => {
         const w = requirePrinter();
         const saleId = lastCompletedSaleId(db);
