@@ -10,6 +10,7 @@ import { DevicesScreen } from './DevicesScreen';
 import { ErrorToast } from './ErrorToast';
 import { PrinterBanner } from './PrinterBanner';
 import { RecoveryPrompt } from './RecoveryPrompt';
+import { RefundScreen } from './RefundScreen';
 import { SellScreen } from './SellScreen';
 import { StatusBar } from './StatusBar';
 import { TenderScreen } from './TenderScreen';
@@ -71,6 +72,7 @@ export function App() {
       </main>
       <HelpLine />
       <DevicesScreen />
+      <RefundScreen />
       <RecoveryPrompt />
       <ErrorToast />
     </div>

@@ -3,6 +3,7 @@ import { useMoney, useT } from '../i18n/hooks';
 import { reprintLast } from '../state/printer';
 import { nextSale, saleStore } from '../state/sale';
 import { statusStore } from '../state/status';
+import { openRefund } from '../state/refund';
 import { TouchButton } from './TouchButton';
 
 export function ChangeScreen() {
@@ -61,6 +62,9 @@ export function ChangeScreen() {
           {t('printer.reprintLast')}
         </TouchButton>
       )}
+      <TouchButton className="reprint-last" data-testid="refund-this-sale" onClick={() => openRefund(done.receiptRef)}>
+        {t('refund.thisSale')}
+      </TouchButton>
       {/* A native button: autoFocus lets Enter start the next sale even without the global handler. */}
       <button type="button" className="next-sale" data-testid="next-sale" autoFocus onClick={() => void nextSale()}>
         {t('change.next')}

@@ -5,6 +5,7 @@ import { useLocalized, useT } from '../i18n/hooks';
 import { openDevices } from '../state/printer';
 import { setForcedOffline, statusStore } from '../state/status';
 import { toggleLanguage } from '../state/ui';
+import { openRefund } from '../state/refund';
 import { TouchButton } from './TouchButton';
 
 function Device({ label, state }: { label: string; state: DeviceState }) {
@@ -130,6 +131,11 @@ export function StatusBar() {
       {status && (
         <TouchButton className="devices-open" data-testid="devices-open" onClick={openDevices}>
           {t('devices.open')}
+        </TouchButton>
+      )}
+      {status && (
+        <TouchButton className="devices-open" data-testid="refund-open" onClick={() => openRefund()}>
+          {t('refund.open')}
         </TouchButton>
       )}
       {status && <Network network={status.network} />}

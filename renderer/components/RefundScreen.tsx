@@ -1,0 +1,141 @@
+import { useStore } from 'zustand';
+import { useLocalized, useMoney, useT } from '../i18n/hooks';
+import {
+  closeRefund,
+  confirmRefund,
+  findSale,
+  pickAll,
+  refundStore,
+  setReceipt,
+  toggleLine,
+} from '../state/refund';
+import { TouchButton } from './TouchButton';
+
+/** The Refund screen: type or scan a receipt, see the sale, pick lines (or all), confirm. */
+export function RefundScreen() {
+  const t = useT();
+  const money = useMoney();
+  const text = useLocalized();
+  const open = useStore(refundStore, (s) => s.open);
+  const receipt = useStore(refundStore, (s) => s.receipt);
+  const sale = useStore(refundStore, (s) => s.sale);
+  const picked = useStore(refundStore, (s) => s.picked);
+  const result = useStore(refundStore, (s) => s.result);
+  const busy = useStore(refundStore, (s) => s.busy);
+  if (!open) return null;
+  const anyPicked = Object.values(picked).some((q) => q > 0);
+  return (
+    <div
+      className="devices-screen refund-screen"
+      data-testid="refund-screen"
+      role="dialog"
+      aria-modal="true"
+      aria-labelledby="refund-title"
+      // Typing a receipt number must not reach the sell screen's keyboard handling.
+      onKeyDown={(e) => e.stopPropagation()}
+    >
+      <div className="devices-panel">
+        <header className="devices-header">
+          <h2 id="refund-title">{t('refund.title')}</h2>
+          <TouchButton className="devices-close" data-testid="refund-close" onClick={closeRefund}>
+            {t('devices.close')}
+          </TouchButton>
+        </header>
+        <form
+          className="refund-find"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void findSale();
+          }}
+        >
+          <label>
+            {t('refund.receipt')}{' '}
+            <input
+              data-testid="refund-receipt-input"
+              value={receipt}
+              autoFocus
+              onChange={(e) => setReceipt(e.target.value)}
+            />
+          </label>
+          <button type="submit" data-testid="refund-find" disabled={busy}>
+            {t('refund.find')}
+          </button>
+        </form>
+        {sale && (
+          <section className="refund-sale" data-testid="refund-sale">
+            <p>
+              {t('change.receipt')} <strong>{sale.receiptRef}</strong> · {t('change.paid')}{' '}
+              {money(sale.paid, sale.currency)} · {t('refund.refundable')}{' '}
+              <strong data-testid="refund-refundable">
+                {money(sale.refundable, sale.currency)}
+              </strong>
+            </p>
+            <ul className="refund-lines">
+              {sale.lines.map((l) => {
+                const left = l.quantity - l.refundedQuantity;
+                const q = picked[l.lineId] ?? 0;
+                return (
+                  <li key={l.lineId}>
+                    <label>
+                      <input
+                        type="checkbox"
+                        data-testid={`refund-line-${l.lineId}`}
+                        disabled={left === 0 || busy}
+                        checked={q > 0}
+                        onChange={() => toggleLine(l.lineId)}
+                      />{' '}
+                      {text(l.name)} × {l.quantity} ·{' '}
+                      {money(l.unitPrice * l.quantity, sale.currency)}
+                      {l.refundedQuantity > 0 &&
+                        ` · ${t('refund.alreadyRefunded', { count: l.refundedQuantity })}`}
+                    </label>
+                  </li>
+                );
+              })}
+            </ul>
+            <div className="refund-actions">
+              <TouchButton
+                data-testid="refund-all"
+                onClick={pickAll}
+                disabled={busy || sale.refundable === 0}
+              >
+                {t('refund.all')}
+              </TouchButton>
+              <TouchButton
+                data-testid="refund-confirm"
+                onClick={() => void confirmRefund()}
+                disabled={busy || !anyPicked}
+              >
+                {t('refund.confirm')}
+              </TouchButton>
+            </div>
+          </section>
+        )}
+        {result && (
+          <section
+            className="refund-result"
+            data-testid="refund-result"
+            data-status={result.status}
+          >
+            <p>
+              {t(`refund.status.${result.status}`)} · {money(result.amount, result.currency)}
+            </p>
+            <ul>
+              {result.tenders.map((tender) => (
+                <li
+                  key={`${tender.paymentId}-${tender.status}`}
+                  data-testid="refund-tender"
+                  data-status={tender.status}
+                >
+                  {t(tender.kind === 'card' ? 'refund.tender.card' : 'refund.tender.cash')} ·{' '}
+                  {money(tender.amount, result.currency)} ·{' '}
+                  {t(`refund.tenderStatus.${tender.status}`)}
+                </li>
+              ))}
+            </ul>
+          </section>
+        )}
+      </div>
+    </div>
+  );
+}
