@@ -13,6 +13,7 @@ import type {
   RefundDto,
 } from '../../contract/api';
 import { openTerminalDb } from '../../db/terminal-db';
+import { httpRequest, NetworkError, type HttpFetch } from '../../terminal/http-client';
 import { createTerminalSync } from '../../terminal/create-terminal';
 import type { Terminal } from '../../terminal/terminal';
 import { enrollCardTill, startCardGateway, type CardGateway } from '../support/card-rig';
@@ -34,7 +35,7 @@ afterAll(async () => {
 });
 
 let n = 0;
-async function newTerminal(): Promise<{ t: Terminal; dir: string }> {
+async function newTerminal(fetch?: HttpFetch): Promise<{ t: Terminal; dir: string }> {
   const dir = path.join(root, `t${++n}`);
   await enrollCardTill(gw, dir, `till ${n}`);
   const t = createTerminalSync({
@@ -45,7 +46,7 @@ async function newTerminal(): Promise<{ t: Terminal; dir: string }> {
       address: 'sim:reader',
       device: { sim: { tapDelayMs: 5, stepDelayMs: 2, timeoutMs: 300 } },
     },
-    cards: { pollMs: 60_000, gatewayTimeoutMs: 3000 },
+    cards: { pollMs: 60_000, gatewayTimeoutMs: 3000, ...(fetch ? { fetch } : {}) },
   });
   await t.cards.ready;
   return { t, dir };
@@ -279,5 +280,54 @@ describe('offline', () => {
     expect(
       events.map((e) => (JSON.parse(e.payload) as { data: { refundId: string } }).data.refundId),
     ).toContain(refund.refundId);
+  });
+});
+
+describe('no answer', () => {
+  it('a refund whose reply was lost stays pending; the retry reuses the SAME key and refunds once', async () => {
+    let loseNext = false;
+    const keys: string[] = [];
+    const fetch: HttpFetch = async (req) => {
+      if (req.url.endsWith('/v1/refunds'))
+        keys.push((JSON.parse(String(req.body)) as { idempotencyKey: string }).idempotencyKey);
+      const res = await httpRequest(req);
+      if (loseNext && req.url.endsWith('/v1/refunds')) {
+        loseNext = false;
+        // The gateway refunded; the answer never arrives.
+        throw new NetworkError('timeout', 'no reply within the deadline');
+      }
+      return res;
+    };
+    const { t, dir } = await newTerminal(fetch);
+    try {
+      const sale = await cardSale(t, 2);
+      const lines = [{ lineId: sale.lines[0]!.lineId, quantity: 1 }];
+      loseNext = true;
+      expect(await codeOf(call(t, 'refund.create', { saleId: sale.saleId, lines }))).toBe(
+        'refund.pending',
+      );
+      const found = await call<RefundableSaleDto>(t, 'sale.findByReceipt', {
+        receipt: sale.receiptRef,
+      });
+      expect(found.pending).toMatchObject({ status: 'pending', tenders: [{ status: 'pending' }] });
+      // another refund of the sale waits until this one is finished
+      expect(await codeOf(call(t, 'refund.create', { saleId: sale.saleId, amount: 1 }))).toBe(
+        'refund.other_pending',
+      );
+      const done = await call<RefundDto>(t, 'refund.create', { saleId: sale.saleId, lines });
+      expect(done).toMatchObject({
+        refundId: found.pending!.refundId,
+        status: 'completed',
+        tenders: [{ status: 'approved' }],
+      });
+      expect(keys).toHaveLength(2);
+      expect(keys[1]).toBe(keys[0]);
+      expect((await gw.store.getPayment(sale.payments[0]!.paymentId))?.refundedAmount).toBe(
+        done.amount,
+      );
+      expect(rows(dir, "SELECT type FROM outbox WHERE type = 'refund.completed'")).toHaveLength(1);
+    } finally {
+      t.close();
+    }
   });
 });
