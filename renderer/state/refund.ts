@@ -73,5 +73,12 @@ export async function confirmRefund(): Promise<void> {
   const result = await call('refund.create', { saleId: sale.saleId, lines });
   // The sale again: what is refunded now (also after a refused or pending attempt).
   const fresh = await call('sale.findByReceipt', { receipt: sale.receiptRef });
-  refundStore.setState({ busy: false, result, sale: fresh ?? sale, picked: {} });
+  // After a refused or unanswered attempt the picks stay: Refund again retries the same lines
+  // (an unanswered card refund is resumed under the same key only for the same lines).
+  refundStore.setState({
+    busy: false,
+    result,
+    sale: fresh ?? sale,
+    ...(result ? { picked: {} } : {}),
+  });
 }
