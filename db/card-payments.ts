@@ -299,14 +299,16 @@ export function getPayload(db: Db, payloadId: string): Payload | undefined {
  * `checkpointAfterDelete` after the commit so the WAL's copy goes too.
  */
 export function deletePayload(db: Db, paymentId: string, at: string): boolean {
-  const row = getCardPayment(db, paymentId);
-  if (!row?.payloadId) return false;
-  prep(db, 'UPDATE card_payments SET payload_id = NULL, updated_at = ? WHERE payment_id = ?').run(
-    at,
-    paymentId,
-  );
-  prep(db, 'DELETE FROM card_payloads WHERE payload_id = ?').run(row.payloadId);
-  return true;
+  return db.transaction(() => {
+    const row = getCardPayment(db, paymentId);
+    if (!row?.payloadId) return false;
+    prep(db, 'UPDATE card_payments SET payload_id = NULL, updated_at = ? WHERE payment_id = ?').run(
+      at,
+      paymentId,
+    );
+    prep(db, 'DELETE FROM card_payloads WHERE payload_id = ?').run(row.payloadId);
+    return true;
+  })();
 }
 
 /** Moves the WAL into the database and truncates it, so no deleted payload survives in the WAL. */

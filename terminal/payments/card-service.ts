@@ -128,7 +128,7 @@ export interface CardService {
   start(): Promise<void>;
   /** One background pass now (tests). */
   tick(): Promise<void>;
-  /** Resolves when the ARQC handling in flight (if any) is done (tests). */
+  /** Resolves when nothing is in flight and no payload deletion still waits for its checkpoint (tests). */
   idle(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -268,9 +268,21 @@ export function createCardService(deps: CardServiceDeps): CardService {
     return next;
   }
 
-  /** The gateway has a final answer: the encrypted payload goes, and the WAL's copy with it. */
+  /**
+   * The gateway has a final answer: the encrypted payload goes, and the WAL's copy with it. The
+   * checkpoint (an fsync of the database file) runs in the next turn, after the outcome reached
+   * the cashier: it is the slowest step and nothing waits on it. stop() runs one still pending.
+   */
+  let checkpointPending = false;
   function dropPayload(paymentId: string): void {
-    if (deletePayload(db, paymentId, now())) checkpointAfterDelete(db);
+    if (!deletePayload(db, paymentId, now()) || checkpointPending) return;
+    checkpointPending = true;
+    setImmediate(flushCheckpoint);
+  }
+  function flushCheckpoint(): void {
+    if (!checkpointPending || !db.open) return;
+    checkpointPending = false;
+    checkpointAfterDelete(db);
   }
 
   function track<T>(p: Promise<T>): Promise<T> {
@@ -1026,10 +1038,12 @@ export function createCardService(deps: CardServiceDeps): CardService {
       while (inFlight.size > 0 || ticking) {
         await Promise.allSettled([...inFlight, ticking]);
       }
+      flushCheckpoint();
     },
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
+      flushCheckpoint();
       await reader?.stop().catch(() => undefined);
     },
   };
