@@ -13,9 +13,8 @@ import { TestAcquirer } from '../../gateway/acquirer/test-acquirer';
 import type { GatewayStore } from '../../gateway/store';
 import { setSetting } from '../../db/settings';
 import { openTerminalDb } from '../../db/terminal-db';
-import { createTerminalSync } from '../../terminal/create-terminal';
 import type { Terminal } from '../../terminal/terminal';
-import { enrollCardTill, startCardGateway } from '../support/card-rig';
+import { call, codeOf, enrollCardTill, openCardTill, startCardGateway } from '../support/card-rig';
 
 const ADMIN = 'card-test-admin-token-0123456789';
 const PIN_ABOVE = 200_000;
@@ -50,40 +49,8 @@ async function gatewayStatus(key: string): Promise<string> {
 let n = 0;
 async function newTerminal(dir?: string): Promise<{ t: Terminal; dir: string }> {
   const dataDir = dir ?? path.join(root, `t${++n}`);
-  if (!dir) {
-    await enrollCardTill({ url, adminToken: ADMIN }, dataDir, `till ${n}`);
-  }
-  const t = createTerminalSync({
-    dataDir,
-    demo: true,
-    sync: false,
-    reader: {
-      address: 'sim:reader',
-      device: { sim: { tapDelayMs: 5, stepDelayMs: 2, timeoutMs: 300 } },
-    },
-    cards: { pollMs: 60_000, gatewayTimeoutMs: 3000 },
-  });
-  await t.cards.ready;
-  return { t, dir: dataDir };
-}
-
-async function call<T>(t: Terminal, method: string, input: unknown = {}): Promise<T> {
-  const r = (await t.dispatch(method, input)) as
-    { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
-  if (!r.ok)
-    throw Object.assign(new Error(`${method}: ${r.error.code} ${r.error.message}`), {
-      code: r.error.code,
-    });
-  return r.value;
-}
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'ok';
-  } catch (err) {
-    return (err as { code: string }).code;
-  }
+  if (!dir) await enrollCardTill({ url, adminToken: ADMIN }, dataDir, `till ${n}`);
+  return { t: await openCardTill(dataDir), dir: dataDir };
 }
 
 async function tap(t: Terminal, card: string, amount?: number): Promise<CardPaymentDto> {

@@ -14,9 +14,15 @@ import type {
 } from '../../contract/api';
 import { openTerminalDb } from '../../db/terminal-db';
 import { httpRequest, NetworkError, type HttpFetch } from '../../terminal/http-client';
-import { createTerminalSync } from '../../terminal/create-terminal';
 import type { Terminal } from '../../terminal/terminal';
-import { enrollCardTill, startCardGateway, type CardGateway } from '../support/card-rig';
+import {
+  call,
+  codeOf,
+  enrollCardTill,
+  openCardTill,
+  startCardGateway,
+  type CardGateway,
+} from '../support/card-rig';
 
 const ADMIN = 'refund-test-admin-token-0123456789';
 const root = mkdtempSync(path.join(tmpdir(), 'pos-refund-'));
@@ -38,37 +44,7 @@ let n = 0;
 async function newTerminal(fetch?: HttpFetch): Promise<{ t: Terminal; dir: string }> {
   const dir = path.join(root, `t${++n}`);
   await enrollCardTill(gw, dir, `till ${n}`);
-  const t = createTerminalSync({
-    dataDir: dir,
-    demo: true,
-    sync: false,
-    reader: {
-      address: 'sim:reader',
-      device: { sim: { tapDelayMs: 5, stepDelayMs: 2, timeoutMs: 300 } },
-    },
-    cards: { pollMs: 60_000, gatewayTimeoutMs: 3000, ...(fetch ? { fetch } : {}) },
-  });
-  await t.cards.ready;
-  return { t, dir };
-}
-
-async function call<T>(t: Terminal, method: string, input: unknown = {}): Promise<T> {
-  const r = (await t.dispatch(method, input)) as
-    { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
-  if (!r.ok)
-    throw Object.assign(new Error(`${method}: ${r.error.code} ${r.error.message}`), {
-      code: r.error.code,
-    });
-  return r.value;
-}
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'ok';
-  } catch (err) {
-    return (err as { code: string }).code;
-  }
+  return { t: await openCardTill(dir, fetch ? { fetch } : {}), dir };
 }
 
 async function cardSale(t: Terminal, quantity: number): Promise<CompletedSaleDto> {

@@ -10,8 +10,10 @@ import { seedDemoVenue } from '../../gateway/start';
 import { createStore, storeTargetFromUrl } from '../../gateway/storage/create-store';
 import type { GatewayStore } from '../../gateway/store';
 import { demoCatalog } from '../../terminal/demo-venue';
+import { createTerminalSync } from '../../terminal/create-terminal';
 import { enrollTerminal } from '../../terminal/enroll';
 import { httpRequest } from '../../terminal/http-client';
+import type { Terminal, TerminalConfig } from '../../terminal/terminal';
 
 export interface CardGateway {
   app: FastifyInstance;
@@ -81,5 +83,45 @@ export async function enrollCardTill(
     replaceCatalog(db, demoCatalog);
   } finally {
     db.close();
+  }
+}
+
+/** A till on `dataDir` with the fast in-process simulated reader and sync off (card tests). */
+export async function openCardTill(
+  dataDir: string,
+  cards: Partial<NonNullable<TerminalConfig['cards']>> = {},
+): Promise<Terminal> {
+  const t = createTerminalSync({
+    dataDir,
+    demo: true,
+    sync: false,
+    reader: {
+      address: 'sim:reader',
+      device: { sim: { tapDelayMs: 5, stepDelayMs: 2, timeoutMs: 300 } },
+    },
+    cards: { pollMs: 60_000, gatewayTimeoutMs: 3000, ...cards },
+  });
+  await t.cards.ready;
+  return t;
+}
+
+/** Runs a command; a refusal throws an error carrying its `code`. */
+export async function call<T>(t: Terminal, method: string, input: unknown = {}): Promise<T> {
+  const r = (await t.dispatch(method, input)) as
+    { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
+  if (!r.ok)
+    throw Object.assign(new Error(`${method}: ${r.error.code} ${r.error.message}`), {
+      code: r.error.code,
+    });
+  return r.value;
+}
+
+/** The error code a command's promise ends with, or 'ok'. */
+export async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+    return 'ok';
+  } catch (err) {
+    return (err as { code: string }).code;
   }
 }
