@@ -32,6 +32,7 @@ import {
   AcquirerUnreachable,
   withDeadline,
   type Acquirer,
+  type AcquirerAuthRequest,
 } from './acquirer/acquirer';
 import { payloadBytes } from './acquirer/card-data';
 import { TestAcquirer } from './acquirer/test-acquirer';
@@ -68,6 +69,37 @@ type Encrypted = AuthorizeRequest['encrypted'] & { cryptogram: string };
 
 function secretOf(req: AuthorizeRequest): Encrypted {
   return { ...req.encrypted, cryptogram: req.card.cryptogram.toUpperCase() };
+}
+
+/** The acquirer's request for a stored payment row and its (held or just received) card data. */
+function authRequest(
+  a: Acquirer,
+  p: PaymentRecord,
+  encrypted: Encrypted,
+  payload: Buffer,
+  deferred: boolean,
+): AcquirerAuthRequest {
+  return {
+    key: p.key,
+    amount: p.amount,
+    currency: p.currency,
+    merchantId: a.merchantId,
+    terminalRef: a.terminalRef(p.terminalId),
+    card: {
+      maskedPan: p.maskedPan ?? '',
+      brand: (p.brand ?? 'unknown') as AuthorizeRequest['card']['brand'],
+      aid: p.aid ?? '',
+      entryMode: (p.entryMode ?? 'contactless_emv') as AuthorizeRequest['card']['entryMode'],
+      atc: p.atc ?? '',
+      cryptogram: encrypted.cryptogram,
+    },
+    encrypted: {
+      ksn: encrypted.ksn,
+      payload,
+      ...(encrypted.padding !== undefined ? { padding: encrypted.padding } : {}),
+    },
+    deferred,
+  };
 }
 
 export interface ForwardResult {
@@ -292,27 +324,7 @@ export class PaymentService {
     const payload = payloadBytes(encrypted.payload);
     try {
       const result = await this.acquirerCall((a) =>
-        a.authorize({
-          key: p.key,
-          amount: p.amount,
-          currency: p.currency,
-          merchantId: a.merchantId,
-          terminalRef: a.terminalRef(p.terminalId),
-          card: {
-            maskedPan: p.maskedPan ?? '',
-            brand: (p.brand ?? 'unknown') as AuthorizeRequest['card']['brand'],
-            aid: p.aid ?? '',
-            entryMode: (p.entryMode ?? 'contactless_emv') as AuthorizeRequest['card']['entryMode'],
-            atc: p.atc ?? '',
-            cryptogram: encrypted.cryptogram,
-          },
-          encrypted: {
-            ksn: encrypted.ksn,
-            payload,
-            ...(encrypted.padding !== undefined ? { padding: encrypted.padding } : {}),
-          },
-          deferred,
-        }),
+        a.authorize(authRequest(a, p, encrypted, payload, deferred)),
       );
       if (result.outcome === 'approved') {
         return this.finish(p, {
@@ -750,28 +762,7 @@ export class PaymentService {
       const payload = payloadBytes(encrypted.payload);
       try {
         const result = await this.acquirerCall((a) =>
-          a.authorize({
-            key: p.key,
-            amount: p.amount,
-            currency: p.currency,
-            merchantId: a.merchantId,
-            terminalRef: a.terminalRef(p.terminalId),
-            card: {
-              maskedPan: p.maskedPan ?? '',
-              brand: (p.brand ?? 'unknown') as AuthorizeRequest['card']['brand'],
-              aid: p.aid ?? '',
-              entryMode: (p.entryMode ??
-                'contactless_emv') as AuthorizeRequest['card']['entryMode'],
-              atc: p.atc ?? '',
-              cryptogram: encrypted.cryptogram,
-            },
-            encrypted: {
-              ksn: encrypted.ksn,
-              payload,
-              ...(encrypted.padding !== undefined ? { padding: encrypted.padding } : {}),
-            },
-            deferred: true,
-          }),
+          a.authorize(authRequest(a, p, encrypted, payload, true)),
         );
         const at = this.now();
         const patch =
