@@ -29,48 +29,66 @@ export interface PaymentGateway {
 
 const NEVER_SENT = /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|not a URL/;
 
-export function createPaymentGateway(sender: SignedSender, timeoutMs: number): PaymentGateway {
-  async function call<T>(
-    method: 'GET' | 'POST',
-    path: string,
-    body: unknown,
-    parse: (v: unknown) => T,
-  ): Promise<GatewayOutcome<T>> {
-    const out = await sender.send(method, path, Buffer.from(body === undefined ? '' : JSON.stringify(body)), { timeoutMs });
-    if (out.kind === 'network') {
-      if (out.code !== 'timeout' && NEVER_SENT.test(out.message)) return { kind: 'unreachable', message: out.message };
-      return { kind: 'no_answer', message: out.message };
-    }
-    const { res } = out;
-    const text = res.body.toString('utf8');
-    let json: unknown;
+/** One signed call to a gateway payment route, its outcome classified as above. */
+export async function callGateway<T>(
+  sender: SignedSender,
+  timeoutMs: number,
+  method: 'GET' | 'POST',
+  path: string,
+  body: unknown,
+  parse: (v: unknown) => T,
+): Promise<GatewayOutcome<T>> {
+  const out = await sender.send(
+    method,
+    path,
+    Buffer.from(body === undefined ? '' : JSON.stringify(body)),
+    { timeoutMs },
+  );
+  if (out.kind === 'network') {
+    if (out.code !== 'timeout' && NEVER_SENT.test(out.message))
+      return { kind: 'unreachable', message: out.message };
+    return { kind: 'no_answer', message: out.message };
+  }
+  const { res } = out;
+  const text = res.body.toString('utf8');
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  if (res.status === 200) {
     try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
+      return { kind: 'ok', value: parse(json) };
+    } catch (err) {
+      return { kind: 'no_answer', message: `unreadable reply: ${(err as Error).message}` };
     }
-    if (res.status === 200) {
-      try {
-        return { kind: 'ok', value: parse(json) };
-      } catch (err) {
-        return { kind: 'no_answer', message: `unreadable reply: ${(err as Error).message}` };
-      }
-    }
-    const error = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
-    if (res.status === 404 && method === 'GET') return { kind: 'not_found' };
-    if (res.status >= 500 || res.status === 429 || (res.status === 409 && error?.code === 'payment.in_progress')) {
-      return { kind: 'no_answer', message: `HTTP ${res.status} ${error?.code ?? ''}`.trim() };
-    }
-    return {
-      kind: 'refused',
-      status: res.status,
-      code: error?.code ?? `http.${res.status}`,
-      message: error?.message ?? text.slice(0, 200),
-    };
+  }
+  const error = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
+  if (res.status === 404 && method === 'GET') return { kind: 'not_found' };
+  if (
+    res.status >= 500 ||
+    res.status === 429 ||
+    (res.status === 409 && error?.code === 'payment.in_progress')
+  ) {
+    return { kind: 'no_answer', message: `HTTP ${res.status} ${error?.code ?? ''}`.trim() };
   }
   return {
+    kind: 'refused',
+    status: res.status,
+    code: error?.code ?? `http.${res.status}`,
+    message: error?.message ?? text.slice(0, 200),
+  };
+}
+
+export function createPaymentGateway(sender: SignedSender, timeoutMs: number): PaymentGateway {
+  const call = <T>(method: 'GET' | 'POST', path: string, body: unknown, parse: (v: unknown) => T) =>
+    callGateway(sender, timeoutMs, method, path, body, parse);
+  return {
     authorize: (req) => call('POST', '/v1/payments/authorize', req, (v) => AuthorizeReply.parse(v)),
-    status: (key) => call('GET', `/v1/payments/${key}`, undefined, (v) => PaymentStatusReply.parse(v)),
-    reverse: (key, body) => call('POST', `/v1/payments/${key}/reverse`, body, (v) => ReverseReply.parse(v)),
+    status: (key) =>
+      call('GET', `/v1/payments/${key}`, undefined, (v) => PaymentStatusReply.parse(v)),
+    reverse: (key, body) =>
+      call('POST', `/v1/payments/${key}/reverse`, body, (v) => ReverseReply.parse(v)),
   };
 }
