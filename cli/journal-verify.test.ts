@@ -1,3 +1,4 @@
+import { isQuickSale } from '../contract/menu';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -23,9 +24,9 @@ function value<T>(reply: Reply<unknown>): T {
 async function sellSome(count: number): Promise<void> {
   const terminal = await createTerminal({ dataDir, demo: true });
   try {
-    const catalog = value<CatalogDto>(await terminal.dispatch('catalog.list', {}));
+    const products = value<CatalogDto>(await terminal.dispatch('catalog.list', {})).products.filter(isQuickSale);
     for (let i = 0; i < count; i++) {
-      const product = catalog.products[i % catalog.products.length];
+      const product = products[i % products.length];
       if (!product) throw new Error('demo catalog is empty');
       const sale = value<SaleDto>(
         await terminal.dispatch('sale.addItem', { productId: product.id, quantity: 2 }),

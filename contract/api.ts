@@ -4,6 +4,20 @@
 import { z } from 'zod';
 import { CurrencyCode, Minor } from './money';
 import { DeclineReason } from './payments';
+import {
+  AvailabilityDto,
+  CatalogId,
+  ComboDto,
+  DepositDto,
+  DiscountLimits,
+  DiscountReasonDto,
+  ModifierGroupDto,
+  PriceLevelDto,
+  ReasonKind,
+  Tag,
+  VariantDto,
+  defaultDiscountLimits,
+} from './menu';
 
 // ---------- value types ----------
 
@@ -37,14 +51,40 @@ export const ProductDto = z.object({
   taxRateId: z.string(),
   barcode: z.string().nullable(),
   sort: z.number().int(),
+  /** `alcohol`, …: what a venue-wide stop-sale names. */
+  tags: z.array(Tag).max(20).default([]),
+  /** Selling it asks the cashier to check the customer's ID for this age. */
+  minAge: z.number().int().min(1).max(99).nullable().default(null),
+  /** Deposit charged with each unit (a cup), unless its variant says otherwise. */
+  depositId: CatalogId.nullable().default(null),
+  /** Sizes; when there are any, the cashier picks one and its price applies. */
+  variants: z.array(VariantDto).max(20).default([]),
+  /** Modifier groups offered after picking the item, in this order. */
+  modifierGroupIds: z.array(CatalogId).max(20).default([]),
+  /** A combo: `price` is the set price of the combo's slots. */
+  combo: ComboDto.nullable().default(null),
 });
 export type ProductDto = z.infer<typeof ProductDto>;
 
-export const CatalogDto = z.object({
-  currency: CurrencyCode,
+/** The catalog as reference data (what the gateway sends and the importer reads). */
+export const CatalogBody = z.object({
   categories: z.array(CategoryDto),
   products: z.array(ProductDto),
   taxRates: z.array(TaxRateDto),
+  modifierGroups: z.array(ModifierGroupDto).default([]),
+  deposits: z.array(DepositDto).default([]),
+  reasons: z.array(DiscountReasonDto).default([]),
+  discountLimits: DiscountLimits.default(defaultDiscountLimits),
+  priceLevels: z.array(PriceLevelDto).default([]),
+});
+export type CatalogBody = z.infer<typeof CatalogBody>;
+
+export const CatalogDto = CatalogBody.extend({
+  currency: CurrencyCode,
+  /** What cannot be sold right now (sold out, stopped), for the UI to grey out. */
+  availability: AvailabilityDto,
+  /** The price level a sale started now would use (null: list prices). */
+  priceLevelId: z.string().nullable(),
 });
 export type CatalogDto = z.infer<typeof CatalogDto>;
 
@@ -58,7 +98,13 @@ export const TaxGroupDto = z.object({
 });
 
 export const TotalsDto = z.object({
+  /** Item lines before discounts (deposits not included). */
   subtotal: Minor,
+  discounts: Minor,
+  /** Comps and staff meals. */
+  comps: Minor,
+  /** Deposits charged minus returned (outside tax). */
+  deposits: Minor,
   exclusiveTax: Minor,
   taxTotal: Minor,
   total: Minor,
@@ -66,18 +112,85 @@ export const TotalsDto = z.object({
 });
 export type TotalsDto = z.infer<typeof TotalsDto>;
 
+export const LineKind = z.enum(['item', 'combo', 'deposit', 'deposit_return']);
+
+export const LineModifierDto = z.object({
+  groupId: z.string(),
+  optionId: z.string(),
+  name: LocalizedText,
+  priceDelta: Minor,
+});
+export type LineModifierDto = z.infer<typeof LineModifierDto>;
+
+/** A combo's component: what the customer chose for one slot. */
+export const LineComponentDto = z.object({
+  slotId: z.string(),
+  productId: z.string(),
+  variantId: z.string().nullable(),
+  name: LocalizedText,
+  categoryId: z.string(),
+  taxRateId: z.string(),
+  taxRateBp: z.number().int(),
+  taxInclusive: z.boolean(),
+  /** The component's own price, the weight for splitting the set price over tax rates. */
+  listPrice: Minor,
+});
+export type LineComponentDto = z.infer<typeof LineComponentDto>;
+
+export const LineDiscountDto = z.object({
+  reasonCode: z.string(),
+  kind: ReasonKind,
+  name: LocalizedText,
+  percentBp: z.number().int().nullable(),
+  amount: Minor.nullable(),
+  /** Who approved it when it was over the cashier's limit (the supervisor issue fills this in). */
+  approvedBy: z.string().nullable(),
+});
+export type LineDiscountDto = z.infer<typeof LineDiscountDto>;
+
 export const SaleLineDto = z.object({
   lineId: z.string(),
+  /** item; combo (components below); deposit (attached to parentLineId); deposit_return (negative). */
+  kind: LineKind,
+  /** Product id; for deposit lines the deposit's id. */
   productId: z.string(),
-  /** The product's category at the time of sale, for reports by category. */
+  variantId: z.string().nullable(),
+  /** The product's category at the time of sale, for reports by category ('' for deposits). */
   categoryId: z.string(),
+  /** The product's name with the variant's (`Draft lager · Large`). */
   name: LocalizedText,
+  /** Unit price including modifiers (negative for a deposit return). */
   unitPrice: Minor,
   quantity: z.number().int(),
+  /** unitPrice × quantity, before discounts. */
   amount: Minor,
+  /** The line's discount plus its share of a sale discount (0 for deposits). */
+  discount: Minor,
   taxRateId: z.string(),
+  parentLineId: z.string().nullable(),
+  modifiers: z.array(LineModifierDto),
+  components: z.array(LineComponentDto),
+  /** The line's own discount (a sale discount is on the sale). */
+  lineDiscount: LineDiscountDto.nullable(),
+  /** Why it cannot be paid for now (a stop-sale tag), on an open sale; null when fine. */
+  stoppedBy: z.string().nullable(),
 });
 export type SaleLineDto = z.infer<typeof SaleLineDto>;
+
+/** The fields of a plain item line beyond product, price and quantity (also: version-1 events). */
+export const PLAIN_LINE = {
+  kind: 'item',
+  variantId: null,
+  discount: 0,
+  parentLineId: null,
+  modifiers: [],
+  components: [],
+  lineDiscount: null,
+  stoppedBy: null,
+} as const satisfies Partial<SaleLineDto>;
+
+/** Totals of a sale without discounts, comps or deposits. */
+export const NO_EXTRAS = { discounts: 0, comps: 0, deposits: 0 } as const;
 
 /** A cash tender accepted for the open sale but not yet committed (sale.complete commits it). */
 export const CashTenderDto = z.object({
@@ -205,6 +318,12 @@ export const SaleDto = z.object({
   startedAt: z.string(),
   lines: z.array(SaleLineDto),
   totals: TotalsDto,
+  /** A discount on the whole sale (spread over the item lines' `discount`). */
+  saleDiscount: LineDiscountDto.nullable(),
+  /** The price level the sale uses (chosen when its first item was added). */
+  priceLevelId: z.string().nullable(),
+  /** The ID check confirmed for this sale: the age checked, by whom, when. */
+  ageCheck: z.object({ minAge: z.number().int(), by: z.string(), at: z.string() }).nullable(),
   /** Card payments of this sale that count (approved or stored), in order. */
   cards: z.array(CardPaymentDto),
   /** What card payments already cover. */
@@ -263,6 +382,9 @@ export const CompletedSaleDto = z.object({
   businessDate: z.string(),
   lines: z.array(SaleLineDto),
   totals: TotalsDto,
+  saleDiscount: LineDiscountDto.nullable(),
+  priceLevelId: z.string().nullable(),
+  ageCheck: z.object({ minAge: z.number().int(), by: z.string(), at: z.string() }).nullable(),
   payments: z.array(PaymentDto),
   cashRounding: Minor,
   change: Minor,
@@ -334,6 +456,8 @@ export const TerminalStatusDto = z.object({
   cashRounding: z.number().int().positive(),
   /** Banknotes in minor units, for quick cash amounts. */
   cashNotes: z.array(Minor),
+  /** At most this many age-restricted items per sale. */
+  ageRestrictedPerSale: z.number().int(),
   defaultLocale: Locale,
   businessDate: z.string(),
   cashier: z.object({ id: z.string(), name: z.string() }).nullable(),
@@ -439,9 +563,49 @@ const NoInput = z.object({}).strict();
 export const commands = {
   'catalog.list': { input: NoInput },
   'sale.get': { input: NoInput },
+  /**
+   * Adds an item. Products with sizes need `variantId`; modifier groups their choices (`options`,
+   * option ids per group); combos one choice per slot. Age-restricted items need `ageChecked`
+   * once per sale (the cashier confirmed the customer's ID).
+   */
   'sale.addItem': {
-    input: z.object({ productId: Id, quantity: Quantity.optional() }).strict(),
+    input: z
+      .object({
+        productId: Id,
+        quantity: Quantity.optional(),
+        variantId: Id.optional(),
+        options: z
+          .array(z.object({ groupId: Id, optionIds: z.array(Id).max(20) }).strict())
+          .max(20)
+          .optional(),
+        combo: z
+          .array(z.object({ slotId: Id, productId: Id, variantId: Id.nullable().optional() }).strict())
+          .max(8)
+          .optional(),
+        ageChecked: z.boolean().optional(),
+      })
+      .strict(),
   },
+  /** A returned container: a negative deposit line (paid back in cash or set against the sale). */
+  'sale.returnDeposit': { input: z.object({ depositId: Id, quantity: Quantity.optional() }).strict() },
+  /**
+   * Gives (or with `reason: null` removes) a discount on a line, or on the whole sale when no
+   * `lineId`. Reasons with a fixed percentage (comps, staff meals) take no value; others take
+   * `percentBp` or `amount`. Over the role's limit: `discount.needs_supervisor`.
+   */
+  'sale.setDiscount': {
+    input: z
+      .object({
+        lineId: Id.optional(),
+        reason: Id.nullable(),
+        percentBp: z.number().int().min(1).max(10_000).optional(),
+        amount: Minor.refine((n) => n > 0, 'must be positive').optional(),
+      })
+      .strict()
+      .refine((v) => v.percentBp === undefined || v.amount === undefined, 'give percentBp or amount, not both'),
+  },
+  /** Marks a product sold out (or back in stock) at this counter. */
+  'catalog.setSoldOut': { input: z.object({ productId: Id, soldOut: z.boolean() }).strict() },
   'sale.setQuantity': { input: z.object({ lineId: Id, quantity: Quantity }).strict() },
   'sale.removeLine': { input: z.object({ lineId: Id }).strict() },
   'sale.clear': { input: NoInput },
@@ -517,6 +681,9 @@ export interface CommandOutputs {
   'catalog.list': CatalogDto;
   'sale.get': SaleDto;
   'sale.addItem': SaleDto;
+  'sale.returnDeposit': SaleDto;
+  'sale.setDiscount': SaleDto;
+  'catalog.setSoldOut': CatalogDto;
   'sale.setQuantity': SaleDto;
   'sale.removeLine': SaleDto;
   'sale.clear': SaleDto;
@@ -549,7 +716,7 @@ export interface EventPayloads {
   'sale.updated': SaleDto;
   'sale.completed': CompletedSaleDto;
   'terminal.status': TerminalStatusDto;
-  /** The catalog changed (a gateway pull applied between sales). */
+  /** The catalog or its availability changed (a gateway pull, a stop-sale, a sold-out mark). */
   'catalog.updated': CatalogDto;
   /** The printer's status or queue changed. */
   'printer.status': PrinterStatusDto;
@@ -581,6 +748,23 @@ export const ErrorCode = z.enum([
   'sale.not_paid',
   'sale.too_many_lines',
   'catalog.product_not_found',
+  /** Sold out at this counter or venue-wide. */
+  'catalog.sold_out',
+  /** The venue stopped selling items with one of the product's tags (the message names it). */
+  'catalog.stopped',
+  /** The size, options or combo choices are missing or not offered for this product. */
+  'sale.options_invalid',
+  /** An age-restricted item: confirm the customer's ID, then add it again with ageChecked. */
+  'sale.age_check_required',
+  /** More age-restricted items than one sale may hold. */
+  'sale.age_limit',
+  /** A line is stopped (stop-sale): remove it before taking payment. */
+  'sale.stopped_items',
+  'deposit.not_found',
+  'discount.unknown_reason',
+  'discount.invalid',
+  /** Over the role's limit (or the reason needs a higher role): a supervisor must approve. */
+  'discount.needs_supervisor',
   'payment.insufficient_tender',
   'payment.already_tendered',
   'printer.not_configured',

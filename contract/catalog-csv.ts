@@ -1,8 +1,9 @@
 // The catalog as CSV, one row per product (docs/catalog-import.md), for venues that keep their
 // price list in a spreadsheet. Categories and tax rates are gathered from the rows; a category or
 // tax rate that two rows describe differently is an error, not a guess.
-import type { CatalogDto, CategoryDto, ProductDto, TaxRateDto } from './api';
+import type { CatalogBody, CategoryDto, ProductDto, TaxRateDto } from './api';
 import { parseCsv } from './csv';
+import { defaultDiscountLimits } from './menu';
 import { parseMajor } from './money';
 
 export const CATALOG_CSV_COLUMNS = [
@@ -21,7 +22,7 @@ export const CATALOG_CSV_COLUMNS = [
 
 type Column = (typeof CATALOG_CSV_COLUMNS)[number];
 
-export type CatalogBody = Omit<CatalogDto, 'currency'>;
+export type { CatalogBody };
 
 export interface CatalogCsvProblem {
   /** 1-based line of the CSV text (the header is line 1). */
@@ -178,7 +179,21 @@ export function parseCatalogCsv(text: string, currency: string): CatalogCsvResul
 
     const sort = (sortInCategory.get(categoryId) ?? 0) + 1;
     sortInCategory.set(categoryId, sort);
-    products.push({ id, categoryId, name, price, taxRateId, barcode, sort });
+    products.push({
+      id,
+      categoryId,
+      name,
+      price,
+      taxRateId,
+      barcode,
+      sort,
+      tags: [],
+      minAge: null,
+      depositId: null,
+      variants: [],
+      modifierGroupIds: [],
+      combo: null,
+    });
   });
 
   if (problems.length > 0) return { ok: false, problems };
@@ -190,6 +205,11 @@ export function parseCatalogCsv(text: string, currency: string): CatalogCsvResul
       categories: [...categories.values()],
       products,
       taxRates: [...taxRates.values()].map(({ line: _line, ...rate }) => rate),
+      modifierGroups: [],
+      deposits: [],
+      reasons: [],
+      discountLimits: defaultDiscountLimits,
+      priceLevels: [],
     },
   };
 }

@@ -3,7 +3,14 @@
 // Pure data, here in contract/ so both the terminal and the gateway can use it. Prices are CNY in
 // fen; Chinese VAT is included in shelf prices: 6 % for catering served at the counter, 13 % for
 // goods.
-import type { CatalogDto, CategoryDto, ProductDto, TaxRateDto } from './api';
+import type { CatalogBody, CategoryDto, ProductDto, TaxRateDto } from './api';
+import {
+  defaultDiscountLimits,
+  type DepositDto,
+  type DiscountReasonDto,
+  type ModifierGroupDto,
+  type PriceLevelDto,
+} from './menu';
 import type { StaffMember, RiskPolicy } from './gateway';
 import type { VenueConfig } from './venue';
 
@@ -16,6 +23,8 @@ export const demoVenueConfig: VenueConfig = {
   cashRounding: 10,
   cashNotes: [1000, 2000, 5000, 10000],
   defaultLocale: 'zh',
+  ageRestrictedPerSale: 4,
+  eventId: 'demo-match',
 };
 
 const taxRates: TaxRateDto[] = [
@@ -133,12 +142,39 @@ export function ean13(first12: string): string {
   return first12 + String((10 - (sum % 10)) % 10);
 }
 
+/** What the demo's plain rows lack: sizes, deposits, options, tags, age limits. */
+const extras: Record<string, Partial<ProductDto>> = {
+  'draft-lager': {
+    variants: [
+      { id: 'regular', name: { en: '500 ml', zh: '500毫升' }, price: 3500, barcode: null },
+      { id: 'large', name: { en: 'Large 750 ml', zh: '大杯 750毫升' }, price: 4800, barcode: null, depositId: 'cup-large' },
+    ],
+  },
+  'draft-ipa': {
+    variants: [
+      { id: 'regular', name: { en: '500 ml', zh: '500毫升' }, price: 4500, barcode: null },
+      { id: 'large', name: { en: 'Large 750 ml', zh: '大杯 750毫升' }, price: 6200, barcode: null, depositId: 'cup-large' },
+    ],
+  },
+  'wheat-beer': {},
+  cheeseburger: { modifierGroupIds: ['burger-cook', 'burger-extras'] },
+  'chicken-burger': { modifierGroupIds: ['burger-extras'] },
+  'cola-m': { modifierGroupIds: ['ice'], depositId: 'cup' },
+  'cola-l': { modifierGroupIds: ['ice'], depositId: 'cup' },
+  'iced-tea': { modifierGroupIds: ['ice'], depositId: 'cup' },
+  coffee: { modifierGroupIds: ['coffee-milk'] },
+};
+const BEER_TAGS = new Set(['draft-lager', 'draft-ipa', 'tsingtao', 'wheat-beer', 'cider']);
+const WINE = new Set(['red-wine', 'white-wine']);
+const DRAFT_WITH_CUP = new Set(['draft-lager', 'draft-ipa', 'wheat-beer', 'cider']);
+
 function buildProducts(): ProductDto[] {
   const products: ProductDto[] = [];
   let n = 0;
   for (const [categoryId, { tax, items }] of Object.entries(rows)) {
     items.forEach(([id, en, zh, price], i) => {
       n++;
+      const alcohol = BEER_TAGS.has(id) || WINE.has(id);
       products.push({
         id,
         categoryId,
@@ -148,17 +184,159 @@ function buildProducts(): ProductDto[] {
         // 690–699 is China's GS1 prefix; 6901234 stands in for the venue's company code.
         barcode: ean13(`6901234${String(n).padStart(5, '0')}`),
         sort: i + 1,
+        tags: BEER_TAGS.has(id) ? ['alcohol', 'beer'] : WINE.has(id) ? ['alcohol', 'wine'] : [],
+        minAge: alcohol ? 18 : null,
+        depositId: DRAFT_WITH_CUP.has(id) ? 'cup' : null,
+        variants: [],
+        modifierGroupIds: [],
+        combo: null,
+        ...extras[id],
       });
     });
   }
+  products.push({
+    id: 'burger-meal',
+    categoryId: 'hot-food',
+    name: { en: 'Burger meal', zh: '汉堡套餐' },
+    price: 5800,
+    taxRateId: 'vat6',
+    barcode: ean13(`6901234${String(n + 1).padStart(5, '0')}`),
+    sort: 20,
+    tags: ['combo'],
+    minAge: null,
+    depositId: null,
+    variants: [],
+    modifierGroupIds: [],
+    combo: {
+      slots: [
+        {
+          id: 'main',
+          name: { en: 'Burger', zh: '汉堡' },
+          choices: [
+            { productId: 'cheeseburger', variantId: null, priceDelta: 0 },
+            { productId: 'chicken-burger', variantId: null, priceDelta: 0 },
+          ],
+        },
+        {
+          id: 'side',
+          name: { en: 'Side', zh: '配菜' },
+          choices: [
+            { productId: 'fries', variantId: null, priceDelta: 0 },
+            { productId: 'nachos', variantId: null, priceDelta: 600 },
+          ],
+        },
+        {
+          id: 'drink',
+          name: { en: 'Drink', zh: '饮料' },
+          choices: [
+            { productId: 'cola-m', variantId: null, priceDelta: 0 },
+            { productId: 'iced-tea', variantId: null, priceDelta: 0 },
+            { productId: 'water', variantId: null, priceDelta: 0 },
+          ],
+        },
+      ],
+    },
+  });
   return products;
 }
 
-export const demoCatalog: CatalogDto = {
+const modifierGroups: ModifierGroupDto[] = [
+  {
+    id: 'burger-cook',
+    name: { en: 'Cooked', zh: '熟度' },
+    min: 1,
+    max: 1,
+    options: [
+      { id: 'medium', name: { en: 'Medium', zh: '五分熟' }, priceDelta: 0 },
+      { id: 'well-done', name: { en: 'Well done', zh: '全熟' }, priceDelta: 0 },
+    ],
+  },
+  {
+    id: 'burger-extras',
+    name: { en: 'Extras', zh: '加料' },
+    min: 0,
+    max: 3,
+    options: [
+      { id: 'extra-cheese', name: { en: 'Extra cheese', zh: '加芝士' }, priceDelta: 500 },
+      { id: 'bacon', name: { en: 'Bacon', zh: '加培根' }, priceDelta: 800 },
+      { id: 'no-onion', name: { en: 'No onion', zh: '不要洋葱' }, priceDelta: 0 },
+      { id: 'jalapenos', name: { en: 'Jalapeños', zh: '加辣椒' }, priceDelta: 300 },
+    ],
+  },
+  {
+    id: 'ice',
+    name: { en: 'Ice', zh: '冰' },
+    min: 0,
+    max: 1,
+    options: [
+      { id: 'no-ice', name: { en: 'No ice', zh: '去冰' }, priceDelta: 0 },
+      { id: 'light-ice', name: { en: 'Light ice', zh: '少冰' }, priceDelta: 0 },
+    ],
+  },
+  {
+    id: 'coffee-milk',
+    name: { en: 'Milk', zh: '奶' },
+    min: 0,
+    max: 1,
+    options: [
+      { id: 'oat-milk', name: { en: 'Oat milk', zh: '燕麦奶' }, priceDelta: 300 },
+      { id: 'no-milk', name: { en: 'No milk', zh: '不加奶' }, priceDelta: 0 },
+    ],
+  },
+];
+
+const deposits: DepositDto[] = [
+  { id: 'cup', name: { en: 'Cup deposit', zh: '杯押金' }, amount: 200 },
+  { id: 'cup-large', name: { en: 'Large cup deposit', zh: '大杯押金' }, amount: 300 },
+];
+
+const reasons: DiscountReasonDto[] = [
+  { code: 'promo', name: { en: 'Promotion', zh: '促销' }, kind: 'discount', percentBp: null, minRole: 'cashier' },
+  { code: 'damaged', name: { en: 'Damaged item', zh: '商品瑕疵' }, kind: 'discount', percentBp: null, minRole: 'cashier' },
+  { code: 'season-ticket', name: { en: 'Season ticket 10%', zh: '季票九折' }, kind: 'discount', percentBp: 1000, minRole: 'cashier' },
+  { code: 'staff-meal', name: { en: 'Staff meal', zh: '员工餐' }, kind: 'staff_meal', percentBp: 10_000, minRole: 'cashier' },
+  { code: 'comp', name: { en: 'Complimentary', zh: '招待' }, kind: 'comp', percentBp: 10_000, minRole: 'supervisor' },
+];
+
+const priceLevels: PriceLevelDto[] = [
+  {
+    id: 'happy-hour',
+    name: { en: 'Happy hour', zh: '欢乐时光' },
+    priority: 10,
+    eventId: null,
+    zones: [],
+    from: '16:00',
+    to: '18:00',
+    prices: [
+      { productId: 'draft-lager', variantId: 'regular', price: 2800 },
+      { productId: 'draft-lager', variantId: 'large', price: 3900 },
+    ],
+  },
+  {
+    id: 'vip-lounge',
+    name: { en: 'VIP lounge', zh: '贵宾区' },
+    priority: 20,
+    eventId: null,
+    zones: ['vip'],
+    from: null,
+    to: null,
+    prices: [
+      { productId: 'red-wine', variantId: null, price: 6800 },
+      { productId: 'white-wine', variantId: null, price: 6800 },
+    ],
+  },
+];
+
+export const demoCatalog: CatalogBody & { currency: string } = {
   currency: demoVenueConfig.currency,
   categories,
   products: buildProducts(),
   taxRates,
+  modifierGroups,
+  deposits,
+  reasons,
+  discountLimits: defaultDiscountLimits,
+  priceLevels,
 };
 
 /**

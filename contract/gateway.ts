@@ -2,7 +2,8 @@
 // requests with these schemas and generates /openapi.json from them; the terminal's sync worker and
 // the CLI parse replies with them.
 import { z } from 'zod';
-import { CatalogDto, LocalizedText } from './api';
+import { CatalogBody, LocalizedText } from './api';
+import { StopSaleState } from './menu';
 import { CurrencyCode, Minor } from './money';
 import { StandInPolicy } from './payments';
 import { VenueConfig } from './venue';
@@ -13,8 +14,12 @@ export const BusinessDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY
 const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
 
 /** Current event schema version; the gateway also accepts the one before (ARCHITECTURE §4). */
-export const EVENT_VERSION = 1;
-export const ACCEPTED_EVENT_VERSIONS = [EVENT_VERSION] as const;
+/**
+ * 2: sale lines carry kind, discounts, modifiers, combo components and deposits; totals carry
+ * discounts, comps and deposits. Version 1 events read with those as zero / item lines.
+ */
+export const EVENT_VERSION = 2;
+export const ACCEPTED_EVENT_VERSIONS = [1, EVENT_VERSION] as const;
 export const MAX_BATCH_EVENTS = 500;
 export const MAX_BATCH_BYTES = 1024 * 1024;
 
@@ -139,17 +144,24 @@ export const SaleCompletedData = z.object({
   lines: z.array(
     z.object({
       lineId: Id,
+      kind: z.enum(['item', 'combo', 'deposit', 'deposit_return']).default('item'),
       productId: Id,
-      categoryId: Id,
+      /** '' for deposit lines. */
+      categoryId: z.string().max(64),
       name: LocalizedText,
       unitPrice: Minor,
       quantity: z.number().int(),
       amount: Minor,
+      /** Line discount plus its share of a sale discount. */
+      discount: Minor.default(0),
       taxRateId: z.string(),
     }),
   ),
   totals: z.object({
     subtotal: Minor,
+    discounts: Minor.default(0),
+    comps: Minor.default(0),
+    deposits: Minor.default(0),
     exclusiveTax: Minor,
     taxTotal: Minor,
     total: Minor,
@@ -164,6 +176,8 @@ export const SaleCompletedData = z.object({
   change: Minor,
 });
 export type SaleCompletedData = z.infer<typeof SaleCompletedData>;
+/** As a terminal (or a version-1 terminal) sends it: the newer fields may be absent. */
+export type SaleCompletedInput = z.input<typeof SaleCompletedData>;
 
 // ---------- reference data ----------
 
@@ -196,11 +210,12 @@ export const RiskPolicy = z.object({
 export type RiskPolicy = z.infer<typeof RiskPolicy>;
 
 export const ReferenceBodies = {
-  catalog: CatalogDto.omit({ currency: true }),
+  catalog: CatalogBody,
   staff: StaffList,
   policy: RiskPolicy,
   'blocked-cards': z.object({ cardKeys: z.array(z.string().max(128)) }),
-  'stop-sale': z.object({ tags: z.array(z.string().max(64)) }),
+  /** The venue's stop-sale tags and venue-wide sold-out products (applied at once, even mid-sale). */
+  'stop-sale': StopSaleState.omit({ version: true }),
   config: VenueConfig,
 } as const;
 

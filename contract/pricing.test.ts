@@ -1,5 +1,6 @@
 // The contract/ import rule is for shipped code; its tests may use the test tools.
 import fc from 'fast-check';
+import { NO_EXTRAS } from './api';
 import { describe, expect, it } from 'vitest';
 import { computeTotals, lineAmount, settleCash, taxOf, type PricedLine, type TaxRate } from './pricing';
 
@@ -33,13 +34,14 @@ describe('taxOf', () => {
 
 describe('computeTotals', () => {
   it('is all zeros for an empty sale', () => {
-    expect(computeTotals([], rates)).toEqual({ subtotal: 0, exclusiveTax: 0, taxTotal: 0, total: 0, taxes: [] });
+    expect(computeTotals([], rates)).toEqual({ subtotal: 0, ...NO_EXTRAS, exclusiveTax: 0, taxTotal: 0, total: 0, taxes: [] });
   });
 
   it('takes inclusive tax out of the price, adding nothing to the total', () => {
     // 2 hot dogs at 25.00 (6 % incl.): gross 5000, tax 5000·600/10600 = 283.02 → 283, net 4717
     const t = computeTotals([line(2500, 2, 'vat6')], rates);
     expect(t).toEqual({
+      ...NO_EXTRAS,
       subtotal: 5000,
       exclusiveTax: 0,
       taxTotal: 283,
@@ -52,6 +54,7 @@ describe('computeTotals', () => {
     // 3 × 19.99 at 8.25 % excl.: net 5997, tax 5997·825/10000 = 494.75 → 495, gross 6492
     const t = computeTotals([line(1999, 3, 'us')], rates);
     expect(t).toEqual({
+      ...NO_EXTRAS,
       subtotal: 5997,
       exclusiveTax: 495,
       taxTotal: 495,
@@ -118,6 +121,7 @@ describe('computeTotals', () => {
     // BHD 0.775 × 3 = 2.325 (2325 fils), VAT 10 % excl.: 232.5 → 233 fils; total 2.558
     const t = computeTotals([line(775, 3, 'bh10')], [bhVat]);
     expect(t).toEqual({
+      ...NO_EXTRAS,
       subtotal: 2325,
       exclusiveTax: 233,
       taxTotal: 233,

@@ -16,5 +16,9 @@ export const VenueConfig = z.object({
   /** Banknotes in minor units, offered as quick cash amounts. */
   cashNotes: z.array(Minor.refine((n) => n > 0)).max(12),
   defaultLocale: Locale,
+  /** At most this many age-restricted items (e.g. drinks) in one sale. */
+  ageRestrictedPerSale: z.number().int().min(1).max(99).default(4),
+  /** Tonight's event, for price levels set per event; null when none is set. */
+  eventId: z.string().max(64).nullable().default(null),
 });
 export type VenueConfig = z.infer<typeof VenueConfig>;

@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CatalogDto, ProductDto } from '../contract/api';
+import { CatalogBody, type ProductDto } from '../contract/api';
 import { findProduct, loadCatalog, replaceCatalog } from './catalog';
 import { migrate } from './migrate';
 import { terminalMigrations } from './migrations/index';
 import { openDatabase, type Db } from './open';
 
-type Import = Omit<CatalogDto, 'currency'>;
+type Import = CatalogBody;
 
 const product = (
   id: string,
@@ -21,11 +21,17 @@ const product = (
   taxRateId: categoryId === 'merch' ? 'vat13' : 'vat6',
   barcode,
   sort,
+  tags: [],
+  minAge: null,
+  depositId: null,
+  variants: [],
+  modifierGroupIds: [],
+  combo: null,
 });
 
 /** Categories given out of order on purpose: the catalog orders them, not the import. */
 function baseImport(): Import {
-  return {
+  return CatalogBody.parse({
     taxRates: [
       { id: 'vat6', name: { en: 'VAT 6%', zh: '增值税 6%' }, rateBp: 600, inclusive: true },
       { id: 'vat13', name: { en: 'VAT 13%', zh: '增值税 13%' }, rateBp: 1300, inclusive: true },
@@ -43,7 +49,7 @@ function baseImport(): Import {
       product('hot-dog', 'food', 1, 2500, '6901234000031'),
       product('water', 'drinks', 2, 500),
     ],
-  };
+  });
 }
 
 let db: Db;
@@ -53,14 +59,13 @@ beforeEach(() => {
 });
 afterEach(() => db.close());
 
-const ids = (c: CatalogDto): string[] => c.products.map((p) => p.id);
+const ids = (c: CatalogBody): string[] => c.products.map((p) => p.id);
 
 describe('replaceCatalog / loadCatalog', () => {
   it('round-trips an import, ordered by category sort then product sort', () => {
     const imp = baseImport();
     replaceCatalog(db, imp);
-    const c = loadCatalog(db, 'CNY');
-    expect(c.currency).toBe('CNY');
+    const c = loadCatalog(db);
     expect(c.categories.map((x) => x.id)).toEqual(['food', 'drinks', 'merch']);
     expect(ids(c)).toEqual(['hot-dog', 'fries', 'cola', 'water', 'cap', 'scarf']);
     expect(c.taxRates).toEqual([...imp.taxRates].sort((a, b) => a.id.localeCompare(b.id)));
@@ -80,7 +85,7 @@ describe('replaceCatalog / loadCatalog', () => {
           : p,
       );
     replaceCatalog(db, next);
-    const c = loadCatalog(db, 'CNY');
+    const c = loadCatalog(db);
     expect(ids(c)).toEqual(['hot-dog', 'cola', 'water', 'cap']);
     expect(c.products.find((p) => p.id === 'hot-dog')).toMatchObject({
       price: 2800,
@@ -99,7 +104,7 @@ describe('replaceCatalog / loadCatalog', () => {
     expect(findProduct(db, 'cola')).toBeUndefined();
     replaceCatalog(db, baseImport());
     expect(findProduct(db, 'cola')?.price).toBe(1200);
-    expect(ids(loadCatalog(db, 'CNY'))).toContain('cola');
+    expect(ids(loadCatalog(db))).toContain('cola');
   });
 
   it('re-orders categories and updates tax rates on re-import', () => {
@@ -108,7 +113,7 @@ describe('replaceCatalog / loadCatalog', () => {
     next.categories = next.categories.map((c) => (c.id === 'merch' ? { ...c, sort: 0 } : c));
     next.taxRates = next.taxRates.map((t) => (t.id === 'vat6' ? { ...t, rateBp: 900 } : t));
     replaceCatalog(db, next);
-    const c = loadCatalog(db, 'CNY');
+    const c = loadCatalog(db);
     expect(c.categories.map((x) => x.id)).toEqual(['merch', 'food', 'drinks']);
     expect(ids(c)).toEqual(['cap', 'scarf', 'hot-dog', 'fries', 'cola', 'water']);
     expect(findProduct(db, 'cola')?.tax.rateBp).toBe(900);
@@ -116,14 +121,14 @@ describe('replaceCatalog / loadCatalog', () => {
 
   it('is atomic: a bad import changes nothing', () => {
     replaceCatalog(db, baseImport());
-    const before = loadCatalog(db, 'CNY');
+    const before = loadCatalog(db);
     const bad = baseImport();
     bad.products = [
       ...bad.products.map((p) => ({ ...p, price: p.price + 100 })),
       product('ghost', 'no-such-category', 1, 100),
     ];
     expect(() => replaceCatalog(db, bad)).toThrow(/FOREIGN KEY/);
-    expect(loadCatalog(db, 'CNY')).toEqual(before);
+    expect(loadCatalog(db)).toEqual(before);
   });
 
   it('drops a category that a re-import no longer has', () => {
@@ -132,7 +137,7 @@ describe('replaceCatalog / loadCatalog', () => {
     next.categories = next.categories.filter((c) => c.id !== 'drinks');
     next.products = next.products.filter((p) => p.categoryId !== 'drinks');
     replaceCatalog(db, next);
-    const c = loadCatalog(db, 'CNY');
+    const c = loadCatalog(db);
     expect(ids(c)).toEqual(['hot-dog', 'fries', 'cap', 'scarf']);
     // The cashier would otherwise see an empty "Drinks" tab.
     expect(c.categories.map((x) => x.id)).toEqual(['food', 'merch']);

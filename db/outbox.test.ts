@@ -41,9 +41,9 @@ describe('appendOutbox', () => {
   it('writes the full envelope: v, eventId, terminalId, seq, type, at, businessDate, data', () => {
     appendOutbox(db, event(1));
     const e = appendOutbox(db, event(2));
-    expect(EVENT_VERSION).toBe(1);
+    expect(EVENT_VERSION).toBe(2);
     expect(e).toEqual({
-      v: 1,
+      v: 2,
       eventId: expect.stringMatching(/^[0-9A-HJKMNP-TV-Z]{26}$/) as unknown,
       terminalId: TERMINAL,
       seq: 2,
@@ -57,14 +57,14 @@ describe('appendOutbox', () => {
       seq: 2,
       event_id: e.eventId,
       type: 'sale.completed',
-      v: 1,
+      v: 2,
       created_at: e.at,
       acked_at: null,
     });
     // the stored payload is the envelope itself, in canonical JSON (sorted keys, no spaces)
     expect(JSON.parse(row.payload)).toEqual(e);
     expect(row.payload).toBe(
-      `{"at":"2026-11-21T12:00:02.000Z","businessDate":"2026-11-21","data":{"a":"first key after sorting","z":2},"eventId":"${e.eventId}","seq":2,"terminalId":"${TERMINAL}","type":"sale.completed","v":1}`,
+      `{"at":"2026-11-21T12:00:02.000Z","businessDate":"2026-11-21","data":{"a":"first key after sorting","z":2},"eventId":"${e.eventId}","seq":2,"terminalId":"${TERMINAL}","type":"sale.completed","v":2}`,
     );
   });
 

@@ -6,7 +6,8 @@ import type { Db } from './open';
 import { prep } from './statements';
 
 /** Event schema version (ARCHITECTURE §4): the gateway accepts this one and the one before. */
-export const EVENT_VERSION = 1;
+export { EVENT_VERSION } from '../contract/gateway';
+import { EVENT_VERSION } from '../contract/gateway';
 
 export interface OutboxEvent<T = unknown> {
   v: number;

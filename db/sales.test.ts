@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CompletedSaleDto } from '../contract/api';
+import { PLAIN_LINE, type CompletedSaleDto } from '../contract/api';
 import { computeTotals } from '../contract/pricing';
 import { migrate } from './migrate';
 import { terminalMigrations } from './migrations/index';
@@ -28,6 +28,7 @@ beforeEach(() => {
 afterEach(() => db.close());
 
 const T0 = '2026-11-21T12:00:00.000Z';
+const { stoppedBy: _stopped, ...STORED_PLAIN } = PLAIN_LINE;
 
 function line(
   lineId: string,
@@ -48,6 +49,7 @@ function line(
     taxRateId: rate,
     taxRateBp: rate === 'vat6' ? 600 : 1300,
     taxInclusive: true,
+    ...STORED_PLAIN,
   };
 }
 
@@ -77,8 +79,11 @@ function completedDoc(
     startedAt: T0,
     completedAt: '2026-11-21T12:05:00.000Z',
     businessDate: '2026-11-21',
-    lines: lines.map(({ position: _p, taxRateBp: _b, taxInclusive: _i, ...l }) => l),
+    lines: lines.map(({ position: _p, taxRateBp: _b, taxInclusive: _i, ...l }) => ({ ...l, stoppedBy: null })),
     totals,
+    saleDiscount: null,
+    priceLevelId: null,
+    ageCheck: null,
     payments: [
       {
         paymentId: `pay-${saleId}`,
@@ -98,7 +103,15 @@ describe('open sale', () => {
   it('is absent until inserted, then starts empty', () => {
     expect(getOpenSale(db)).toBeUndefined();
     insertOpenSale(db, { saleId: 's1', currency: 'CNY', startedAt: T0 });
-    expect(getOpenSale(db)).toEqual({ saleId: 's1', currency: 'CNY', startedAt: T0, lines: [] });
+    expect(getOpenSale(db)).toEqual({
+      saleId: 's1',
+      currency: 'CNY',
+      startedAt: T0,
+      priceLevelId: null,
+      saleDiscount: null,
+      ageCheck: null,
+      lines: [],
+    });
   });
 
   it('allows only one open sale', () => {
@@ -140,8 +153,8 @@ describe('open sale', () => {
 
   it('restarts the clock of the open sale only', () => {
     insertOpenSale(db, { saleId: 's1', currency: 'CNY', startedAt: T0 });
-    restartOpenSale(db, 's1', '2026-11-21T13:00:00.000Z');
-    expect(getOpenSale(db)?.startedAt).toBe('2026-11-21T13:00:00.000Z');
+    restartOpenSale(db, 's1', '2026-11-21T13:00:00.000Z', 'happy-hour');
+    expect(getOpenSale(db)).toMatchObject({ startedAt: '2026-11-21T13:00:00.000Z', priceLevelId: 'happy-hour' });
   });
 });
 
@@ -173,6 +186,12 @@ describe('writeCompletedSale', () => {
       total: 54900,
       cash_rounding: 0,
       change_given: 5100,
+      price_level_id: null,
+      sale_discount: null,
+      age_check: null,
+      discounts: 0,
+      comps: 0,
+      deposits: 0,
     });
     expect(
       db

@@ -1,9 +1,21 @@
 // Sales storage: the open sale (cart) and completed sales with their lines, taxes and payments.
-import type { CompletedSaleDto, PaymentDto, SaleLineDto } from '../contract/api';
+import type {
+  CompletedSaleDto,
+  LineComponentDto,
+  LineDiscountDto,
+  LineModifierDto,
+  PaymentDto,
+  SaleDto,
+  SaleLineDto,
+} from '../contract/api';
 import type { Db } from './open';
 import { prep } from './statements';
 
-export interface StoredLine extends SaleLineDto {
+/**
+ * A line as stored. `discount` is fixed when the sale completes (0 on the open cart, where pricing
+ * computes it); `stoppedBy` is not stored (availability decides it).
+ */
+export interface StoredLine extends Omit<SaleLineDto, 'stoppedBy'> {
   position: number;
   taxRateBp: number;
   taxInclusive: boolean;
@@ -13,6 +25,9 @@ export interface OpenSaleRow {
   saleId: string;
   currency: string;
   startedAt: string;
+  priceLevelId: string | null;
+  saleDiscount: LineDiscountDto | null;
+  ageCheck: SaleDto['ageCheck'];
   lines: StoredLine[];
 }
 
@@ -29,10 +44,21 @@ interface LineRow {
   tax_rate_id: string;
   tax_rate_bp: number;
   tax_inclusive: number;
+  kind: SaleLineDto['kind'];
+  variant_id: string | null;
+  parent_line_id: string | null;
+  details: string;
+  line_discount: string | null;
+  discount: number;
 }
 
 const LINE_COLUMNS =
-  'line_id, position, product_id, category_id, name_en, name_zh, unit_price, quantity, amount, tax_rate_id, tax_rate_bp, tax_inclusive';
+  'line_id, position, product_id, category_id, name_en, name_zh, unit_price, quantity, amount, tax_rate_id, tax_rate_bp, tax_inclusive, kind, variant_id, parent_line_id, details, line_discount';
+
+interface LineDetails {
+  modifiers?: LineModifierDto[];
+  components?: LineComponentDto[];
+}
 
 const toLine = (r: LineRow): StoredLine => ({
   lineId: r.line_id,
@@ -46,11 +72,22 @@ const toLine = (r: LineRow): StoredLine => ({
   taxRateId: r.tax_rate_id,
   taxRateBp: r.tax_rate_bp,
   taxInclusive: r.tax_inclusive === 1,
+  kind: r.kind,
+  variantId: r.variant_id,
+  parentLineId: r.parent_line_id,
+  ...details(r.details),
+  lineDiscount: r.line_discount === null ? null : (JSON.parse(r.line_discount) as LineDiscountDto),
+  discount: r.discount,
 });
+
+function details(text: string): Pick<SaleLineDto, 'modifiers' | 'components'> {
+  const d = JSON.parse(text) as LineDetails;
+  return { modifiers: d.modifiers ?? [], components: d.components ?? [] };
+}
 
 export function saleLines(db: Db, saleId: string): StoredLine[] {
   return (
-    prep(db, `SELECT ${LINE_COLUMNS} FROM sale_lines WHERE sale_id = ? ORDER BY position`).all(
+    prep(db, `SELECT ${LINE_COLUMNS}, discount FROM sale_lines WHERE sale_id = ? ORDER BY position`).all(
       saleId,
     ) as LineRow[]
   ).map(toLine);
@@ -59,13 +96,25 @@ export function saleLines(db: Db, saleId: string): StoredLine[] {
 export function getOpenSale(db: Db): OpenSaleRow | undefined {
   const row = prep(
     db,
-    "SELECT sale_id, currency, started_at FROM sales WHERE status = 'open'",
-  ).get() as { sale_id: string; currency: string; started_at: string } | undefined;
+    "SELECT sale_id, currency, started_at, price_level_id, sale_discount, age_check FROM sales WHERE status = 'open'",
+  ).get() as
+    | {
+        sale_id: string;
+        currency: string;
+        started_at: string;
+        price_level_id: string | null;
+        sale_discount: string | null;
+        age_check: string | null;
+      }
+    | undefined;
   if (!row) return undefined;
   return {
     saleId: row.sale_id,
     currency: row.currency,
     startedAt: row.started_at,
+    priceLevelId: row.price_level_id,
+    saleDiscount: row.sale_discount === null ? null : (JSON.parse(row.sale_discount) as LineDiscountDto),
+    ageCheck: row.age_check === null ? null : (JSON.parse(row.age_check) as SaleDto['ageCheck']),
     lines: saleLines(db, row.sale_id),
   };
 }
@@ -80,18 +129,41 @@ export function insertOpenSale(
   ).run(sale.saleId, sale.currency, sale.startedAt);
 }
 
-/** A new open sale restarts its clock when its first item is added after sitting empty. */
-export function restartOpenSale(db: Db, saleId: string, startedAt: string): void {
-  prep(db, "UPDATE sales SET started_at = ? WHERE sale_id = ? AND status = 'open'").run(
-    startedAt,
+/**
+ * A new open sale restarts its clock when its first item is added after sitting empty, and takes
+ * the price level in force then (it keeps it to the end); a discount or ID check of the empty
+ * sale's previous customer is dropped.
+ */
+export function restartOpenSale(db: Db, saleId: string, startedAt: string, priceLevelId: string | null): void {
+  prep(
+    db,
+    `UPDATE sales SET started_at = ?, price_level_id = ?, sale_discount = NULL, age_check = NULL
+      WHERE sale_id = ? AND status = 'open'`,
+  ).run(startedAt, priceLevelId, saleId);
+}
+
+export function setSaleDiscount(db: Db, saleId: string, discount: LineDiscountDto | null): void {
+  prep(db, "UPDATE sales SET sale_discount = ? WHERE sale_id = ? AND status = 'open'").run(
+    discount === null ? null : JSON.stringify(discount),
     saleId,
+  );
+}
+
+export function setAgeCheck(db: Db, saleId: string, check: NonNullable<SaleDto['ageCheck']>): void {
+  prep(db, "UPDATE sales SET age_check = ? WHERE sale_id = ? AND status = 'open'").run(JSON.stringify(check), saleId);
+}
+
+export function setLineDiscount(db: Db, lineId: string, discount: LineDiscountDto | null): void {
+  prep(db, 'UPDATE sale_lines SET line_discount = ? WHERE line_id = ?').run(
+    discount === null ? null : JSON.stringify(discount),
+    lineId,
   );
 }
 
 export function insertLine(db: Db, saleId: string, line: StoredLine): void {
   prep(
     db,
-    `INSERT INTO sale_lines (sale_id, ${LINE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO sale_lines (sale_id, ${LINE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     saleId,
     line.lineId,
@@ -106,6 +178,14 @@ export function insertLine(db: Db, saleId: string, line: StoredLine): void {
     line.taxRateId,
     line.taxRateBp,
     line.taxInclusive ? 1 : 0,
+    line.kind,
+    line.variantId,
+    line.parentLineId,
+    JSON.stringify({
+      ...(line.modifiers.length > 0 ? { modifiers: line.modifiers } : {}),
+      ...(line.components.length > 0 ? { components: line.components } : {}),
+    }),
+    line.lineDiscount === null ? null : JSON.stringify(line.lineDiscount),
   );
 }
 
@@ -117,12 +197,15 @@ export function updateLineQuantity(db: Db, lineId: string, quantity: number, amo
   );
 }
 
+/** Deletes a line and the deposit lines attached to it. */
 export function deleteLine(db: Db, lineId: string): void {
+  prep(db, 'DELETE FROM sale_lines WHERE parent_line_id = ?').run(lineId);
   prep(db, 'DELETE FROM sale_lines WHERE line_id = ?').run(lineId);
 }
 
 export function deleteAllLines(db: Db, saleId: string): void {
   prep(db, 'DELETE FROM sale_lines WHERE sale_id = ?').run(saleId);
+  prep(db, "UPDATE sales SET sale_discount = NULL, age_check = NULL WHERE sale_id = ? AND status = 'open'").run(saleId);
 }
 
 export function lastReceiptNo(db: Db): number | null {
@@ -132,10 +215,14 @@ export function lastReceiptNo(db: Db): number | null {
 
 /** Writes the completion of the open sale. Call inside the completing transaction. */
 export function writeCompletedSale(db: Db, sale: CompletedSaleDto): void {
+  // The lines' final discounts first: once the sale is completed its lines are frozen.
+  const disc = prep(db, 'UPDATE sale_lines SET discount = ? WHERE line_id = ? AND discount <> ?');
+  for (const l of sale.lines) disc.run(l.discount, l.lineId, l.discount);
   const changed = prep(
     db,
     `UPDATE sales SET status = 'completed', completed_at = ?, business_date = ?, receipt_no = ?,
-         receipt_token = ?, subtotal = ?, tax_total = ?, total = ?, cash_rounding = ?, change_given = ?
+         receipt_token = ?, subtotal = ?, tax_total = ?, total = ?, cash_rounding = ?, change_given = ?,
+         discounts = ?, comps = ?, deposits = ?, sale_discount = ?
        WHERE sale_id = ? AND status = 'open'`,
   ).run(
     sale.completedAt,
@@ -147,6 +234,10 @@ export function writeCompletedSale(db: Db, sale: CompletedSaleDto): void {
     sale.totals.total,
     sale.cashRounding,
     sale.change,
+    sale.totals.discounts,
+    sale.totals.comps,
+    sale.totals.deposits,
+    sale.saleDiscount === null ? null : JSON.stringify(sale.saleDiscount),
     sale.saleId,
   ).changes;
   if (changed !== 1) throw new Error(`sale ${sale.saleId} is not open`);

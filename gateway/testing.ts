@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import type { EventEnvelope, SaleCompletedData } from '../contract/gateway';
+import type { EventEnvelope, SaleCompletedInput } from '../contract/gateway';
 import { manualClock } from '../lib/clock';
 import { generateTerminalKey, signRequest, type TerminalKeyPair } from '../lib/http-signature';
 import { newId } from '../lib/ids';
@@ -136,8 +136,8 @@ export async function signedInject(
 export function saleData(
   terminalId: string,
   receiptNo: number,
-  over: Partial<SaleCompletedData> = {},
-): SaleCompletedData {
+  over: Partial<SaleCompletedInput> = {},
+): SaleCompletedInput {
   return {
     terminalId,
     saleId: newId(),

@@ -10,7 +10,8 @@ import {
 } from '../contract/api';
 import { VenueConfig } from '../contract/venue';
 import { businessDate, isoUtc, systemClock } from '../lib/clock';
-import { loadCatalog, replaceCatalog } from '../db/catalog';
+import { replaceCatalog } from '../db/catalog';
+import { createCatalogService } from './catalog-service';
 import { getOpenSale, lastReceiptNo } from '../db/sales';
 import { enqueuePrintJob, lastCompletedSaleId, lastPrintedJob, waitingJobCount } from '../db/print-jobs';
 import { getSetting, setSetting } from '../db/settings';
@@ -26,7 +27,7 @@ import { CLOCK_OFFSET_SETTING, readGatewaySetting } from './enroll';
 import { createEventHub } from './events';
 import { openPrinterPort, type OpenedPort } from './printing/escpos-printer-port';
 import { createPrintWorker, enqueueReprint, notConfiguredPrinterStatus, type PrintWorker } from './printing/print-worker';
-import { createSaleService } from './sale-service';
+import { COUNTER_ACTOR, createSaleService } from './sale-service';
 import { createCardService } from './payments/card-service';
 import { createPaymentGateway } from './payments/payment-gateway';
 import { openReaderDevice, type ReaderDevice } from './reader-device';
@@ -76,6 +77,14 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
     let venue = venueParsed.data;
     const hub = createEventHub();
     let closed = false;
+    const catalog = createCatalogService({
+      db,
+      clock,
+      terminalId,
+      venue: () => venue,
+      zone: () => config.zone ?? getSetting<string>(db, 'zone') ?? null,
+      actor: () => COUNTER_ACTOR,
+    });
 
     // ---- network: the sync worker when enrolled, else standalone ----
     const gateway = readGatewaySetting(db);
@@ -110,7 +119,7 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
             venue = v;
           },
           onCatalogApplied: () => {
-            if (!closed) hub.emit('catalog.updated', loadCatalog(db, venue.currency));
+            if (!closed) hub.emit('catalog.updated', catalog.list());
           },
           onChange: emitStatusSoon,
         });
@@ -248,6 +257,7 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
       currency: venue.currency,
       cashRounding: venue.cashRounding,
       cashNotes: venue.cashNotes,
+      ageRestrictedPerSale: venue.ageRestrictedPerSale,
       defaultLocale: venue.defaultLocale,
       businessDate: businessDate(clock.now(), venue.timeZone, venue.dayChange),
       cashier: null,
@@ -265,6 +275,8 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
       terminalId,
       shortId,
       venue: () => venue,
+      priceContext: () => catalog.priceContext(),
+      availability: () => catalog.availability(),
       printReceipts: config.printer !== undefined,
       cards,
       onUpdated: (sale) => {
@@ -303,9 +315,16 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
     });
 
     const handlers: Handlers = {
-      'catalog.list': () => loadCatalog(db, venue.currency),
+      'catalog.list': () => catalog.list(),
+      'catalog.setSoldOut': ({ productId, soldOut }) => {
+        const list = catalog.setSoldOut(productId, soldOut);
+        hub.emit('catalog.updated', list);
+        return list;
+      },
       'sale.get': () => sales.get(),
-      'sale.addItem': ({ productId, quantity }) => sales.addItem(productId, quantity),
+      'sale.addItem': (input) => sales.addItem(input),
+      'sale.returnDeposit': ({ depositId, quantity }) => sales.returnDeposit(depositId, quantity),
+      'sale.setDiscount': (input) => sales.setDiscount(input),
       'sale.setQuantity': ({ lineId, quantity }) => sales.setQuantity(lineId, quantity),
       'sale.removeLine': ({ lineId }) => sales.removeLine(lineId),
       'sale.clear': () => sales.clear(),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CatalogDto } from '../contract/api';
+import { CatalogBody } from '../contract/api';
 import { VenueConfig } from '../contract/venue';
 import { demoCatalog, demoVenueConfig, ean13 } from './demo-venue';
 
@@ -42,7 +42,7 @@ describe('ean13', () => {
 describe('demo venue', () => {
   it('is a valid venue configuration and catalog for the contract', () => {
     expect(VenueConfig.safeParse(demoVenueConfig).success).toBe(true);
-    expect(CatalogDto.safeParse(demoCatalog).success).toBe(true);
+    expect(CatalogBody.safeParse(demoCatalog).success).toBe(true);
     expect(demoCatalog.currency).toBe(demoVenueConfig.currency);
     expect(demoVenueConfig).toMatchObject({ currency: 'CNY', timeZone: 'Asia/Shanghai', dayChange: '06:00' });
   });

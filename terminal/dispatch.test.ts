@@ -1,14 +1,26 @@
 import { describe, expect, it, vi } from 'vitest';
-import { PosError, commandNames, type CatalogDto, type SaleDto } from '../contract/api';
+import { CatalogBody, PosError, commandNames, type CatalogDto, type SaleDto } from '../contract/api';
 import { dispatch, isCommandName, type Handlers } from './dispatch';
 
 const sale = { saleId: 's1' } as unknown as SaleDto;
 
 function handlers(overrides: Partial<Handlers> = {}): Handlers {
   const base: Handlers = {
-    'catalog.list': vi.fn((): CatalogDto => ({ currency: 'CNY', categories: [], products: [], taxRates: [] })),
+    'catalog.list': vi.fn(
+      (): CatalogDto => ({
+        ...CatalogBody.parse({ categories: [], products: [], taxRates: [] }),
+        currency: 'CNY',
+        availability: { soldOut: [], stoppedTags: [], stopSaleVersion: 0, stopSaleAppliedAt: null },
+        priceLevelId: null,
+      }),
+    ),
+    'catalog.setSoldOut': vi.fn(() => {
+      throw new Error('not in this test');
+    }),
     'sale.get': vi.fn(() => sale),
     'sale.addItem': vi.fn(() => sale),
+    'sale.returnDeposit': vi.fn(() => sale),
+    'sale.setDiscount': vi.fn(() => sale),
     'sale.setQuantity': vi.fn(() => sale),
     'sale.removeLine': vi.fn(() => sale),
     'sale.clear': vi.fn(() => sale),
@@ -79,7 +91,7 @@ describe('dispatch', () => {
   it('knows exactly the contract commands', () => {
     for (const name of commandNames) expect(isCommandName(name)).toBe(true);
     expect(isCommandName('toString')).toBe(false);
-    expect(commandNames).toHaveLength(23);
+    expect(commandNames).toHaveLength(26);
   });
 
   it('passes the parsed input to the handler and wraps its value', async () => {

@@ -70,11 +70,11 @@ describe('cart', () => {
   });
 
   it('restores the open cart after a restart', async () => {
-    await call('sale.addItem', { productId: 'cola-l', quantity: 3 });
+    await call('sale.addItem', { productId: 'orange-juice', quantity: 3 });
     terminal.close();
     terminal = createTerminalSync({ dataDir, demo: true, clock });
     const sale = await call<SaleDto>('sale.get');
-    expect(sale.lines.map((l) => [l.productId, l.quantity])).toEqual([['cola-l', 3]]);
+    expect(sale.lines.map((l) => [l.productId, l.quantity])).toEqual([['orange-juice', 3]]);
   });
 
   it('publishes sale.updated on every change', async () => {
@@ -140,7 +140,7 @@ describe('cash payment and completion', () => {
   });
 
   it('commits sale, lines, taxes, payment, journal entry and outbox row together', async () => {
-    await call('sale.addItem', { productId: 'draft-lager', quantity: 2 });
+    await call('sale.addItem', { productId: 'chicken-wings', quantity: 2 });
     await call('sale.addItem', { productId: 'programme' });
     await call('payment.payCash', { tendered: 10000 });
     const done = await call<CompletedSaleDto>('sale.complete');
@@ -162,7 +162,7 @@ describe('cash payment and completion', () => {
     const outbox = db.prepare('SELECT seq, type, payload FROM outbox').all() as { seq: number; type: string; payload: string }[];
     expect(outbox.map((o) => [o.seq, o.type])).toEqual([[1, 'sale.completed']]);
     const event = JSON.parse(outbox[0]!.payload) as { v: number; terminalId: string; seq: number; data: { saleId: string } };
-    expect(event).toMatchObject({ v: 1, terminalId: terminal.terminalId, seq: 1, data: { saleId: done.saleId } });
+    expect(event).toMatchObject({ v: 2, terminalId: terminal.terminalId, seq: 1, data: { saleId: done.saleId } });
     expect(verifyJournal(db)).toMatchObject({ ok: true, entries: 1 });
     db.close();
   });

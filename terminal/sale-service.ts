@@ -3,6 +3,9 @@
 // journal entry and the outbox row. Nothing is shown as done before that commit returns.
 import {
   PosError,
+  type CommandParsed,
+  type LineDiscountDto,
+  type SaleLineDto,
   type CardPaymentDto,
   type CardTenderDto,
   type CashTenderDto,
@@ -11,16 +14,26 @@ import {
   type SaleDto,
 } from '../contract/api';
 import type { CardPaymentRow } from '../db/card-payments';
-import { computeTotals, lineAmount, settleCash, type TaxRate } from '../contract/pricing';
+import { lineAmount, priceSale, settleCash, type SaleLineInput, type TaxRate } from '../contract/pricing';
+import {
+  discountNeedsOverride,
+  levelInForce,
+  unavailability,
+  type AvailabilityDto,
+  type PriceContext,
+  type PriceLevelDto,
+  type Role,
+} from '../contract/menu';
 import { formatMajor, roundToIncrement } from '../contract/money';
 import type { VenueConfig } from '../contract/venue';
 import { businessDate, isoUtc, type Clock } from '../lib/clock';
 import { newId, receiptToken } from '../lib/ids';
-import { findProduct } from '../db/catalog';
+import { catalogExtras, findProduct, type CatalogExtras } from '../db/catalog';
 import { appendJournal } from '../db/journal';
 import { appendOutbox } from '../db/outbox';
 import { enqueuePrintJob } from '../db/print-jobs';
 import { enqueueDrawerKick } from './printing/print-worker';
+import { depositLine, pickItem } from './menu-lines';
 import type { Db } from '../db/open';
 import {
   deleteAllLines,
@@ -30,6 +43,9 @@ import {
   insertOpenSale,
   lastReceiptNo,
   restartOpenSale,
+  setAgeCheck,
+  setLineDiscount,
+  setSaleDiscount,
   updateLineQuantity,
   writeCompletedSale,
   type OpenSaleRow,
@@ -39,6 +55,23 @@ import {
 /** More lines than a counter sale ever has; guards the UI and the receipt against runaway input. */
 export const MAX_LINES = 200;
 export const MAX_QUANTITY = 999;
+
+/** Who is at the till: recorded with ID checks and discounts; the role sets discount limits. */
+export interface Actor {
+  id: string | null;
+  name: string;
+  role: Role;
+}
+
+/** What needs a supervisor: the staff issue answers it with a supervisor's PIN. */
+export interface OverrideRequest {
+  action: 'discount';
+  /** Why the actor alone may not (for the prompt and the journal). */
+  reason: string;
+  saleId: string;
+  lineId: string | null;
+  discount: Omit<LineDiscountDto, 'approvedBy'>;
+}
 
 export interface SaleServiceDeps {
   db: Db;
@@ -52,6 +85,17 @@ export interface SaleServiceDeps {
   printReceipts?: boolean;
   /** Card payments (terminal/payments/card-service): what pays the sale besides cash. */
   cards?: SaleCards;
+  /** Who is selling (default: the counter, as a cashier). */
+  actor?: () => Actor;
+  /** Event, zone and local time for choosing a new sale's price level. */
+  priceContext: () => PriceContext;
+  /** What cannot be sold now (sold out here or venue-wide, stopped tags). */
+  availability: () => Pick<AvailabilityDto, 'soldOut' | 'stoppedTags'>;
+  /**
+   * Asked when the actor may not give a discount alone: returns who approved it, or throws.
+   * Default: refused with `discount.needs_supervisor`.
+   */
+  authorize?: (request: OverrideRequest) => { approvedBy: string };
 }
 
 export interface SaleCards {
@@ -60,9 +104,14 @@ export interface SaleCards {
   toDto(row: CardPaymentRow): CardPaymentDto;
 }
 
+export type AddItemInput = CommandParsed<'sale.addItem'>;
+export type DiscountInput = CommandParsed<'sale.setDiscount'>;
+
 export interface SaleService {
   get(): SaleDto;
-  addItem(productId: string, quantity?: number): SaleDto;
+  addItem(input: AddItemInput): SaleDto;
+  returnDeposit(depositId: string, quantity?: number): SaleDto;
+  setDiscount(input: DiscountInput): SaleDto;
   setQuantity(lineId: string, quantity: number): SaleDto;
   removeLine(lineId: string): SaleDto;
   clear(): SaleDto;
@@ -70,18 +119,63 @@ export interface SaleService {
   complete(): CompletedSaleDto;
 }
 
+export const COUNTER_ACTOR: Actor = { id: null, name: 'counter', role: 'cashier' };
+
+/** Refuses payment while a line is stopped (stop-sale): the cashier removes it first. */
+export function assertPayable(sale: Pick<SaleDto, 'lines'>): void {
+  const stopped = sale.lines.find((l) => l.stoppedBy !== null);
+  if (stopped) {
+    throw new PosError(
+      'sale.stopped_items',
+      `${stopped.name.en} is stopped (the venue stopped selling "${stopped.stoppedBy}" items): remove it first`,
+    );
+  }
+}
+
 function taxRatesOf(lines: readonly StoredLine[]): TaxRate[] {
   const rates = new Map<string, TaxRate>();
-  for (const l of lines) rates.set(l.taxRateId, { id: l.taxRateId, rateBp: l.taxRateBp, inclusive: l.taxInclusive });
+  for (const l of lines) {
+    if (l.kind === 'deposit' || l.kind === 'deposit_return') continue;
+    if (l.kind === 'combo') {
+      for (const c of l.components) rates.set(c.taxRateId, { id: c.taxRateId, rateBp: c.taxRateBp, inclusive: c.taxInclusive });
+    } else {
+      rates.set(l.taxRateId, { id: l.taxRateId, rateBp: l.taxRateBp, inclusive: l.taxInclusive });
+    }
+  }
   return [...rates.values()];
+}
+
+const discountSpec = (d: LineDiscountDto | null) =>
+  d && { reasonCode: d.reasonCode, kind: d.kind, percentBp: d.percentBp, amount: d.amount };
+
+function pricingInput(l: StoredLine): SaleLineInput {
+  return {
+    lineId: l.lineId,
+    kind: l.kind,
+    amount: l.amount,
+    taxParts:
+      l.kind === 'combo'
+        ? l.components.map((c) => ({ taxRateId: c.taxRateId, weight: c.listPrice }))
+        : [{ taxRateId: l.taxRateId, weight: 1 }],
+    discount: discountSpec(l.lineDiscount),
+  };
 }
 
 export function receiptRef(shortId: string, receiptNo: number): string {
   return `${shortId}-${String(receiptNo).padStart(6, '0')}`;
 }
 
+/** Same item, same size, same options, no discount: another unit of the same line. */
+const sameKind = (a: Pick<StoredLine, 'productId' | 'variantId' | 'unitPrice' | 'modifiers'>, b: typeof a): boolean =>
+  a.productId === b.productId &&
+  a.variantId === b.variantId &&
+  a.unitPrice === b.unitPrice &&
+  JSON.stringify(a.modifiers.map((m) => [m.groupId, m.optionId])) ===
+    JSON.stringify(b.modifiers.map((m) => [m.groupId, m.optionId]));
+
 export function createSaleService(deps: SaleServiceDeps): SaleService {
   const { db, clock } = deps;
+  const actor = deps.actor ?? (() => COUNTER_ACTOR);
   // The accepted cash tender of the open sale. Kept in memory: it is committed with the sale,
   // and any cart change discards it (the amount due changed).
   // `remaining` is what the tender was counted against: a card payment since then voids it.
@@ -94,27 +188,47 @@ export function createSaleService(deps: SaleServiceDeps): SaleService {
     if (existing) return existing;
     const sale = { saleId: newId(), currency: deps.venue().currency, startedAt: now() };
     insertOpenSale(db, sale);
-    return { ...sale, lines: [] };
+    return { ...sale, priceLevelId: null, saleDiscount: null, ageCheck: null, lines: [] };
+  }
+
+  /** The stop-sale tag that stops a line (its product or a combo's component), or null. */
+  function stoppedBy(line: StoredLine, stoppedTags: readonly string[]): string | null {
+    if (stoppedTags.length === 0 || line.kind === 'deposit' || line.kind === 'deposit_return') return null;
+    const ids = line.kind === 'combo' ? [line.productId, ...line.components.map((c) => c.productId)] : [line.productId];
+    for (const id of ids) {
+      const p = findProduct(db, id);
+      const why = p && unavailability(p, { soldOut: [], stoppedTags });
+      if (why?.kind === 'stopped') return why.tag;
+    }
+    return null;
   }
 
   function toDto(sale: OpenSaleRow): SaleDto {
-    const totals = computeTotals(sale.lines, taxRatesOf(sale.lines));
+    const priced = priceSale(sale.lines.map(pricingInput), discountSpec(sale.saleDiscount), taxRatesOf(sale.lines));
     const cards = deps.cards?.paying(sale.saleId) ?? [];
     const cardPaid = cards.reduce((s, c) => s + c.amount, 0);
-    const remaining = totals.total - cardPaid;
+    const remaining = priced.totals.total - cardPaid;
     const active = deps.cards?.active();
+    const { stoppedTags } = deps.availability();
     return {
       saleId: sale.saleId,
       status: 'open',
       currency: sale.currency,
       startedAt: sale.startedAt,
-      lines: sale.lines.map(({ position: _p, taxRateBp: _b, taxInclusive: _i, ...line }) => line),
-      totals,
+      lines: sale.lines.map(({ position: _p, taxRateBp: _b, taxInclusive: _i, ...line }, i): SaleLineDto => ({
+        ...line,
+        discount: priced.lines[i]!.discount,
+        stoppedBy: stoppedBy(sale.lines[i]!, stoppedTags),
+      })),
+      totals: priced.totals,
+      saleDiscount: sale.saleDiscount,
+      priceLevelId: sale.priceLevelId,
+      ageCheck: sale.ageCheck,
       cards: cards.map((c) => deps.cards!.toDto(c)),
       cardPaid,
       remaining,
-      // Cash rounding applies to the cash part only (ARCHITECTURE §4).
-      cashDue: Math.max(0, roundToIncrement(remaining, deps.venue().cashRounding)),
+      // Cash rounding applies to the cash part only (ARCHITECTURE §4); negative: paid out.
+      cashDue: roundToIncrement(remaining, deps.venue().cashRounding),
       tender: tender?.saleId === sale.saleId && tender.remaining === remaining ? tender.value : null,
       activeCard: active?.saleId === sale.saleId ? deps.cards!.toDto(active) : null,
     };
@@ -139,49 +253,203 @@ export function createSaleService(deps: SaleServiceDeps): SaleService {
     return line;
   }
 
+  /** The first line of an empty sale restarts it under the price level in force now. */
+  function levelFor(sale: OpenSaleRow, extras: CatalogExtras): PriceLevelDto | null {
+    if (sale.lines.length === 0) {
+      const level = levelInForce(extras.priceLevels, deps.priceContext());
+      restartOpenSale(db, sale.saleId, now(), level?.id ?? null);
+      sale.saleDiscount = null;
+      sale.ageCheck = null;
+      return level;
+    }
+    return extras.priceLevels.find((l) => l.id === sale.priceLevelId) ?? null;
+  }
+
+  function nextPosition(sale: OpenSaleRow): number {
+    return (sale.lines.at(-1)?.position ?? 0) + 1;
+  }
+
+  function insert(sale: OpenSaleRow, line: Omit<StoredLine, 'position'>): StoredLine {
+    if (sale.lines.length >= MAX_LINES) {
+      throw new PosError('sale.too_many_lines', `a sale holds at most ${MAX_LINES} lines`);
+    }
+    const stored = { ...line, position: nextPosition(sale) };
+    insertLine(db, sale.saleId, stored);
+    sale.lines.push(stored);
+    return stored;
+  }
+
+  /** Sets a line's quantity and its attached deposits' (which follow their item). */
+  function requantify(sale: OpenSaleRow, line: StoredLine, quantity: number): void {
+    for (const d of sale.lines.filter((l) => l.parentLineId === line.lineId)) {
+      const perUnit = d.quantity / line.quantity;
+      updateLineQuantity(db, d.lineId, perUnit * quantity, lineAmount({ unitPrice: d.unitPrice, quantity: perUnit * quantity }));
+    }
+    updateLineQuantity(db, line.lineId, quantity, lineAmount({ unitPrice: line.unitPrice, quantity }));
+  }
+
+  /** Units of age-restricted items in the sale (items and combos with such a component). */
+  function restrictedUnits(sale: OpenSaleRow): number {
+    let n = 0;
+    for (const l of sale.lines) {
+      if (l.kind !== 'item' && l.kind !== 'combo') continue;
+      const ids = l.kind === 'combo' ? l.components.map((c) => c.productId) : [l.productId];
+      if (ids.some((id) => (findProduct(db, id)?.minAge ?? null) !== null)) n += l.quantity;
+    }
+    return n;
+  }
+
+  function checkAgeLimit(sale: OpenSaleRow, adding: number): void {
+    const limit = deps.venue().ageRestrictedPerSale;
+    if (restrictedUnits(sale) + adding > limit) {
+      throw new PosError('sale.age_limit', `one sale may hold at most ${limit} age-restricted items`);
+    }
+  }
+
+  function giveDiscount(sale: OpenSaleRow, input: DiscountInput, extras: CatalogExtras): LineDiscountDto | null {
+    if (input.reason === null) {
+      if (input.percentBp !== undefined || input.amount !== undefined)
+        throw new PosError('discount.invalid', 'a discount without a reason takes no value');
+      return null;
+    }
+    const reason = extras.reasons.find((r) => r.code === input.reason);
+    if (!reason) throw new PosError('discount.unknown_reason', `no discount reason ${input.reason} in the catalog`);
+    let percentBp: number | null;
+    let amount: number | null;
+    if (reason.percentBp !== null) {
+      if (input.percentBp !== undefined || input.amount !== undefined)
+        throw new PosError('discount.invalid', `reason ${reason.code} is always ${reason.percentBp / 100} %: give no value`);
+      percentBp = reason.percentBp;
+      amount = null;
+    } else {
+      if (input.percentBp === undefined && input.amount === undefined)
+        throw new PosError('discount.invalid', `reason ${reason.code} needs a percentage or an amount`);
+      percentBp = input.percentBp ?? null;
+      amount = input.amount ?? null;
+    }
+    const d = { reasonCode: reason.code, kind: reason.kind, name: reason.name, percentBp, amount };
+    const who = actor();
+    const why = discountNeedsOverride(who.role, { reason, percentBp, amount }, extras.discountLimits);
+    if (why === null) return { ...d, approvedBy: null };
+    const request: OverrideRequest = { action: 'discount', reason: why, saleId: sale.saleId, lineId: input.lineId ?? null, discount: d };
+    if (!deps.authorize) throw new PosError('discount.needs_supervisor', `${why}: a supervisor must approve it`);
+    return { ...d, approvedBy: deps.authorize(request).approvedBy };
+  }
+
   return {
     get: () => toDto(db.transaction(openSale)()),
 
-    addItem(productId, quantity = 1) {
+    addItem(input) {
+      const quantity = input.quantity ?? 1;
       return mutate((sale) => {
-        const product = findProduct(db, productId);
-        if (!product) throw new PosError('catalog.product_not_found', `no product ${productId} in the catalog`);
-        if (sale.lines.length === 0) restartOpenSale(db, sale.saleId, now());
-        // The same product at the same price adds to its line, as a cashier expects.
-        const same = sale.lines.find((l) => l.productId === product.id && l.unitPrice === product.price);
+        const extras = catalogExtras(db);
+        // Checked before the sale restarts, so a refused item leaves an empty sale as it was.
+        pickItem(db, extras, deps.availability(), null, input);
+        const level = levelFor(sale, extras);
+        const picked = pickItem(db, extras, deps.availability(), level, input);
+        if (picked.minAge !== null) {
+          checkAgeLimit(sale, quantity);
+          if ((sale.ageCheck?.minAge ?? 0) < picked.minAge) {
+            if (input.ageChecked !== true) {
+              throw new PosError(
+                'sale.age_check_required',
+                `${input.productId} is for ${picked.minAge}+: check the customer's ID, then confirm`,
+              );
+            }
+            const who = actor();
+            const check = { minAge: picked.minAge, by: who.name, at: now() };
+            setAgeCheck(db, sale.saleId, check);
+            sale.ageCheck = check;
+            appendJournal(db, check.at, 'age.checked', {
+              terminalId: deps.terminalId,
+              saleId: sale.saleId,
+              productId: input.productId,
+              minAge: picked.minAge,
+              confirmedBy: { id: who.id, name: who.name, role: who.role },
+            });
+          }
+        }
+        // Another unit of the same plain line adds to it, as a cashier expects.
+        const same =
+          picked.line.kind === 'item'
+            ? sale.lines.find((l) => l.kind === 'item' && l.lineDiscount === null && sameKind(l, picked.line))
+            : undefined;
+        if (same) {
+          requantify(sale, same, Math.min(MAX_QUANTITY, same.quantity + quantity));
+          return;
+        }
+        const line = insert(sale, {
+          ...picked.line,
+          lineId: newId(),
+          quantity,
+          amount: lineAmount({ unitPrice: picked.line.unitPrice, quantity }),
+        });
+        for (const { deposit, perUnit } of picked.deposits) {
+          insert(sale, { ...depositLine(deposit, perUnit * quantity, 'deposit', line.lineId), lineId: newId() });
+        }
+      });
+    },
+
+    returnDeposit(depositId, quantity = 1) {
+      return mutate((sale) => {
+        const extras = catalogExtras(db);
+        const deposit = extras.deposits.find((d) => d.id === depositId);
+        if (!deposit) throw new PosError('deposit.not_found', `no deposit ${depositId} in the catalog`);
+        levelFor(sale, extras);
+        const same = sale.lines.find((l) => l.kind === 'deposit_return' && l.productId === depositId);
         if (same) {
           const q = Math.min(MAX_QUANTITY, same.quantity + quantity);
           updateLineQuantity(db, same.lineId, q, lineAmount({ unitPrice: same.unitPrice, quantity: q }));
           return;
         }
-        if (sale.lines.length >= MAX_LINES) {
-          throw new PosError('sale.too_many_lines', `a sale holds at most ${MAX_LINES} lines`);
+        insert(sale, { ...depositLine(deposit, quantity, 'deposit_return', null), lineId: newId() });
+      });
+    },
+
+    setDiscount(input) {
+      return mutate((sale) => {
+        if (sale.lines.length === 0) throw new PosError('sale.empty', 'the sale has no items');
+        const extras = catalogExtras(db);
+        if (input.lineId === undefined) {
+          setSaleDiscount(db, sale.saleId, giveDiscount(sale, input, extras));
+          return;
         }
-        insertLine(db, sale.saleId, {
-          lineId: newId(),
-          position: (sale.lines.at(-1)?.position ?? 0) + 1,
-          productId: product.id,
-          categoryId: product.categoryId,
-          name: product.name,
-          unitPrice: product.price,
-          quantity,
-          amount: lineAmount({ unitPrice: product.price, quantity }),
-          taxRateId: product.tax.id,
-          taxRateBp: product.tax.rateBp,
-          taxInclusive: product.tax.inclusive,
-        });
+        const line = lineOf(sale, input.lineId);
+        if (line.kind !== 'item' && line.kind !== 'combo') {
+          throw new PosError('discount.invalid', 'deposits are not discounted');
+        }
+        if (input.amount !== undefined && input.amount > line.amount) {
+          throw new PosError('discount.invalid', `the discount is more than the line's ${line.amount}`);
+        }
+        setLineDiscount(db, line.lineId, giveDiscount(sale, input, extras));
       });
     },
 
     setQuantity(lineId, quantity) {
       return mutate((sale) => {
         const line = lineOf(sale, lineId);
-        updateLineQuantity(db, line.lineId, quantity, lineAmount({ unitPrice: line.unitPrice, quantity }));
+        if (line.kind === 'deposit') {
+          throw new PosError('validation', 'a deposit follows its item: change the item instead');
+        }
+        if (quantity > line.quantity && line.kind !== 'deposit_return') {
+          const p = findProduct(db, line.productId);
+          if (p) {
+            const ids = line.kind === 'combo' ? line.components.map((c) => c.productId) : [line.productId];
+            if (ids.some((id) => (findProduct(db, id)?.minAge ?? null) !== null)) checkAgeLimit(sale, quantity - line.quantity);
+          }
+        }
+        requantify(sale, line, quantity);
       });
     },
 
     removeLine(lineId) {
-      return mutate((sale) => deleteLine(db, lineOf(sale, lineId).lineId));
+      return mutate((sale) => {
+        const line = lineOf(sale, lineId);
+        if (line.kind === 'deposit') {
+          throw new PosError('validation', 'a deposit follows its item: remove the item instead');
+        }
+        deleteLine(db, line.lineId);
+      });
     },
 
     clear() {
@@ -192,6 +460,20 @@ export function createSaleService(deps: SaleServiceDeps): SaleService {
       const sale = db.transaction(openSale)();
       if (sale.lines.length === 0) throw new PosError('sale.empty', 'the sale has no items');
       const dto = toDto(sale);
+      assertPayable(dto);
+      if (dto.remaining < 0 && dto.cardPaid === 0) {
+        // Returns worth more than the items: the drawer pays the difference out (rounded like
+        // any cash); what was "tendered" does not matter.
+        const amount = roundToIncrement(dto.remaining, deps.venue().cashRounding);
+        tender = {
+          saleId: sale.saleId,
+          remaining: dto.remaining,
+          value: { kind: 'cash', tendered: amount, amount, rounding: amount - dto.remaining, change: 0 },
+        };
+        dto.tender = tender.value;
+        deps.onUpdated(dto);
+        return dto;
+      }
       if (dto.remaining <= 0) throw new PosError('payment.nothing_due', 'card payments already cover the sale');
       const settled = settleCash(dto.remaining, tendered, deps.venue().cashRounding);
       if (!settled) {
@@ -218,11 +500,17 @@ export function createSaleService(deps: SaleServiceDeps): SaleService {
         if (deps.cards?.active()) {
           throw new PosError('payment.card_in_progress', 'a card payment is in progress: wait for it or cancel it');
         }
-        if (dto.remaining < 0) {
+        assertPayable(dto);
+        if (dto.remaining < 0 && dto.cardPaid > 0) {
           throw new PosError('payment.amount_too_large', 'card payments exceed the total: void one before completing');
         }
         const paid = dto.remaining === 0 ? null : dto.tender;
-        if (dto.remaining > 0 && !paid) throw new PosError('sale.not_paid', 'take payment before completing the sale');
+        if (dto.remaining !== 0 && !paid) {
+          throw new PosError(
+            'sale.not_paid',
+            dto.remaining > 0 ? 'take payment before completing the sale' : 'pay out the returned deposits first',
+          );
+        }
         const cardTenders: CardTenderDto[] = (deps.cards?.paying(sale.saleId) ?? []).map((c) => {
           const view = deps.cards!.toDto(c);
           if (!view.card) throw new Error(`card payment ${c.paymentId} has no card summary`);
@@ -267,6 +555,9 @@ export function createSaleService(deps: SaleServiceDeps): SaleService {
           businessDate: businessDate(at, venue.timeZone, venue.dayChange),
           lines: dto.lines,
           totals: dto.totals,
+          saleDiscount: dto.saleDiscount,
+          priceLevelId: dto.priceLevelId,
+          ageCheck: dto.ageCheck,
           payments: [...cardTenders, ...cashTenders],
           cashRounding: paid?.rounding ?? 0,
           change: paid?.change ?? 0,
@@ -291,7 +582,10 @@ export function createSaleService(deps: SaleServiceDeps): SaleService {
         // The next (empty) sale is born in the same commit: one fsync per sale, not two.
         const nextSale = { saleId: newId(), currency: venue.currency, startedAt: doc.completedAt };
         insertOpenSale(db, nextSale);
-        return { completed: doc, next: { ...nextSale, lines: [] } };
+        return {
+          completed: doc,
+          next: { ...nextSale, priceLevelId: null, saleDiscount: null, ageCheck: null, lines: [] },
+        };
       })();
       tender = null;
       deps.onCompleted(completed);

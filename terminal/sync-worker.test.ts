@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CatalogDto, SaleDto, TerminalStatusDto } from '../contract/api';
+import type { CatalogBody, CatalogDto, SaleDto, TerminalStatusDto } from '../contract/api';
 import { EventsBatch } from '../contract/gateway';
 import { systemClock } from '../lib/clock';
 import { verifyRequest } from '../lib/http-signature';
@@ -418,7 +418,7 @@ describe('in a terminal', () => {
   it('applies a new catalog only between sales', async () => {
     const { dir, key } = enrolledDataDir();
     const gw = fakeGateway(key);
-    const newCatalog: Omit<CatalogDto, 'currency'> = {
+    const newCatalog: CatalogBody = {
       ...demoCatalog,
       products: demoCatalog.products.map((p) => ({ ...p, price: p.price + 100 })),
     };

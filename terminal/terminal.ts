@@ -17,6 +17,8 @@ export interface TerminalConfig {
   dataDir: string;
   /** Load the demo venue's catalog and settings into a new data dir. */
   demo?: boolean;
+  /** This counter's zone for price levels (`vip`, `north-stand`); else the stored setting 'zone'. */
+  zone?: string;
   clock?: Clock;
   /** better-sqlite3's native .node file (the Electron-ABI build when running inside Electron). */
   nativeBinding?: string;

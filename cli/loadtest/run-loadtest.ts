@@ -6,7 +6,8 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { CatalogDto, ProductDto, SaleDto, TerminalStatusDto } from '../../contract/api';
+import type { CatalogDto, CommandInput, SaleDto, TerminalStatusDto } from '../../contract/api';
+import { firstChoices } from '../../contract/menu';
 import type { SummaryReport } from '../../contract/gateway';
 import type { Db } from '../../db/open';
 import type { SyncConfig } from '../../terminal/sync-worker';
@@ -106,18 +107,32 @@ function countingFetch(base: HttpFetch, till: Till): HttpFetch {
   };
 }
 
-/** A realistic counter sale: 2–5 different products, mostly one of each. */
+/**
+ * A realistic counter sale: 2–5 different products, mostly one of each, sizes and options as a
+ * cashier would pick them, the ID check confirmed, and never more age-restricted items than a
+ * sale may hold.
+ */
 function pickLines(
-  products: ProductDto[],
+  catalog: CatalogDto,
+  ageLimit: number,
   random: () => number,
-): { productId: string; quantity: number }[] {
-  const count = Math.min(products.length, 2 + Math.floor(random() * 4));
-  const pool = [...products];
-  const lines: { productId: string; quantity: number }[] = [];
+): CommandInput<'sale.addItem'>[] {
+  const count = Math.min(catalog.products.length, 2 + Math.floor(random() * 4));
+  const pool = [...catalog.products];
+  const lines: CommandInput<'sale.addItem'>[] = [];
+  let restricted = 0;
   for (let i = 0; i < count; i++) {
     const [product] = pool.splice(Math.floor(random() * pool.length), 1);
     const quantity = random() < 0.7 ? 1 : 2 + Math.floor(random() * 3);
-    lines.push({ productId: product!.id, quantity });
+    if (product!.minAge !== null) {
+      if (restricted + quantity > ageLimit) continue;
+      restricted += quantity;
+    }
+    lines.push({
+      ...firstChoices(product!, catalog.modifierGroups),
+      quantity,
+      ...(product!.minAge !== null ? { ageChecked: true } : {}),
+    });
   }
   return lines;
 }
@@ -133,12 +148,13 @@ function quickAmount(due: number, notes: number[], random: () => number): number
 
 async function sellOne(
   t: Terminal,
-  products: ProductDto[],
-  notes: number[],
+  catalog: CatalogDto,
+  status: TerminalStatusDto,
   random: () => number,
 ): Promise<void> {
+  const notes = status.cashNotes;
   let sale: SaleDto | undefined;
-  for (const line of pickLines(products, random))
+  for (const line of pickLines(catalog, status.ageRestrictedPerSale, random))
     sale = await call<SaleDto>(t, 'sale.addItem', line);
   await call(t, 'payment.payCash', { tendered: quickAmount(sale!.cashDue, notes, random) });
   await call(t, 'sale.complete');
@@ -239,16 +255,16 @@ export async function runLoadtest(opts: LoadtestOptions): Promise<LoadtestResult
     till.reader = openDatabase(terminalDbPath(dataDir), { readonly: true });
 
     // The catalog is the gateway's: it arrives with the sync worker's first reference pull.
-    let products: ProductDto[] = [];
-    while (products.length === 0) {
+    let catalog = await call<CatalogDto>(t, 'catalog.list');
+    while (catalog.products.length === 0) {
       if (expired()) throw new Error('no catalog from the gateway before the timeout');
-      products = (await call<CatalogDto>(t, 'catalog.list')).products;
-      if (products.length === 0) await wait(50);
+      await wait(50);
+      catalog = await call<CatalogDto>(t, 'catalog.list');
     }
     const status = await call<TerminalStatusDto>(t, 'terminal.getStatus');
     for (let i = 0; i < opts.sales; i++) {
       if (expired()) throw new Error(`stopped after ${i} of ${opts.sales} sales (timeout)`);
-      await sellOne(t, products, status.cashNotes, random);
+      await sellOne(t, catalog, status, random);
       till.sold++;
     }
   }

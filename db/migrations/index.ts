@@ -3,6 +3,7 @@ import { migration001 } from './001-initial';
 import { migration002 } from './002-print-jobs';
 import { migration003 } from './003-card-payments';
 import { migration004 } from './004-refunds';
+import { migration005 } from './005-menu';
 
 /** Every terminal migration in order. Append only: never edit one that has shipped. */
 export const terminalMigrations: readonly Migration[] = [
@@ -10,4 +11,5 @@ export const terminalMigrations: readonly Migration[] = [
   migration002,
   migration003,
   migration004,
+  migration005,
 ];

@@ -16,7 +16,7 @@ import type {
   SaleLineDto,
   TerminalStatusDto,
 } from '../../contract/api';
-import { commandNames } from '../../contract/api';
+import { CatalogBody, NO_EXTRAS, PLAIN_LINE, ProductDto, commandNames } from '../../contract/api';
 
 type Handler<K extends CommandName> = (input: CommandInput<K>) => Reply<CommandOutput<K>> | Promise<Reply<CommandOutput<K>>>;
 
@@ -71,6 +71,7 @@ export function line(overrides: Partial<SaleLineDto> = {}): SaleLineDto {
     quantity: 1,
     amount: 2500,
     taxRateId: 'vat6',
+    ...PLAIN_LINE,
     ...overrides,
   };
 }
@@ -83,7 +84,10 @@ export function sale(lines: SaleLineDto[] = [], overrides: Partial<SaleDto> = {}
     currency: 'CNY',
     startedAt: '2026-05-01T12:00:00.000Z',
     lines,
-    totals: { subtotal: total, exclusiveTax: 0, taxTotal: 0, total, taxes: [] },
+    totals: { subtotal: total, ...NO_EXTRAS, exclusiveTax: 0, taxTotal: 0, total, taxes: [] },
+    saleDiscount: null,
+    priceLevelId: null,
+    ageCheck: null,
     cards: [],
     cardPaid: 0,
     remaining: total,
@@ -107,6 +111,9 @@ export function completed(from: SaleDto, tendered: number): CompletedSaleDto {
     businessDate: '2026-05-01',
     lines: from.lines,
     totals: from.totals,
+    saleDiscount: from.saleDiscount,
+    priceLevelId: from.priceLevelId,
+    ageCheck: from.ageCheck,
     payments: [
       { paymentId: 'P1', kind: 'cash', amount: from.cashDue, tendered, change: tendered - from.cashDue, rounding: 0 },
     ],
@@ -116,14 +123,17 @@ export function completed(from: SaleDto, tendered: number): CompletedSaleDto {
 }
 
 export const catalog: CatalogDto = {
+  ...CatalogBody.parse({ categories: [], products: [], taxRates: [] }),
   currency: 'CNY',
+  availability: { soldOut: [], stoppedTags: [], stopSaleVersion: 0, stopSaleAppliedAt: null },
+  priceLevelId: null,
   categories: [
     { id: 'drinks', name: { en: 'Drinks', zh: '饮料' }, color: '#00f', sort: 2 },
     { id: 'food', name: { en: 'Food', zh: '食品' }, color: '#f00', sort: 1 },
   ],
   products: [
-    { id: 'cola', categoryId: 'drinks', name: { en: 'Cola', zh: '可乐' }, price: 800, taxRateId: 'vat6', barcode: null, sort: 1 },
-    { id: 'hot-dog', categoryId: 'food', name: { en: 'Hot dog', zh: '热狗' }, price: 2500, taxRateId: 'vat6', barcode: null, sort: 1 },
+    ProductDto.parse({ id: 'cola', categoryId: 'drinks', name: { en: 'Cola', zh: '可乐' }, price: 800, taxRateId: 'vat6', barcode: null, sort: 1 }),
+    ProductDto.parse({ id: 'hot-dog', categoryId: 'food', name: { en: 'Hot dog', zh: '热狗' }, price: 2500, taxRateId: 'vat6', barcode: null, sort: 1 }),
   ],
   taxRates: [{ id: 'vat6', name: { en: 'VAT 6%', zh: '增值税 6%' }, rateBp: 600, inclusive: true }],
 };
@@ -135,6 +145,7 @@ export const status: TerminalStatusDto = {
   currency: 'CNY',
   cashRounding: 1,
   cashNotes: [1000, 2000, 5000, 10000],
+  ageRestrictedPerSale: 4,
   defaultLocale: 'zh',
   businessDate: '2026-05-01',
   cashier: null,

@@ -8,6 +8,7 @@
 //
 // CARD DATA: the reader's encrypted payload and KSN go to card_payloads only and are deleted once
 // the gateway has a final answer; logs carry payment ids, states and reasons, nothing of the card.
+import { assertPayable } from '../sale-service';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import {
   PosError,
@@ -320,6 +321,7 @@ export function createCardService(deps: CardServiceDeps): CardService {
       );
     const sale = deps.openSale();
     if (sale.lines.length === 0) throw new PosError('sale.empty', 'the sale has no items');
+    assertPayable(sale);
     if (sale.remaining <= 0) throw new PosError('payment.nothing_due', 'the sale is already paid');
     const want = amount ?? sale.remaining;
     if (want > sale.remaining) {

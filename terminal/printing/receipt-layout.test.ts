@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CompletedSaleDto } from '../../contract/api';
+import { NO_EXTRAS, PLAIN_LINE, type CompletedSaleDto } from '../../contract/api';
 import { renderReceipt } from '../../drivers/escpos/render';
 import { displayWidth } from '../../drivers/escpos/text';
 import { resolveProfile } from '../../drivers/printer/profiles';
@@ -18,10 +18,11 @@ export const fixtureSale: CompletedSaleDto = {
   completedAt: '2026-07-01T11:30:00.000Z',
   businessDate: '2026-07-01',
   lines: [
-    { lineId: 'l1', productId: 'hot-dog', categoryId: 'food', name: { en: 'Hot dog', zh: '热狗' }, unitPrice: 2500, quantity: 2, amount: 5000, taxRateId: 'vat6' },
-    { lineId: 'l2', productId: 'scarf', categoryId: 'merch', name: { en: 'Team scarf (home colours, long)', zh: '主队围巾（主场配色，长款）' }, unitPrice: 12800, quantity: 1, amount: 12800, taxRateId: 'vat13' },
+    { lineId: 'l1', productId: 'hot-dog', categoryId: 'food', name: { en: 'Hot dog', zh: '热狗' }, unitPrice: 2500, quantity: 2, amount: 5000, taxRateId: 'vat6', ...PLAIN_LINE },
+    { lineId: 'l2', productId: 'scarf', categoryId: 'merch', name: { en: 'Team scarf (home colours, long)', zh: '主队围巾（主场配色，长款）' }, unitPrice: 12800, quantity: 1, amount: 12800, taxRateId: 'vat13', ...PLAIN_LINE },
   ],
   totals: {
+    ...NO_EXTRAS,
     subtotal: 17800,
     exclusiveTax: 0,
     taxTotal: 1756,
@@ -31,6 +32,9 @@ export const fixtureSale: CompletedSaleDto = {
       { taxRateId: 'vat6', rateBp: 600, inclusive: true, net: 4717, tax: 283, gross: 5000 },
     ],
   },
+  saleDiscount: null,
+  priceLevelId: null,
+  ageCheck: null,
   payments: [{ paymentId: 'p', kind: 'cash', amount: 17790, tendered: 20000, change: 2210, rounding: -10 }],
   cashRounding: -10,
   change: 2210,

@@ -72,7 +72,7 @@ it(`keeps every confirmed sale whole through ${KILLS} SIGKILLs`, { timeout: 240_
     try {
       const completed = db
         .prepare(
-          "SELECT sale_id, receipt_no, subtotal FROM sales WHERE status = 'completed' ORDER BY receipt_no",
+          "SELECT sale_id, receipt_no, subtotal + deposits AS subtotal FROM sales WHERE status = 'completed' ORDER BY receipt_no",
         )
         .all() as { sale_id: string; receipt_no: number; subtotal: number }[];
       const byId = new Map(completed.map((s) => [s.sale_id, s.receipt_no]));

@@ -3,7 +3,7 @@
 // the sale service writes it (terminal id, receipt number and token, lines with zh/en names, VAT
 // included, cash payment), appended to a terminal's outbox in one transaction.
 import { randomBytes } from 'node:crypto';
-import type { EventEnvelope, SaleCompletedData } from '../../contract/gateway';
+import type { EventEnvelope, SaleCompletedInput } from '../../contract/gateway';
 import { appendOutbox } from '../../db/outbox';
 import type { Db } from '../../db/open';
 import { newId } from '../../lib/ids';
@@ -26,7 +26,7 @@ const base32 = (bytes: Buffer): string => {
 };
 
 /** A three-line cash sale (2 hot dogs, a cola, a pretzel: 80.00 CNY, 6 % VAT included, paid 100). */
-export function saleCompletedData(terminalId: string, receiptNo: number, at: number = SALE_T0): SaleCompletedData {
+export function saleCompletedData(terminalId: string, receiptNo: number, at: number = SALE_T0): SaleCompletedInput {
   const lines = LINES.map((l) => ({ lineId: newId(), ...l, name: { ...l.name }, amount: l.unitPrice * l.quantity, taxRateId: 'vat6' }));
   const total = lines.reduce((s, l) => s + l.amount, 0);
   const tax = Math.round((total * 600) / 10_600);

@@ -1,5 +1,6 @@
 // Shared wiring for the sync fault tests: a gateway on a real store, terminals enrolled through
 // the API, cash sales through the real services, and the exactly-once checks both sides agree on.
+import { isQuickSale } from '../../contract/menu';
 import { performance } from 'node:perf_hooks';
 import { expect } from 'vitest';
 import type { CatalogDto, CompletedSaleDto, SaleDto } from '../../contract/api';
@@ -81,7 +82,7 @@ export async function productIds(t: Terminal): Promise<string[]> {
   await expect
     .poll(async () => (await call<CatalogDto>(t, 'catalog.list')).products.length, { timeout: 10_000 })
     .toBeGreaterThan(0);
-  return (await call<CatalogDto>(t, 'catalog.list')).products.map((p) => p.id);
+  return (await call<CatalogDto>(t, 'catalog.list')).products.filter(isQuickSale).map((p) => p.id);
 }
 
 export async function waitAllAcked(t: Terminal, timeoutMs: number): Promise<number> {
