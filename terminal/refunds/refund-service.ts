@@ -191,6 +191,11 @@ export function createRefundService(deps: RefundServiceDeps): RefundService {
     const lines: RefundDraft['lines'] = [];
     if (input.lines) {
       const byId = new Map(v.lines.map((l) => [l.lineId, l]));
+      // What each line came to after its discounts (deposits at face value, returns negative):
+      // a refund gives back the lines' share of what was paid, never their list price.
+      const stored = saleLines(db, sale.saleId);
+      const net = new Map(stored.map((l) => [l.lineId, { net: l.amount - l.discount, kind: l.kind }]));
+      const saleNet = stored.reduce((n, l) => n + l.amount - l.discount, 0);
       const seen = new Set<string>();
       let gross = 0;
       let allLeft = true;
@@ -204,6 +209,9 @@ export function createRefundService(deps: RefundServiceDeps): RefundService {
         }
         seen.add(want.lineId);
         const left = line.quantity - line.refundedQuantity;
+        if (net.get(want.lineId)?.kind === 'deposit_return') {
+          throw new PosError('refund.exceeds', `line ${want.lineId} is a returned deposit: nothing to refund`);
+        }
         if (want.quantity > left) {
           throw new PosError(
             'refund.exceeds',
@@ -211,24 +219,23 @@ export function createRefundService(deps: RefundServiceDeps): RefundService {
           );
         }
         if (want.quantity < left) allLeft = false;
-        gross += line.unitPrice * want.quantity;
-        lines.push({
-          lineId: want.lineId,
-          quantity: want.quantity,
-          amount: line.unitPrice * want.quantity,
-        });
+        const lineNet = divRound((net.get(want.lineId)?.net ?? 0) * want.quantity, line.quantity);
+        gross += lineNet;
+        lines.push({ lineId: want.lineId, quantity: want.quantity, amount: lineNet });
       }
-      for (const l of v.lines)
+      for (const l of v.lines) {
+        if (net.get(l.lineId)?.kind === 'deposit_return') continue;
         if (!seen.has(l.lineId) && l.quantity > l.refundedQuantity) allLeft = false;
+      }
       // The lines' share of what was paid (exclusive tax and cash rounding included); the last
       // refund of a sale takes exactly what is left, so rounding never strands a cent.
       amount = allLeft
         ? v.refundable
-        : Math.min(v.refundable, divRound(gross * v.paid, sale.subtotal));
+        : Math.min(v.refundable, saleNet > 0 ? divRound(gross * v.paid, saleNet) : 0);
       // Spread the amount over the lines in proportion, the last line taking the remainder.
       let given = 0;
       lines.forEach((l, i) => {
-        l.amount = i === lines.length - 1 ? amount - given : divRound(l.amount * amount, gross);
+        l.amount = i === lines.length - 1 ? amount - given : gross > 0 ? divRound(l.amount * amount, gross) : 0;
         given += l.amount;
       });
     } else {
