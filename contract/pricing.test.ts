@@ -2,7 +2,19 @@
 import fc from 'fast-check';
 import { NO_EXTRAS } from './api';
 import { describe, expect, it } from 'vitest';
-import { computeTotals, lineAmount, settleCash, taxOf, type PricedLine, type TaxRate } from './pricing';
+import {
+  allocate,
+  computeTotals,
+  discountOf,
+  lineAmount,
+  priceSale,
+  settleCash,
+  taxOf,
+  type DiscountSpec,
+  type PricedLine,
+  type SaleLineInput,
+  type TaxRate,
+} from './pricing';
 
 const vat6: TaxRate = { id: 'vat6', rateBp: 600, inclusive: true };
 const vat13: TaxRate = { id: 'vat13', rateBp: 1300, inclusive: true };
@@ -236,5 +248,211 @@ describe('settleCash', () => {
 
   it('refuses an invalid increment', () => {
     expect(() => settleCash(100, 100, 0)).toThrow(RangeError);
+  });
+});
+
+// ---------- sales with combos, deposits and discounts ----------
+
+const item = (lineId: string, amount: number, taxRateId: string, discount: DiscountSpec | null = null): SaleLineInput => ({
+  lineId,
+  kind: 'item',
+  amount,
+  taxParts: [{ taxRateId, weight: 1 }],
+  discount,
+});
+const deposit = (lineId: string, amount: number): SaleLineInput => ({
+  lineId,
+  kind: amount < 0 ? 'deposit_return' : 'deposit',
+  amount,
+  taxParts: [],
+  discount: null,
+});
+const pct = (bp: number, kind: DiscountSpec['kind'] = 'discount'): DiscountSpec => ({
+  reasonCode: kind,
+  kind,
+  percentBp: bp,
+  amount: null,
+});
+const off = (amount: number, kind: DiscountSpec['kind'] = 'discount'): DiscountSpec => ({
+  reasonCode: kind,
+  kind,
+  percentBp: null,
+  amount,
+});
+
+describe('allocate', () => {
+  it.each([
+    [100, [1, 1, 1], [34, 33, 33]],
+    [1000, [2500, 12800], [163, 837]],
+    [-5, [1, 1], [-3, -2]],
+    [7, [0, 0], [4, 3]],
+    [0, [5, 5], [0, 0]],
+    [10, [3, 0, 7], [3, 0, 7]],
+  ])('%i over %o is %o', (total, weights, parts) => {
+    expect(allocate(total, weights)).toEqual(parts);
+  });
+
+  it('always adds up, never goes negative for a positive total, and follows the weights', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 10_000_000 }), fc.array(fc.integer({ min: 0, max: 1_000_000 }), { minLength: 1, maxLength: 30 }), (total, weights) => {
+        const parts = allocate(total, weights);
+        expect(parts.reduce((a, b) => a + b, 0)).toBe(total);
+        const sum = weights.reduce((a, b) => a + b, 0);
+        parts.forEach((p, i) => {
+          expect(p).toBeGreaterThanOrEqual(0);
+          if (sum > 0) expect(Math.abs(p - (total * weights[i]!) / sum)).toBeLessThan(1);
+        });
+      }),
+    );
+  });
+});
+
+describe('priceSale', () => {
+  it.each([
+    {
+      name: 'a size with its deposit: the deposit is outside tax',
+      lines: [item('beer', 4800, 'vat6'), deposit('cup', 300)],
+      sale: null,
+      want: { subtotal: 4800, deposits: 300, discounts: 0, comps: 0, taxTotal: 272, total: 5100 },
+    },
+    {
+      name: 'a burger with options (unit price carries the deltas) and a cup return',
+      lines: [item('burger', 5100, 'vat6'), deposit('ret', -200)],
+      sale: null,
+      want: { subtotal: 5100, deposits: -200, taxTotal: 289, total: 4900 },
+    },
+    {
+      name: 'a line discount in percent, rounded half away from zero',
+      lines: [item('a', 2995, 'vat6', pct(1000))],
+      sale: null,
+      want: { subtotal: 2995, discounts: 300, taxTotal: 153, total: 2695 },
+    },
+    {
+      name: 'an amount discount never goes below zero',
+      lines: [item('a', 500, 'vat6', off(800))],
+      sale: null,
+      want: { subtotal: 500, discounts: 500, taxTotal: 0, total: 0 },
+    },
+    {
+      name: 'a staff meal on the sale: zero price, counted as comps, deposits still due',
+      lines: [item('a', 3800, 'vat6'), item('b', 1800, 'vat6'), deposit('cup', 200)],
+      sale: pct(10_000, 'staff_meal'),
+      want: { subtotal: 5600, discounts: 0, comps: 5600, deposits: 200, taxTotal: 0, total: 200 },
+    },
+    {
+      name: 'a line comp and a sale discount on what is left',
+      lines: [item('a', 2000, 'vat6', pct(10_000, 'comp')), item('b', 3000, 'vat13')],
+      sale: off(1000),
+      want: { subtotal: 5000, comps: 2000, discounts: 1000, taxTotal: 230, total: 2000 },
+    },
+    {
+      name: 'exclusive tax is added on the discounted amount',
+      lines: [item('a', 10_000, 'us', pct(2000))],
+      sale: null,
+      want: { subtotal: 10_000, discounts: 2000, exclusiveTax: 660, taxTotal: 660, total: 8660 },
+    },
+  ])('$name', ({ lines, sale, want }) => {
+    expect(priceSale(lines, sale, rates).totals).toMatchObject(want);
+  });
+
+  it('splits a combo set price over its components’ tax rates by their own prices', () => {
+    // 58.00 meal of a burger (vat6, 38.00), a T-shirt (vat13, 159.00 — a promotion) at set price.
+    const combo: SaleLineInput = {
+      lineId: 'meal',
+      kind: 'combo',
+      amount: 5800,
+      taxParts: [
+        { taxRateId: 'vat6', weight: 3800 },
+        { taxRateId: 'vat13', weight: 15900 },
+      ],
+      discount: null,
+    };
+    const { totals } = priceSale([combo], null, rates);
+    // 5800 × 3800/19700 = 1118.78 → 1119 at 6 %; 4681 at 13 %
+    expect(totals.taxes.map((t) => [t.taxRateId, t.gross, t.tax])).toEqual([
+      ['vat13', 4681, taxOf(4681, vat13)],
+      ['vat6', 1119, taxOf(1119, vat6)],
+    ]);
+    expect(totals.total).toBe(5800);
+  });
+
+  it('for random carts: total = lines (with modifiers) + deposits − discounts − comps + exclusive tax, to the cent', () => {
+    const discount = fc.option(
+      fc.oneof(
+        fc.record({ kind: fc.constantFrom('discount', 'comp', 'staff_meal'), percentBp: fc.integer({ min: 1, max: 10_000 }) }).map(
+          (d): DiscountSpec => ({ reasonCode: d.kind, kind: d.kind as DiscountSpec['kind'], percentBp: d.percentBp, amount: null }),
+        ),
+        fc.integer({ min: 1, max: 100_000 }).map((amount): DiscountSpec => off(amount)),
+      ),
+      { nil: null },
+    );
+    const cartLine = fc.record({
+      base: fc.integer({ min: 0, max: 60_000 }),
+      modifiers: fc.array(fc.integer({ min: -500, max: 1500 }), { maxLength: 4 }),
+      quantity: fc.integer({ min: 1, max: 12 }),
+      rate: fc.constantFrom('vat6', 'vat13', 'us'),
+      deposit: fc.constantFrom(0, 200, 300),
+      combo: fc.boolean(),
+      discount,
+    });
+    fc.assert(
+      fc.property(
+        fc.array(cartLine, { minLength: 1, maxLength: 12 }),
+        fc.array(fc.integer({ min: 1, max: 5 }), { maxLength: 2 }),
+        discount,
+        (cart, returns, saleDiscount) => {
+          const lines: SaleLineInput[] = [];
+          let linesAndModifiers = 0;
+          let deposits = 0;
+          cart.forEach((c, i) => {
+            const unit = Math.max(0, c.base + c.modifiers.reduce((a, b) => a + b, 0));
+            linesAndModifiers += unit * c.quantity;
+            lines.push({
+              lineId: `l${i}`,
+              kind: c.combo ? 'combo' : 'item',
+              amount: unit * c.quantity,
+              taxParts: c.combo
+                ? [
+                    { taxRateId: 'vat6', weight: 1 + (c.base % 997) },
+                    { taxRateId: c.rate, weight: 1 + (c.base % 389) },
+                  ]
+                : [{ taxRateId: c.rate, weight: 1 }],
+              discount: c.discount,
+            });
+            if (c.deposit > 0) {
+              lines.push(deposit(`d${i}`, c.deposit * c.quantity));
+              deposits += c.deposit * c.quantity;
+            }
+          });
+          returns.forEach((q, i) => {
+            lines.push(deposit(`r${i}`, -200 * q));
+            deposits -= 200 * q;
+          });
+          // The discounts, worked out independently of priceSale's allocation.
+          let lineOff = 0;
+          const left = lines.map((l) => {
+            if (l.kind === 'deposit' || l.kind === 'deposit_return') return 0;
+            const d = l.discount ? discountOf(l.amount, l.discount) : 0;
+            lineOff += d;
+            return l.amount - d;
+          });
+          const saleOff = saleDiscount ? discountOf(left.reduce((a, b) => a + b, 0), saleDiscount) : 0;
+
+          const { totals, lines: priced } = priceSale(lines, saleDiscount, rates);
+          expect(totals.discounts + totals.comps).toBe(lineOff + saleOff);
+          expect(totals.subtotal).toBe(linesAndModifiers);
+          expect(totals.deposits).toBe(deposits);
+          expect(totals.total).toBe(linesAndModifiers + deposits - lineOff - saleOff + totals.exclusiveTax);
+          expect(priced.reduce((a, l) => a + l.discount, 0)).toBe(lineOff + saleOff);
+          // every line keeps a non-negative net; tax groups add up to the discounted items
+          priced.forEach((p, i) => {
+            if (lines[i]!.kind === 'item' || lines[i]!.kind === 'combo') expect(p.net).toBeGreaterThanOrEqual(0);
+          });
+          const gross = totals.taxes.reduce((a, t) => a + (t.inclusive ? t.gross : t.net), 0);
+          expect(gross).toBe(linesAndModifiers - lineOff - saleOff);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });
