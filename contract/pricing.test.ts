@@ -380,7 +380,7 @@ describe('priceSale', () => {
     const discount = fc.option(
       fc.oneof(
         fc.record({ kind: fc.constantFrom('discount', 'comp', 'staff_meal'), percentBp: fc.integer({ min: 1, max: 10_000 }) }).map(
-          (d): DiscountSpec => ({ reasonCode: d.kind, kind: d.kind as DiscountSpec['kind'], percentBp: d.percentBp, amount: null }),
+          (d): DiscountSpec => ({ reasonCode: d.kind, kind: d.kind, percentBp: d.percentBp, amount: null }),
         ),
         fc.integer({ min: 1, max: 100_000 }).map((amount): DiscountSpec => off(amount)),
       ),
