@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { checkCatalog } from '../contract/catalog-check';
 import { parseCatalogCsv, type CatalogBody } from '../contract/catalog-csv';
 import {
   CreateCodeReply,
@@ -59,43 +60,6 @@ export function checkRange<Q extends SummaryQuery>(query: Q): Q {
     throw new HttpError(400, 'query.bad_range', `from ${out.from} is after to ${out.to}`);
   }
   return out;
-}
-
-/** A catalog whose products point at categories and tax rates it contains, with unique ids. */
-function catalogProblems(catalog: CatalogBody): string[] {
-  const problems: string[] = [];
-  const dupes = (what: string, ids: string[]): void => {
-    const seen = new Set<string>();
-    for (const id of ids) {
-      if (seen.has(id)) problems.push(`${what} ${id} appears twice`);
-      seen.add(id);
-    }
-  };
-  dupes(
-    'product',
-    catalog.products.map((p) => p.id),
-  );
-  dupes(
-    'category',
-    catalog.categories.map((c) => c.id),
-  );
-  dupes(
-    'tax rate',
-    catalog.taxRates.map((t) => t.id),
-  );
-  dupes(
-    'barcode',
-    catalog.products.flatMap((p) => (p.barcode ? [p.barcode] : [])),
-  );
-  const categories = new Set(catalog.categories.map((c) => c.id));
-  const rates = new Set(catalog.taxRates.map((t) => t.id));
-  for (const p of catalog.products) {
-    if (!categories.has(p.categoryId))
-      problems.push(`product ${p.id}: no category ${p.categoryId}`);
-    if (!rates.has(p.taxRateId)) problems.push(`product ${p.id}: no tax rate ${p.taxRateId}`);
-    if (p.price < 0) problems.push(`product ${p.id}: negative price`);
-  }
-  return problems;
 }
 
 function validationError(kind: string, error: z.ZodError): HttpError {
@@ -223,9 +187,12 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: GatewayContext): 
         body = parsed.data;
       }
       if (kind === 'catalog') {
-        const problems = catalogProblems(body as CatalogBody);
-        if (problems.length > 0)
-          throw new HttpError(400, 'catalog.invalid', problems.slice(0, 10).join('; '));
+        const check = checkCatalog(body as CatalogBody);
+        if (!check.ok) {
+          const listed = check.problems.slice(0, 10).map((p) => `${p.path}: ${p.message}`);
+          const more = check.problems.length > 10 ? `; and ${check.problems.length - 10} more` : '';
+          throw new HttpError(400, 'catalog.invalid', `${listed.join('; ')}${more}`);
+        }
       }
       if (kind === 'config' && !isTimeZone((body as { timeZone: string }).timeZone)) {
         throw new HttpError(
