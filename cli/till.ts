@@ -31,6 +31,8 @@ export interface TillOptions {
   printer?: PrinterConfig;
   /** The contactless card reader; the demo defaults to the in-process simulator. */
   reader?: ReaderConfig;
+  /** This counter's zone for price levels (kept in the data dir once given). */
+  zone?: string;
 }
 
 /** Something `pos start` runs until a signal arrives (the till, the embedded gateway). */
@@ -48,6 +50,7 @@ export const tillOptionsHelp = `  --printer ADDRESS        receipt printer: seri
   --receipt-language L     both (default), zh or en
   --reader ADDRESS         card reader: serial:/dev/ttyUSB0, hid:VID:PID, sim:reader[?card=NAME]
                            (the demo's default), or none
+  --zone Z                 this counter's zone for zone price levels (e.g. vip); remembered
   --port P       browser-mode port (default 0: a free port)
   --no-open      do not open a browser window; just print the url
   --browser      use browser mode even when Electron is installed
@@ -59,6 +62,7 @@ const tillParseOptions = {
   'no-open': { type: 'boolean' },
   browser: { type: 'boolean' },
   printer: { type: 'string' },
+  zone: { type: 'string' },
   'printer-profile': { type: 'string' },
   'receipt-language': { type: 'string' },
   reader: { type: 'string' },
@@ -89,7 +93,11 @@ export function parseTillArgsWith<T extends NonNullable<ParseArgsConfig['options
     'printer-profile'?: string;
     'receipt-language'?: string;
     reader?: string;
+    zone?: string;
   };
+  if (v.zone !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/.test(v.zone)) {
+    throw new UsageError(`--zone must be a zone id (letters, digits, . _ : -), not "${v.zone}"`, usage);
+  }
   const language = v['receipt-language'];
   if (language !== undefined && language !== 'both' && language !== 'zh' && language !== 'en') {
     throw new UsageError(`--receipt-language must be both, zh or en, not "${language}"`, usage);
@@ -118,6 +126,7 @@ export function parseTillArgsWith<T extends NonNullable<ParseArgsConfig['options
         }
       : {}),
     ...(readerAddress !== undefined && readerAddress !== 'none' ? { reader: { address: readerAddress } } : {}),
+    ...(v.zone !== undefined ? { zone: v.zone } : {}),
   };
   return { till, values };
 }
@@ -187,6 +196,7 @@ function startElectronTill(
     ...(opts.printer?.profile ? ['--printer-profile', opts.printer.profile] : []),
     ...(opts.printer?.language ? ['--receipt-language', opts.printer.language] : []),
     ...(opts.reader ? ['--reader', opts.reader.address] : []),
+    ...(opts.zone ? ['--zone', opts.zone] : []),
   ];
   // Electron refuses to run as root with Chromium's sandbox; only then is it turned off.
   if (typeof process.getuid === 'function' && process.getuid() === 0) args.push('--no-sandbox');
@@ -223,6 +233,7 @@ async function startBrowserTill(opts: TillOptions, out: Reporter): Promise<Runni
     ...(opts.sync ? { sync: opts.sync } : {}),
     ...(opts.printer ? { printer: opts.printer } : {}),
     ...(opts.reader ? { reader: opts.reader } : {}),
+    ...(opts.zone ? { zone: opts.zone } : {}),
   });
   let host;
   try {

@@ -11,6 +11,7 @@ describe('parseShellArgs', () => {
       printerProfile: null,
       receiptLanguage: null,
       reader: null,
+      zone: null,
     });
   });
 
@@ -51,6 +52,7 @@ describe('parseShellArgs', () => {
         printerProfile: null,
         receiptLanguage: null,
         reader: null,
+        zone: null,
       },
     );
     expect(parseShellArgs(['--data-dir=/srv/pos 2']).dataDir).toBe('/srv/pos 2');
@@ -60,5 +62,9 @@ describe('parseShellArgs', () => {
     expect(() => parseShellArgs(['--data-dir'])).toThrow(ShellUsageError);
     expect(() => parseShellArgs(['--data-dir', '--kiosk'])).toThrow(/needs a folder/);
     expect(() => parseShellArgs(['--data-dir='])).toThrow(ShellUsageError);
+  });
+  it('reads the counter zone', () => {
+    expect(parseShellArgs(['--zone', 'vip']).zone).toBe('vip');
+    expect(() => parseShellArgs(['--zone'])).toThrow(/--zone needs a value/);
   });
 });

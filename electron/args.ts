@@ -14,6 +14,8 @@ export interface ShellArgs {
   receiptLanguage: 'both' | 'zh' | 'en' | null;
   /** Contactless card reader address (ARCHITECTURE §8), e.g. serial:/dev/ttyUSB0 or sim:reader. */
   reader: string | null;
+  /** This counter's zone for price levels (kept in the data dir once given). */
+  zone: string | null;
 }
 
 function valueOf(argv: readonly string[], i: number, flag: string, example: string): string {
@@ -37,6 +39,7 @@ export function parseShellArgs(argv: readonly string[]): ShellArgs {
     printerProfile: null,
     receiptLanguage: null,
     reader: null,
+    zone: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -45,6 +48,7 @@ export function parseShellArgs(argv: readonly string[]): ShellArgs {
     else if (arg === '--printer')
       args.printer = valueOf(argv, ++i, '--printer', 'serial:/dev/ttyUSB0');
     else if (arg === '--reader') args.reader = valueOf(argv, ++i, '--reader', 'serial:/dev/ttyUSB0');
+    else if (arg === '--zone') args.zone = valueOf(argv, ++i, '--zone', 'north-stand');
     else if (arg === '--printer-profile')
       args.printerProfile = valueOf(argv, ++i, '--printer-profile', '80mm');
     else if (arg === '--receipt-language') {

@@ -70,6 +70,8 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
         if (config.demo) replaceCatalog(db, demoCatalog);
       })();
     }
+    // A zone given at start is this counter's from now on (price levels per zone).
+    if (config.zone !== undefined && getSetting<string>(db, 'zone') !== config.zone) setSetting(db, 'zone', config.zone);
     const venueParsed = VenueConfig.safeParse(getSetting(db, 'venue'));
     if (!venueParsed.success) {
       throw new Error(`the venue configuration in ${config.dataDir} is invalid: ${venueParsed.error.message}`);
@@ -82,7 +84,7 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
       clock,
       terminalId,
       venue: () => venue,
-      zone: () => config.zone ?? getSetting<string>(db, 'zone') ?? null,
+      zone: () => getSetting<string>(db, 'zone') ?? null,
       actor: () => COUNTER_ACTOR,
     });
 

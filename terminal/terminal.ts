@@ -17,7 +17,7 @@ export interface TerminalConfig {
   dataDir: string;
   /** Load the demo venue's catalog and settings into a new data dir. */
   demo?: boolean;
-  /** This counter's zone for price levels (`vip`, `north-stand`); else the stored setting 'zone'. */
+  /** This counter's zone for price levels (`vip`, `north-stand`); stored in the data dir once given. */
   zone?: string;
   clock?: Clock;
   /** better-sqlite3's native .node file (the Electron-ABI build when running inside Electron). */
