@@ -279,17 +279,28 @@ export type ExportQuery = z.infer<typeof ExportQuery>;
 const CountAmount = z.object({ count: z.number().int().nonnegative(), amount: Minor });
 
 /**
- * Sales summary across terminals. Amounts are gross, in minor units of `currency`.
- * Example:
+ * Sales summary across terminals, in minor units of `currency`. Example (a beer with a 2.00 cup
+ * deposit and a 10 % discount, a staff meal, a cola; event v2):
  * ```json
  * { "currency": "CNY", "from": "2026-11-21", "to": "2026-11-21",
- *   "sales": { "count": 2, "amount": 9300 }, "refunds": { "count": 0, "amount": 0 },
- *   "byTender": [{ "tender": "cash", "count": 2, "amount": 9300 }],
- *   "byTerminal": [{ "terminalId": "01K…", "name": "Gate B bar 3", "count": 2, "amount": 9300 }],
- *   "byCategory": [{ "categoryId": "hot-food", "quantity": 3, "amount": 7500 }],
- *   "byHour": [{ "hour": "2026-11-21T19", "count": 2, "amount": 9300 }] }
+ *   "sales": { "count": 2, "amount": 5700 }, "refunds": { "count": 0, "amount": 0 },
+ *   "deposits": { "count": 1, "amount": 200 },
+ *   "discounts": { "count": 1, "amount": 500 },
+ *   "comps": { "count": 1, "amount": 3500 },
+ *   "byTender": [{ "tender": "cash", "count": 2, "amount": 5900 }],
+ *   "byTerminal": [{ "terminalId": "01K…", "name": "Gate B bar 3", "count": 2, "amount": 5700 }],
+ *   "byCategory": [{ "categoryId": "beer", "quantity": 1, "amount": 4500 },
+ *                  { "categoryId": "drinks", "quantity": 1, "amount": 1200 },
+ *                  { "categoryId": "hot-food", "quantity": 1, "amount": 0 }],
+ *   "byHour": [{ "hour": "2026-11-21T19", "count": 2, "amount": 5700 }] }
  * ```
- * `byHour` uses the venue's local time; `sales.count` counts completed sales (voids excluded).
+ * `sales.amount` (and `byTerminal`, `byHour`) is revenue: what the sales took minus deposits
+ * (`total − deposits`), so discounts and comps are already off it. `deposits` is the deposit
+ * liability taken (charged minus paid back), `discounts` and `comps` what was given away; each
+ * `count` is the number of sales with a non-zero amount of that kind. `byCategory` sums item and
+ * combo lines net of their discounts (deposit lines are in no category). `byTender` is what each
+ * tender took, deposits included. `byHour` uses the venue's local time; `sales.count` counts
+ * completed sales (voids excluded). Version-1 events count as item lines with no discount.
  */
 export const SummaryReport = z.object({
   currency: CurrencyCode,
@@ -297,6 +308,9 @@ export const SummaryReport = z.object({
   to: z.string().nullable(),
   sales: CountAmount,
   refunds: CountAmount,
+  deposits: CountAmount,
+  discounts: CountAmount,
+  comps: CountAmount,
   byTender: z.array(z.object({ tender: z.string(), count: z.number().int(), amount: Minor })),
   byTerminal: z.array(z.object({ terminalId: Id, name: z.string(), count: z.number().int(), amount: Minor })),
   byCategory: z.array(z.object({ categoryId: z.string(), quantity: z.number().int(), amount: Minor })),

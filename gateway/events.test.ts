@@ -451,6 +451,92 @@ describe.each(backends)('ingest on $name', (backend) => {
     });
   });
 
+  it('reads version-2 sales: deposits, discounts and comps apart from revenue, next to version 1', async () => {
+    const id = t.terminalId;
+    const v1 = envelope(id, 1, 'sale.completed', saleData(id, 1));
+    // A large beer (58.00) with 10 % off (5.80) and a 2.00 cup deposit; a comped hot dog.
+    const beer = saleData(id, 2, {
+      lines: [
+        {
+          lineId: newId(),
+          kind: 'item',
+          productId: 'tsingtao',
+          categoryId: 'beer',
+          name: { en: 'Beer', zh: '啤酒' },
+          unitPrice: 5800,
+          quantity: 1,
+          amount: 5800,
+          discount: 580,
+          taxRateId: 'vat6',
+        },
+        {
+          lineId: newId(),
+          kind: 'deposit',
+          productId: 'cup',
+          categoryId: '',
+          name: { en: 'Cup', zh: '杯' },
+          unitPrice: 200,
+          quantity: 1,
+          amount: 200,
+          discount: 0,
+          taxRateId: '',
+        },
+        {
+          lineId: newId(),
+          kind: 'item',
+          productId: 'hot-dog',
+          categoryId: 'hot-food',
+          name: { en: 'Hot dog', zh: '热狗' },
+          unitPrice: 2500,
+          quantity: 1,
+          amount: 2500,
+          discount: 2500,
+          taxRateId: 'vat6',
+        },
+      ],
+      totals: {
+        subtotal: 8300,
+        discounts: 580,
+        comps: 2500,
+        deposits: 200,
+        exclusiveTax: 0,
+        taxTotal: 296,
+        total: 5420,
+        taxes: [],
+      },
+      payments: [
+        {
+          paymentId: newId(),
+          kind: 'cash',
+          amount: 5420,
+          tendered: 6000,
+          change: 580,
+          rounding: 0,
+        },
+      ],
+      change: 580,
+    });
+    const res = await post({
+      terminalId: id,
+      events: [v1, { ...envelope(id, 2, 'sale.completed', beer), v: 2 }],
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const summary = await gw.app.inject({ url: '/v1/reports/summary', headers: admin() });
+    expect(summary.statusCode, summary.body).toBe(200);
+    expect(summary.json()).toMatchObject({
+      sales: { count: 2, amount: 6200 + 5220 },
+      deposits: { count: 1, amount: 200 },
+      discounts: { count: 1, amount: 580 },
+      comps: { count: 1, amount: 2500 },
+      byTender: [{ tender: 'cash', count: 2, amount: 6200 + 5420 }],
+      byCategory: [
+        { categoryId: 'beer', quantity: 1, amount: 5220 },
+        { categoryId: 'drinks', quantity: 1, amount: 1200 },
+        { categoryId: 'hot-food', quantity: 3, amount: 5000 },
+      ],
+    });
+  });
+
   it('reports gaps as missing ranges and acks only the contiguous part', async () => {
     const res = await post({
       terminalId: t.terminalId,

@@ -54,14 +54,21 @@ export interface DerivedSale {
   localHour: string;
   total: number;
   taxTotal: number;
+  /** Deposits charged minus paid back (inside `total`, outside revenue); 0 before event v2. */
+  deposits: number;
+  discounts: number;
+  comps: number;
   lines: {
     position: number;
+    kind: 'item' | 'combo' | 'deposit' | 'deposit_return';
     productId: string;
     categoryId: string;
     nameEn: string;
     nameZh: string;
     quantity: number;
+    /** unitPrice × quantity, before `discount`. */
     amount: number;
+    discount: number;
   }[];
   payments: { paymentId: string; tender: string; amount: number; rounding: number }[];
   /** The whole sale document (JSON) for the receipt page. */

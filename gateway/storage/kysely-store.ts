@@ -150,6 +150,9 @@ const HOT_COLUMNS: { [T in HotTable]: readonly (keyof GatewayDatabase[T] & strin
     'total',
     'tax_total',
     'document',
+    'deposits',
+    'discounts',
+    'comps',
   ],
   sale_lines: [
     'sale_id',
@@ -160,6 +163,8 @@ const HOT_COLUMNS: { [T in HotTable]: readonly (keyof GatewayDatabase[T] & strin
     'name_zh',
     'quantity',
     'amount',
+    'kind',
+    'discount',
   ],
   sale_payments: ['payment_id', 'sale_id', 'tender', 'amount', 'rounding'],
 };
@@ -569,6 +574,9 @@ export class KyselyGatewayStore implements GatewayStore {
       total: s.total,
       tax_total: s.taxTotal,
       document: s.document,
+      deposits: s.deposits,
+      discounts: s.discounts,
+      comps: s.comps,
     }));
     // A second guard besides the event key: a sale already derived is never counted twice.
     const written = new Set(
@@ -585,6 +593,8 @@ export class KyselyGatewayStore implements GatewayStore {
         name_zh: l.nameZh,
         quantity: l.quantity,
         amount: l.amount,
+        kind: l.kind,
+        discount: l.discount,
       })),
     );
     await this.insertNew(trx, 'sale_lines', lines, ['sale_id', 'position']);
@@ -732,9 +742,22 @@ export class KyselyGatewayStore implements GatewayStore {
     const where = (eb: SalesEb) =>
       eb.and([salesFilter(eb, query), eb('sales.currency', '=', query.currency)]);
 
+    // Revenue leaves deposits out: they are owed back to whoever returns the cup.
+    const revenue = sql<number>`sum(sales.total - sales.deposits)`;
+    const having = (column: 'deposits' | 'discounts' | 'comps') =>
+      sql<number>`sum(case when ${sql.ref(`sales.${column}`)} <> 0 then 1 else 0 end)`;
     const totals = await trx
       .selectFrom('sales')
-      .select((eb) => [eb.fn.countAll().as('count'), eb.fn.sum('sales.total').as('amount')])
+      .select((eb) => [
+        eb.fn.countAll().as('count'),
+        revenue.as('amount'),
+        having('deposits').as('deposits_count'),
+        eb.fn.sum('sales.deposits').as('deposits'),
+        having('discounts').as('discounts_count'),
+        eb.fn.sum('sales.discounts').as('discounts'),
+        having('comps').as('comps_count'),
+        eb.fn.sum('sales.comps').as('comps'),
+      ])
       .where(where)
       .executeTakeFirstOrThrow();
 
@@ -758,7 +781,7 @@ export class KyselyGatewayStore implements GatewayStore {
         'sales.terminal_id',
         eb.fn.max('terminals.name').as('name'),
         eb.fn.countAll().as('count'),
-        eb.fn.sum('sales.total').as('amount'),
+        revenue.as('amount'),
       ])
       .where(where)
       .groupBy('sales.terminal_id')
@@ -771,20 +794,18 @@ export class KyselyGatewayStore implements GatewayStore {
       .select((eb) => [
         'sale_lines.category_id',
         eb.fn.sum('sale_lines.quantity').as('quantity'),
-        eb.fn.sum('sale_lines.amount').as('amount'),
+        sql<number>`sum(sale_lines.amount - sale_lines.discount)`.as('amount'),
       ])
       .where(where)
+      // Deposit lines are no category's revenue (their category is '').
+      .where('sale_lines.kind', 'in', ['item', 'combo'])
       .groupBy('sale_lines.category_id')
       .orderBy('sale_lines.category_id')
       .execute();
 
     const byHour = await trx
       .selectFrom('sales')
-      .select((eb) => [
-        'sales.local_hour',
-        eb.fn.countAll().as('count'),
-        eb.fn.sum('sales.total').as('amount'),
-      ])
+      .select((eb) => ['sales.local_hour', eb.fn.countAll().as('count'), revenue.as('amount')])
       .where(where)
       .groupBy('sales.local_hour')
       .orderBy('sales.local_hour')
@@ -795,6 +816,9 @@ export class KyselyGatewayStore implements GatewayStore {
       from: query.from ?? null,
       to: query.to ?? null,
       sales: { count: num(totals.count), amount: num(totals.amount) },
+      deposits: { count: num(totals.deposits_count), amount: num(totals.deposits) },
+      discounts: { count: num(totals.discounts_count), amount: num(totals.discounts) },
+      comps: { count: num(totals.comps_count), amount: num(totals.comps) },
       // No refund events exist yet; the shape is kept so reports need no change when they do.
       refunds: { count: 0, amount: 0 },
       byTender: byTender.map((r) => ({

@@ -67,6 +67,10 @@ export interface SalesTable {
   total: number;
   tax_total: number;
   document: string;
+  /** Migration 3: deposits charged minus paid back, discounts, comps (0 for version-1 events). */
+  deposits: Generated<number>;
+  discounts: Generated<number>;
+  comps: Generated<number>;
 }
 
 export interface SaleLinesTable {
@@ -78,6 +82,10 @@ export interface SaleLinesTable {
   name_zh: string;
   quantity: number;
   amount: number;
+  /** Migration 3: 'item' | 'combo' | 'deposit' | 'deposit_return'. */
+  kind: Generated<string>;
+  /** Migration 3: line discount plus its share of a sale discount. */
+  discount: Generated<number>;
 }
 
 export interface SalePaymentsTable {
@@ -157,6 +165,13 @@ export interface CaptureBatchesTable {
   acquirer_batch_ref: string | null;
 }
 
+/** Migration 3: the stop-sale version each terminal last confirmed applying. */
+export interface StopSaleAcksTable {
+  terminal_id: string;
+  version: number;
+  acked_at: string;
+}
+
 export interface SchemaVersionTable {
   version: number;
   applied_at: string;
@@ -175,6 +190,7 @@ export interface GatewayDatabase {
   payments: PaymentsTable;
   refunds: RefundsTable;
   capture_batches: CaptureBatchesTable;
+  stop_sale_acks: StopSaleAcksTable;
   gateway_schema: SchemaVersionTable;
 }
 
@@ -423,6 +439,42 @@ export const MIGRATIONS: readonly Migration[] = [
         .addColumn('amount', int, (c) => c.notNull().defaultTo(0))
         .addColumn('currency', 'text', (c) => c.notNull())
         .addColumn('acquirer_batch_ref', 'text')
+        .modifyEnd(strict)
+        .execute();
+    },
+  },
+  {
+    // Event version 2 (menus): what reports need per sale (deposits, discounts, comps) and per
+    // line (kind, discount); version-1 sales read as item lines without discounts (the defaults).
+    // And each terminal's confirmation of the venue's stop-sale list.
+    version: 3,
+    async up(db, dialect) {
+      const int = dialect === 'sqlite' ? 'integer' : 'bigint';
+      const strict = dialect === 'sqlite' ? sql`strict` : sql``;
+      for (const column of ['deposits', 'discounts', 'comps']) {
+        await db.schema
+          .alterTable('sales')
+          .addColumn(column, int, (c) => c.notNull().defaultTo(0))
+          .execute();
+      }
+      await db.schema
+        .alterTable('sale_lines')
+        .addColumn('kind', 'text', (c) =>
+          c
+            .notNull()
+            .defaultTo('item')
+            .check(sql`kind in ('item', 'combo', 'deposit', 'deposit_return')`),
+        )
+        .execute();
+      await db.schema
+        .alterTable('sale_lines')
+        .addColumn('discount', int, (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .createTable('stop_sale_acks')
+        .addColumn('terminal_id', 'text', (c) => c.primaryKey().references('terminals.terminal_id'))
+        .addColumn('version', int, (c) => c.notNull())
+        .addColumn('acked_at', 'text', (c) => c.notNull())
         .modifyEnd(strict)
         .execute();
     },

@@ -49,8 +49,17 @@ interface SaleSpec {
   businessDate?: string;
   localHour?: string;
   currency?: string;
-  lines?: { categoryId: string; quantity: number; amount: number }[];
+  lines?: {
+    categoryId: string;
+    quantity: number;
+    amount: number;
+    kind?: DerivedSale['lines'][number]['kind'];
+    discount?: number;
+  }[];
   payments?: { tender: string; amount: number; rounding?: number }[];
+  deposits?: number;
+  discounts?: number;
+  comps?: number;
 }
 
 function sale(spec: SaleSpec): DerivedSale {
@@ -72,10 +81,15 @@ function sale(spec: SaleSpec): DerivedSale {
     completedAt: spec.completedAt ?? '2026-11-21T11:30:00.000Z',
     businessDate: spec.businessDate ?? '2026-11-21',
     localHour: spec.localHour ?? '2026-11-21T19',
-    total: lines.reduce((s, l) => s + l.amount, 0),
+    total: lines.reduce((s, l) => s + l.amount - (l.discount ?? 0), 0),
     taxTotal: 0,
+    deposits: spec.deposits ?? 0,
+    discounts: spec.discounts ?? 0,
+    comps: spec.comps ?? 0,
     lines: lines.map((l, i) => ({
       position: i + 1,
+      kind: 'item' as const,
+      discount: 0,
       productId: `p-${l.categoryId}`,
       nameEn: 'Item',
       nameZh: '商品',
@@ -624,6 +638,9 @@ describe.each(backends)('GatewayStore on $name', (backend) => {
         to: null,
         sales: { count: 4, amount: 12800 },
         refunds: { count: 0, amount: 0 },
+        deposits: { count: 0, amount: 0 },
+        discounts: { count: 0, amount: 0 },
+        comps: { count: 0, amount: 0 },
         byTender: [
           { tender: 'card', count: 2, amount: 6300 },
           { tender: 'cash', count: 3, amount: 6500 },
@@ -642,6 +659,58 @@ describe.each(backends)('GatewayStore on $name', (backend) => {
           { hour: '2026-11-22T19', count: 1, amount: 2500 },
         ],
       });
+    });
+
+    it('reports deposits, discounts and comps apart from revenue (event v2)', async () => {
+      await store.ingest(
+        T2,
+        events(T2, 2, 3),
+        [
+          // A beer (5000) with 10 % off and a 200 cup deposit: the customer paid 4700.
+          sale({
+            terminalId: T2,
+            seq: 2,
+            lines: [
+              { categoryId: 'beer', quantity: 1, amount: 5000, discount: 500 },
+              { categoryId: '', quantity: 1, amount: 200, kind: 'deposit' },
+            ],
+            deposits: 200,
+            discounts: 500,
+            payments: [{ tender: 'cash', amount: 4700 }],
+          }),
+          // A staff meal (burger comped) and a cup returned (−200): the customer got 200 back.
+          sale({
+            terminalId: T2,
+            seq: 3,
+            lines: [
+              { categoryId: 'hot-food', quantity: 1, amount: 3500, discount: 3500 },
+              { categoryId: '', quantity: -1, amount: -200, kind: 'deposit_return' },
+            ],
+            deposits: -200,
+            comps: 3500,
+            payments: [{ tender: 'cash', amount: -200 }],
+          }),
+        ],
+        NOW,
+      );
+      const t2 = await store.summary({ currency: 'CNY', terminal: T2 });
+      expect(t2).toMatchObject({
+        // 1000 (the v1 sale) + 4500 + 0: deposits are owed back, not revenue.
+        sales: { count: 3, amount: 5500 },
+        deposits: { count: 2, amount: 0 },
+        discounts: { count: 1, amount: 500 },
+        comps: { count: 1, amount: 3500 },
+        byTender: [{ tender: 'cash', count: 3, amount: 1000 + 4700 - 200 }],
+        byTerminal: [{ terminalId: T2, count: 3, amount: 5500 }],
+        byCategory: [
+          { categoryId: 'beer', quantity: 1, amount: 4500 },
+          { categoryId: 'drinks', quantity: 1, amount: 1000 },
+          { categoryId: 'hot-food', quantity: 1, amount: 0 },
+        ],
+      });
+      const all = await store.summary({ currency: 'CNY' });
+      expect(all.sales).toEqual({ count: 6, amount: 12800 + 4500 });
+      expect(all.byHour.reduce((a, h) => a + h.amount, 0)).toBe(all.sales.amount);
     });
 
     it('filters by business date, by instant and by terminal', async () => {

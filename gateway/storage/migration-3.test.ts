@@ -1,0 +1,147 @@
+// Migration 3 (event v2 report columns, stop-sale acks) on a database written by migrations 1–2,
+// on SQLite and PostgreSQL: sales stored before it read as item lines with no discounts.
+import Database from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPostgres, type PostgresServer } from '../../tests/support/postgres';
+import { createStore, type StoreTarget } from './create-store';
+import { MIGRATIONS, SCHEMA_VERSION, type Dialect, type GatewayDatabase } from './schema';
+
+let dir = '';
+let pgServer: PostgresServer | undefined;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'gw-mig3-'));
+  pgServer = await startPostgres();
+});
+afterAll(async () => {
+  await pgServer?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function writeVersion2(db: Kysely<GatewayDatabase>, dialect: Dialect): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.schema
+      .createTable('gateway_schema')
+      .addColumn('version', 'integer', (c) => c.primaryKey())
+      .addColumn('applied_at', 'text', (c) => c.notNull())
+      .execute();
+    for (const m of MIGRATIONS.filter((m) => m.version <= 2)) {
+      await m.up(trx, dialect);
+      await trx
+        .insertInto('gateway_schema')
+        .values({ version: m.version, applied_at: 'then' })
+        .execute();
+    }
+    await trx
+      .insertInto('terminals')
+      .values({
+        terminal_id: 'T1',
+        name: 'Bar',
+        public_key: 'k',
+        status: 'active',
+        enrolled_at: 'then',
+        last_seen_at: null,
+      })
+      .execute();
+    // A version-1 sale as migration 1 stored it: a hot dog and a cola.
+    await trx
+      .insertInto('sales')
+      .values({
+        sale_id: 'S1',
+        terminal_id: 'T1',
+        seq: 1,
+        receipt_no: 1,
+        receipt_ref: 'R-1',
+        receipt_token: 'TOKEN0000000000000001',
+        currency: 'CNY',
+        completed_at: '2026-11-21T11:30:00.000Z',
+        business_date: '2026-11-21',
+        local_hour: '2026-11-21T19',
+        total: 3700,
+        tax_total: 0,
+        document: '{}',
+      })
+      .execute();
+    await trx
+      .insertInto('sale_lines')
+      .values([
+        {
+          sale_id: 'S1',
+          position: 0,
+          product_id: 'hot-dog',
+          category_id: 'hot-food',
+          name_en: 'Hot dog',
+          name_zh: '热狗',
+          quantity: 1,
+          amount: 2500,
+        },
+        {
+          sale_id: 'S1',
+          position: 1,
+          product_id: 'cola',
+          category_id: 'drinks',
+          name_en: 'Cola',
+          name_zh: '可乐',
+          quantity: 1,
+          amount: 1200,
+        },
+      ])
+      .execute();
+  });
+}
+
+const dialects: {
+  name: Dialect;
+  open(): Promise<{ db: Kysely<GatewayDatabase>; target: StoreTarget }>;
+}[] = [
+  {
+    name: 'sqlite',
+    open: () => {
+      const path = join(dir, 'gateway.db');
+      const db = new Kysely<GatewayDatabase>({
+        dialect: new SqliteDialect({ database: new Database(path) }),
+      });
+      return Promise.resolve({ db, target: { kind: 'sqlite', path } });
+    },
+  },
+  {
+    name: 'postgres',
+    open: async () => {
+      const url = await pgServer!.createDatabase('mig3');
+      const db = new Kysely<GatewayDatabase>({
+        dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url }) }),
+      });
+      return { db, target: { kind: 'postgres', url } };
+    },
+  },
+];
+
+describe.each(dialects)('migration 3 on $name', (dialect) => {
+  it('upgrades a version-2 database: old sales read as item lines without discounts', async () => {
+    expect(SCHEMA_VERSION).toBeGreaterThanOrEqual(3);
+    const { db, target } = await dialect.open();
+    await writeVersion2(db, dialect.name);
+    await db.destroy();
+
+    const store = await createStore(target);
+    try {
+      const report = await store.summary({ currency: 'CNY' });
+      expect(report).toMatchObject({
+        sales: { count: 1, amount: 3700 },
+        deposits: { count: 0, amount: 0 },
+        discounts: { count: 0, amount: 0 },
+        comps: { count: 0, amount: 0 },
+        byCategory: [
+          { categoryId: 'drinks', quantity: 1, amount: 1200 },
+          { categoryId: 'hot-food', quantity: 1, amount: 2500 },
+        ],
+      });
+    } finally {
+      await store.close();
+    }
+  });
+});
