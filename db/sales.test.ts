@@ -192,6 +192,8 @@ describe('writeCompletedSale', () => {
       discounts: 0,
       comps: 0,
       deposits: 0,
+      shift_id: null,
+      staff_id: null,
     });
     expect(
       db

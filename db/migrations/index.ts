@@ -4,6 +4,7 @@ import { migration002 } from './002-print-jobs';
 import { migration003 } from './003-card-payments';
 import { migration004 } from './004-refunds';
 import { migration005 } from './005-menu';
+import { migration006 } from './006-staff-shifts';
 
 /** Every terminal migration in order. Append only: never edit one that has shipped. */
 export const terminalMigrations: readonly Migration[] = [
@@ -12,4 +13,5 @@ export const terminalMigrations: readonly Migration[] = [
   migration003,
   migration004,
   migration005,
+  migration006,
 ];
