@@ -3,7 +3,7 @@
 // the CLI parse replies with them.
 import { z } from 'zod';
 import { CatalogBody, LocalizedText } from './api';
-import { StopSaleState } from './menu';
+import { CatalogId, StopSaleState, Tag } from './menu';
 import { CurrencyCode, Minor } from './money';
 import { StandInPolicy } from './payments';
 import { VenueConfig } from './venue';
@@ -229,6 +229,51 @@ export type ReferenceReply = z.infer<typeof ReferenceReply>;
 /** Reply to an admin's `PUT /v1/admin/reference/:kind`. */
 export const ReferencePutReply = z.object({ kind: ReferenceKind, version: z.number().int().positive() });
 export type ReferencePutReply = z.infer<typeof ReferencePutReply>;
+
+// ---------- stop-sale (venue-wide, applied by every terminal at once) ----------
+
+/** `POST /v1/admin/stop-sale`: stop selling every product with `tag`, or resume it. */
+export const StopSaleRequest = z.object({ tag: Tag, resume: z.boolean().optional() });
+export type StopSaleRequest = z.infer<typeof StopSaleRequest>;
+
+/** `POST /v1/admin/sold-out`: a product sold out venue-wide, or back. */
+export const SoldOutRequest = z.object({ productId: CatalogId, soldOut: z.boolean() });
+export type SoldOutRequest = z.infer<typeof SoldOutRequest>;
+
+/** `POST /v1/reference/stop-sale/ack` (signed): the stop-sale version this terminal applied. */
+export const StopSaleAck = z.object({ version: z.number().int().nonnegative() });
+export type StopSaleAck = z.infer<typeof StopSaleAck>;
+export const StopSaleAckReply = z.object({
+  version: z.number().int().nonnegative(),
+  /** The gateway's current version: when it differs, the terminal's next poll fetches it. */
+  current: z.number().int().nonnegative(),
+});
+export type StopSaleAckReply = z.infer<typeof StopSaleAckReply>;
+
+/**
+ * Per active terminal: `confirmed` acked the current version; `offline` not seen within the
+ * gateway's offline window (default 30 s); `pending` otherwise (online, not yet confirmed).
+ */
+export const StopSaleTerminal = z.object({
+  terminalId: Id,
+  name: z.string(),
+  state: z.enum(['confirmed', 'pending', 'offline']),
+  confirmedVersion: z.number().int().nonnegative().nullable(),
+  confirmedAt: IsoInstant.nullable(),
+  lastSeenAt: IsoInstant.nullable(),
+});
+export type StopSaleTerminal = z.infer<typeof StopSaleTerminal>;
+
+/** `GET /v1/admin/stop-sale`, and the reply to both stop-sale and sold-out changes. */
+export const StopSaleStatus = z.object({
+  /** 0: never set. */
+  version: z.number().int().nonnegative(),
+  tags: z.array(z.string()),
+  soldOut: z.array(z.string()),
+  changedAt: IsoInstant.nullable(),
+  terminals: z.array(StopSaleTerminal),
+});
+export type StopSaleStatus = z.infer<typeof StopSaleStatus>;
 
 // ---------- admin ----------
 

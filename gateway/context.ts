@@ -34,6 +34,11 @@ export interface GatewayLimits {
   referenceBodyLimitBytes: number;
   /** Signature clock window (ARCHITECTURE §6: ±5 min). */
   maxSkewSeconds: number;
+  /**
+   * A terminal not seen for this long counts as offline in the stop-sale status (terminals poll
+   * every 3 s by default). lastSeenAt is written often enough for this window to hold.
+   */
+  terminalOfflineAfterMs: number;
 }
 
 export interface GatewayContext {

@@ -12,7 +12,10 @@ import type { TerminalRecord } from './store';
 
 /** Nonces are kept at least this long: longer than any signature can stay fresh (±5 min). */
 export const NONCE_TTL_MS = 10 * 60 * 1000;
-/** lastSeenAt is written at most this often per terminal: a sync loop need not write on every poll. */
+/**
+ * lastSeenAt is written at most this often per terminal: a sync loop need not write on every
+ * poll. Shorter when the offline window is short, so an online terminal never looks offline.
+ */
 const TOUCH_EVERY_MS = 15_000;
 
 function digest(text: string): Buffer {
@@ -43,6 +46,7 @@ export function createSignatureCheck(
   ctx: GatewayContext,
 ): (request: FastifyRequest) => Promise<TerminalRecord> {
   const touched = new Map<string, number>();
+  const touchEveryMs = Math.min(TOUCH_EVERY_MS, Math.floor(ctx.limits.terminalOfflineAfterMs / 3));
   return async (request) => {
     const now = ctx.clock.now();
     let terminal: TerminalRecord | undefined;
@@ -68,7 +72,7 @@ export function createSignatureCheck(
       throw new HttpError(401, code, message, { headers: { 'www-authenticate': 'Signature' } });
     }
     const last = touched.get(terminal.terminalId) ?? -Infinity;
-    if (now - last >= TOUCH_EVERY_MS || now < last) {
+    if (now - last >= touchEveryMs || now < last) {
       touched.set(terminal.terminalId, now);
       await ctx.store.touchTerminal(terminal.terminalId, isoUtc(now));
     }

@@ -61,6 +61,10 @@ describe('gateway basics', () => {
         'POST /v1/admin/stand-in/forward',
         'POST /v1/admin/capture',
         'GET /v1/admin/capture/{businessDate}',
+        'POST /v1/admin/stop-sale',
+        'GET /v1/admin/stop-sale',
+        'POST /v1/admin/sold-out',
+        'POST /v1/reference/stop-sale/ack',
       ].sort(),
     );
     expect(doc.paths['/v1/events']?.post?.requestBody).toBeDefined();

@@ -22,6 +22,7 @@ import { registerPaymentRoutes, type PaymentOptions } from './payment-routes';
 import { registerPublicRoutes } from './public-routes';
 import { checkAdmin, createSignatureCheck, parseBody } from './request-auth';
 import type { GatewayStore } from './store';
+import { registerStopSaleRoutes } from './stop-sale-routes';
 import { registerTerminalRoutes } from './terminal-routes';
 
 export interface GatewayOptions {
@@ -50,6 +51,7 @@ export const DEFAULT_LIMITS: GatewayLimits = {
   bodyLimitBytes: MAX_BATCH_BYTES + 64 * 1024,
   referenceBodyLimitBytes: 16 * 1024 * 1024,
   maxSkewSeconds: 300,
+  terminalOfflineAfterMs: 30_000,
 };
 
 /** Receipt tokens are secrets: the URL of a receipt page is logged without one. */
@@ -216,6 +218,7 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
   registerPublicRoutes(app, ctx);
   registerTerminalRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
+  registerStopSaleRoutes(app, ctx);
   registerPaymentRoutes(app, ctx, opts.payments);
 
   const purgeEvery = opts.noncePurgeIntervalMs ?? 5 * 60 * 1000;

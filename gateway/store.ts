@@ -257,9 +257,27 @@ export interface GatewayStore {
   countEvents(terminalId?: string): Promise<number>;
 
   // reference data
-  getReference(kind: ReferenceKind): Promise<{ version: number; body: string } | undefined>;
+  getReference(
+    kind: ReferenceKind,
+  ): Promise<{ version: number; body: string; updatedAt: string } | undefined>;
   /** Stores a new version (previous + 1) and returns it. */
   putReference(kind: ReferenceKind, body: string, updatedAt: string): Promise<number>;
+  /**
+   * Read-modify-write of one reference document, atomic across gateway instances: `change` gets
+   * the stored body (undefined when none) and returns the new one. A different body is stored as
+   * the next version; the same body changes nothing (`changed: false`).
+   */
+  updateReference(
+    kind: ReferenceKind,
+    change: (body: string | undefined) => string,
+    updatedAt: string,
+  ): Promise<{ version: number; body: string; updatedAt: string; changed: boolean }>;
+
+  // stop-sale confirmations
+  /** Records the stop-sale version a terminal says it applied (replacing what it said before). */
+  ackStopSale(terminalId: string, version: number, at: string): Promise<void>;
+  /** Every terminal's last confirmation. */
+  stopSaleAcks(): Promise<{ terminalId: string; version: number; ackedAt: string }[]>;
 
   // reports
   summary(query: SummaryQuery & { currency: string }): Promise<SummaryReport>;

@@ -698,13 +698,90 @@ export class KyselyGatewayStore implements GatewayStore {
 
   // ---------- reference data ----------
 
-  async getReference(kind: ReferenceKind): Promise<{ version: number; body: string } | undefined> {
+  async getReference(
+    kind: ReferenceKind,
+  ): Promise<{ version: number; body: string; updatedAt: string } | undefined> {
     const row = await this.db
       .selectFrom('reference')
-      .select(['version', 'body'])
+      .select(['version', 'body', 'updated_at'])
       .where('kind', '=', kind)
       .executeTakeFirst();
-    return row ? { version: num(row.version), body: row.body } : undefined;
+    return row
+      ? { version: num(row.version), body: row.body, updatedAt: row.updated_at }
+      : undefined;
+  }
+
+  async updateReference(
+    kind: ReferenceKind,
+    change: (body: string | undefined) => string,
+    updatedAt: string,
+  ): Promise<{ version: number; body: string; updatedAt: string; changed: boolean }> {
+    return this.db.transaction().execute(async (trx) => {
+      // Lock the row first, so two admins changing it at once take turns and neither change is
+      // lost. PostgreSQL: SELECT … FOR UPDATE. SQLite: a no-op UPDATE takes the write lock.
+      const current =
+        this.dialect === 'postgres'
+          ? await trx
+              .selectFrom('reference')
+              .select(['version', 'body', 'updated_at'])
+              .where('kind', '=', kind)
+              .forUpdate()
+              .executeTakeFirst()
+          : await trx
+              .updateTable('reference')
+              .set((eb) => ({ version: eb.ref('version') }))
+              .where('kind', '=', kind)
+              .returning(['version', 'body', 'updated_at'])
+              .executeTakeFirst();
+      const body = change(current?.body);
+      if (current && current.body === body) {
+        return {
+          version: num(current.version),
+          body,
+          updatedAt: current.updated_at,
+          changed: false,
+        };
+      }
+      // No row yet: two first writers may both get here; the upsert still gives them two versions.
+      const row = await trx
+        .insertInto('reference')
+        .values({ kind, version: 1, body, updated_at: updatedAt })
+        .onConflict((oc) =>
+          oc.column('kind').doUpdateSet((eb) => ({
+            version: eb('reference.version', '+', 1),
+            body: eb.ref('excluded.body'),
+            updated_at: eb.ref('excluded.updated_at'),
+          })),
+        )
+        .returning('version')
+        .executeTakeFirstOrThrow();
+      return { version: num(row.version), body, updatedAt, changed: true };
+    });
+  }
+
+  async ackStopSale(terminalId: string, version: number, at: string): Promise<void> {
+    await this.db
+      .insertInto('stop_sale_acks')
+      .values({ terminal_id: terminalId, version, acked_at: at })
+      .onConflict((oc) =>
+        oc.column('terminal_id').doUpdateSet((eb) => ({
+          version: eb.ref('excluded.version'),
+          acked_at: eb.ref('excluded.acked_at'),
+        })),
+      )
+      .execute();
+  }
+
+  async stopSaleAcks(): Promise<{ terminalId: string; version: number; ackedAt: string }[]> {
+    const rows = await this.db
+      .selectFrom('stop_sale_acks')
+      .select(['terminal_id', 'version', 'acked_at'])
+      .execute();
+    return rows.map((r) => ({
+      terminalId: r.terminal_id,
+      version: num(r.version),
+      ackedAt: r.acked_at,
+    }));
   }
 
   async putReference(kind: ReferenceKind, body: string, updatedAt: string): Promise<number> {

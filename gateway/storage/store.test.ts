@@ -564,13 +564,54 @@ describe.each(backends)('GatewayStore on $name', (backend) => {
       expect(await store.getReference('catalog')).toBeUndefined();
       expect(await store.putReference('catalog', '{"v":1}', NOW)).toBe(1);
       expect(await store.putReference('catalog', '{"v":2}', NOW)).toBe(2);
-      expect(await store.getReference('catalog')).toEqual({ version: 2, body: '{"v":2}' });
+      expect(await store.getReference('catalog')).toEqual({
+        version: 2,
+        body: '{"v":2}',
+        updatedAt: NOW,
+      });
       expect(await store.putReference('staff', '{"staff":[]}', NOW)).toBe(1);
       const versions = await Promise.all(
         [1, 2, 3, 4].map((i) => store.putReference('policy', `{"i":${i}}`, NOW)),
       );
       expect([...versions].sort()).toEqual([1, 2, 3, 4]);
       expect((await store.getReference('policy'))?.version).toBe(4);
+    });
+
+    it('changes a document read-modify-write: concurrent changes all land, each a new version', async () => {
+      const add = (tag: string) => (body: string | undefined) => {
+        const tags = body ? (JSON.parse(body) as { tags: string[] }).tags : [];
+        return JSON.stringify({ tags: [...new Set([...tags, tag])].sort() });
+      };
+      const first = await store.updateReference('stop-sale', add('alcohol'), NOW);
+      expect(first).toEqual({
+        version: 1,
+        body: '{"tags":["alcohol"]}',
+        updatedAt: NOW,
+        changed: true,
+      });
+      const results = await Promise.all(
+        ['a', 'b', 'c', 'd'].map((t) => store.updateReference('stop-sale', add(t), NOW)),
+      );
+      expect(results.map((r) => r.version).sort()).toEqual([2, 3, 4, 5]);
+      expect((await store.getReference('stop-sale'))?.body).toBe(
+        '{"tags":["a","alcohol","b","c","d"]}',
+      );
+      const same = await store.updateReference('stop-sale', add('a'), '2026-11-21T13:00:00.000Z');
+      expect(same).toMatchObject({ version: 5, changed: false, updatedAt: NOW });
+    });
+
+    it("keeps each terminal's last stop-sale confirmation", async () => {
+      await enroll(store, T1, 'Bar 1');
+      await enroll(store, T2, 'Bar 2', KEY2);
+      expect(await store.stopSaleAcks()).toEqual([]);
+      await store.ackStopSale(T1, 3, NOW);
+      await store.ackStopSale(T2, 2, NOW);
+      await store.ackStopSale(T1, 4, '2026-11-21T12:00:05.000Z');
+      const acks = await store.stopSaleAcks();
+      expect(acks.sort((a, b) => a.terminalId.localeCompare(b.terminalId))).toEqual([
+        { terminalId: T1, version: 4, ackedAt: '2026-11-21T12:00:05.000Z' },
+        { terminalId: T2, version: 2, ackedAt: NOW },
+      ]);
     });
   });
 
