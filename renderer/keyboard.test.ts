@@ -1,8 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handleKey } from './keyboard';
+import { setCatalog } from './state/catalog';
+import { chooseReason, discountStore, openDiscount } from './state/discount';
 import { entryStore } from './state/entry';
+import { menuStore, tapProduct, toggleSoldOutMode } from './state/menu';
 import { saleStore } from './state/sale';
-import { completed, createFakePos, line, ok, sale, type FakePos } from './testing/fake-pos';
+import { completed, createFakePos, line, menuCatalog, ok, sale, type FakePos } from './testing/fake-pos';
 import { resetStores } from './testing/reset';
 
 let fake: FakePos;
@@ -71,5 +74,57 @@ describe('keyboard on the tender and change screens', () => {
     expect(saleStore.getState().screen).toBe('sell');
     expect(fake.calls).toEqual([]);
     expect(entryStore.getState().tender).toBe('');
+  });
+});
+
+describe('keyboard in the sell screen dialogs', () => {
+  it('the ID check: Enter confirms (resending with ageChecked), digits never reach the quantity', async () => {
+    setCatalog(menuCatalog);
+    saleStore.setState({ sale: sale() });
+    await tapProduct('tsingtao');
+    expect(menuStore.getState().ageCheck).not.toBeNull();
+    expect(press('5')).toBe(true);
+    expect(entryStore.getState().quantity).toBe('');
+    expect(press('Tab')).toBe(false);
+    fake.reply('sale.addItem', () => ok(sale([line({ productId: 'tsingtao' })])));
+    press('Enter');
+    await flush();
+    expect(fake.calls).toEqual([{ method: 'sale.addItem', input: { productId: 'tsingtao', ageChecked: true } }]);
+  });
+
+  it('the options step: Esc cancels, Enter adds only a complete pick; a focused choice keeps Enter/Space', async () => {
+    setCatalog(menuCatalog);
+    saleStore.setState({ sale: sale() });
+    await tapProduct('cheeseburger');
+    expect(press(' ', true)).toBe(false);
+    press('Enter');
+    await flush();
+    expect(fake.calls).toHaveLength(0);
+    expect(press('Escape')).toBe(true);
+    expect(menuStore.getState().pick).toBeNull();
+  });
+
+  it('the discount dialog types its value and applies it with Enter', async () => {
+    setCatalog(menuCatalog);
+    saleStore.setState({ sale: open });
+    fake.reply('sale.setDiscount', () => ok(open));
+    openDiscount();
+    await chooseReason('promo');
+    press('5');
+    press(',');
+    press('5');
+    expect(discountStore.getState().entry).toBe('5.5');
+    press('Backspace');
+    press('Enter');
+    await flush();
+    expect(fake.calls).toEqual([{ method: 'sale.setDiscount', input: { reason: 'promo', percentBp: 500 } }]);
+    expect(entryStore.getState().quantity).toBe('');
+  });
+
+  it('Esc leaves sold-out mode', () => {
+    saleStore.setState({ sale: open });
+    toggleSoldOutMode();
+    press('Escape');
+    expect(menuStore.getState().soldOutMode).toBe(false);
   });
 });

@@ -1,8 +1,14 @@
 import { useEffect } from 'react';
 import { useStore } from 'zustand';
 import { useT } from '../i18n/hooks';
-import { handleKey } from '../keyboard';
+import { handleKey, openDialog } from '../keyboard';
 import { cancelCard, cardStore } from '../state/card';
+import { discountStore } from '../state/discount';
+import { menuStore } from '../state/menu';
+import { AgeCheckPrompt } from './AgeCheckPrompt';
+import { ChoicesDialog } from './ChoicesDialog';
+import { CupReturnDialog } from './CupReturnDialog';
+import { DiscountDialog } from './DiscountDialog';
 import { saleStore } from '../state/sale';
 import { CardScreen } from './CardScreen';
 import { ChangeScreen } from './ChangeScreen';
@@ -14,6 +20,17 @@ import { RefundScreen } from './RefundScreen';
 import { SellScreen } from './SellScreen';
 import { StatusBar } from './StatusBar';
 import { TenderScreen } from './TenderScreen';
+
+function moveInDialog(step: 1 | -1): void {
+  const dialogs = document.querySelectorAll<HTMLElement>('[role="dialog"], [role="alertdialog"]');
+  const dialog = dialogs[dialogs.length - 1];
+  if (!dialog) return;
+  const buttons = [...dialog.querySelectorAll<HTMLButtonElement>('button:not(:disabled)')];
+  if (buttons.length === 0) return;
+  const index = buttons.findIndex((b) => b === document.activeElement);
+  const next = index < 0 ? 0 : (index + step + buttons.length) % buttons.length;
+  buttons[next]?.focus();
+}
 
 function useGlobalKeys(): void {
   useEffect(() => {
@@ -28,6 +45,12 @@ function useGlobalKeys(): void {
         return;
       }
       const onButton = e.target instanceof Element && e.target.closest('button') !== null;
+      // In a dialog, arrows walk its buttons (a numeric pad has no Tab key).
+      if (openDialog() !== null && saleStore.getState().screen === 'sell' && e.key.startsWith('Arrow')) {
+        moveInDialog(e.key === 'ArrowRight' || e.key === 'ArrowDown' ? 1 : -1);
+        e.preventDefault();
+        return;
+      }
       if (handleKey({ key: e.key, modified: e.ctrlKey || e.altKey || e.metaKey, onButton })) {
         e.preventDefault();
         // Escape also steps out of the product grid, so the next Enter pays instead of adding.
@@ -49,9 +72,12 @@ function HelpLine() {
   const t = useT();
   const screen = useStore(saleStore, (s) => s.screen);
   const card = useStore(cardStore, (s) => s.open);
+  const menu = useStore(menuStore, (s) => (s.ageCheck ? 'age' : s.pick ? 'choices' : s.soldOutMode ? 'soldOut' : null));
+  const dialog = useStore(discountStore, (s) => (s.open ? 'discount' : s.cupsOpen ? 'cups' : null));
+  const sellHelp = menu === 'age' ? 'help.age' : menu === 'choices' ? 'help.choices' : dialog === 'discount' ? 'help.discount' : dialog === 'cups' ? 'help.cups' : menu === 'soldOut' ? 'help.soldOut' : 'help.sell';
   return (
     <footer className="help-line" data-testid="help-line">
-      {t(card ? 'help.card' : screen === 'sell' ? 'help.sell' : screen === 'tender' ? 'help.tender' : 'help.change')}
+      {t(card ? 'help.card' : screen === 'sell' ? sellHelp : screen === 'tender' ? 'help.tender' : 'help.change')}
     </footer>
   );
 }
@@ -67,6 +93,10 @@ export function App() {
       <main className="main" data-screen={card ? 'card' : screen}>
         {card && <CardScreen />}
         {!card && screen === 'sell' && <SellScreen />}
+        {!card && screen === 'sell' && <ChoicesDialog />}
+        {!card && screen === 'sell' && <DiscountDialog />}
+        {!card && screen === 'sell' && <CupReturnDialog />}
+        {!card && screen === 'sell' && <AgeCheckPrompt />}
         {!card && screen === 'tender' && <TenderScreen />}
         {!card && screen === 'change' && <ChangeScreen />}
       </main>

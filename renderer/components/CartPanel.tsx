@@ -1,20 +1,170 @@
 import { useStore } from 'zustand';
-import type { SaleLineDto, TotalsDto } from '../../contract/api';
+import type { LineDiscountDto, SaleDto, SaleLineDto, TotalsDto } from '../../contract/api';
 import { useLocalized, useMoney, useT } from '../i18n/hooks';
 import { openCard } from '../state/card';
-import { changeQuantity, clearSale, openTender, removeLine, saleStore } from '../state/sale';
+import { catalogStore } from '../state/catalog';
+import { openCups, openDiscount, ownDiscount, saleDiscountAmount } from '../state/discount';
+import {
+  changeQuantity,
+  clearSale,
+  openTender,
+  removeLine,
+  saleStore,
+  selectLine,
+} from '../state/sale';
 import { TouchButton } from './TouchButton';
 
-function CartLine({ line, currency }: { line: SaleLineDto; currency: string }) {
+function DiscountLabel({ d }: { d: LineDiscountDto }) {
+  const t = useT();
+  const text = useLocalized();
+  return (
+    <>
+      <span className={`discount-kind kind-${d.kind}`}>{t(`cart.kind.${d.kind}`)}</span>{' '}
+      {text(d.name)}
+      {d.percentBp !== null && d.percentBp < 10_000 ? ` ${d.percentBp / 100} %` : ''}
+    </>
+  );
+}
+
+/** What hangs under an item: its options or combo parts, its deposits, its discount, a stop. */
+function LineDetails({
+  line,
+  deposits,
+  currency,
+}: {
+  line: SaleLineDto;
+  deposits: SaleLineDto[];
+  currency: string;
+}) {
+  const t = useT();
+  const text = useLocalized();
+  const money = useMoney();
+  const own = ownDiscount(line);
+  if (
+    line.modifiers.length + line.components.length + deposits.length === 0 &&
+    !line.lineDiscount &&
+    !line.stoppedBy
+  ) {
+    return null;
+  }
+  return (
+    <ul className="line-details">
+      {line.components.map((c) => (
+        <li
+          key={c.slotId}
+          className="line-component"
+          data-testid="line-component"
+          data-product-id={c.productId}
+        >
+          <span>{text(c.name)}</span>
+        </li>
+      ))}
+      {line.modifiers.map((m) => (
+        <li
+          key={`${m.groupId}-${m.optionId}`}
+          className="line-modifier"
+          data-testid="line-modifier"
+          data-option-id={m.optionId}
+        >
+          <span>{text(m.name)}</span>
+          {m.priceDelta !== 0 && (
+            <span className="detail-amount">
+              {m.priceDelta > 0 ? '+' : '−'}
+              {money(Math.abs(m.priceDelta), currency)}
+            </span>
+          )}
+        </li>
+      ))}
+      {deposits.map((d) => (
+        <li
+          key={d.lineId}
+          className="line-deposit"
+          data-testid="cart-deposit"
+          data-line-id={d.lineId}
+          data-deposit-id={d.productId}
+        >
+          <span>
+            {text(d.name)} × {d.quantity}
+          </span>
+          <span className="detail-amount">{money(d.amount, currency)}</span>
+        </li>
+      ))}
+      {line.lineDiscount && (
+        <li
+          className={`line-discount kind-${line.lineDiscount.kind}`}
+          data-testid="line-discount"
+          data-reason={line.lineDiscount.reasonCode}
+        >
+          <span>
+            <DiscountLabel d={line.lineDiscount} />
+          </span>
+          <span className="detail-amount" data-testid="line-discount-amount">
+            − {money(own, currency)}
+          </span>
+        </li>
+      )}
+      {line.stoppedBy && (
+        <li className="line-stopped" data-testid="line-stopped" role="alert">
+          {t('cart.stopped', { tag: line.stoppedBy })}
+        </li>
+      )}
+    </ul>
+  );
+}
+
+function CartLine({
+  line,
+  deposits,
+  currency,
+  selected,
+}: {
+  line: SaleLineDto;
+  deposits: SaleLineDto[];
+  currency: string;
+  selected: boolean;
+}) {
   const t = useT();
   const money = useMoney();
   const name = useLocalized()(line.name);
+  const isItem = line.kind === 'item' || line.kind === 'combo';
+  const comp = line.lineDiscount && line.lineDiscount.kind !== 'discount';
   return (
-    <li className="cart-line" data-testid="cart-line" data-line-id={line.lineId} data-product-id={line.productId}>
-      <span className="line-name" title={name}>
-        {name}
+    <li
+      className={[
+        'cart-line',
+        `kind-${line.kind}`,
+        selected ? 'selected' : '',
+        line.stoppedBy ? 'stopped' : '',
+        comp ? 'comped' : '',
+      ]
+        .join(' ')
+        .trim()}
+      data-testid="cart-line"
+      data-line-id={line.lineId}
+      data-product-id={line.productId}
+      data-kind={line.kind}
+      data-selected={selected ? 'true' : undefined}
+      data-stopped={line.stoppedBy ?? undefined}
+    >
+      {isItem ? (
+        <TouchButton
+          className="line-name line-select"
+          data-testid="line-select"
+          title={name}
+          aria-pressed={selected}
+          aria-label={t('cart.select', { name })}
+          onClick={() => selectLine(line.lineId)}
+        >
+          {name}
+        </TouchButton>
+      ) : (
+        <span className="line-name" title={name}>
+          {name}
+        </span>
+      )}
+      <span className="line-unit">
+        {t('cart.each', { price: money(line.unitPrice, currency) })}
       </span>
-      <span className="line-unit">{t('cart.each', { price: money(line.unitPrice, currency) })}</span>
       <div className="line-qty-controls">
         <TouchButton
           className="qty-btn"
@@ -37,7 +187,9 @@ function CartLine({ line, currency }: { line: SaleLineDto; currency: string }) {
           +
         </TouchButton>
       </div>
-      <span className="line-amount">{money(line.amount, currency)}</span>
+      <span className="line-amount" data-testid="line-amount">
+        {money(line.amount, currency)}
+      </span>
       <TouchButton
         className="remove-btn"
         data-testid="line-remove"
@@ -46,6 +198,7 @@ function CartLine({ line, currency }: { line: SaleLineDto; currency: string }) {
       >
         ✕
       </TouchButton>
+      <LineDetails line={line} deposits={deposits} currency={currency} />
     </li>
   );
 }
@@ -60,6 +213,27 @@ function Totals({ totals, currency }: { totals: TotalsDto; currency: string }) {
         <dt>{t('totals.subtotal')}</dt>
         <dd data-testid="subtotal">{money(totals.subtotal, currency)}</dd>
       </div>
+      {totals.discounts !== 0 && (
+        <div className="row">
+          <dt>{t('totals.discounts')}</dt>
+          <dd data-testid="totals-discounts">− {money(totals.discounts, currency)}</dd>
+        </div>
+      )}
+      {totals.comps !== 0 && (
+        <div className="row">
+          <dt>{t('totals.comps')}</dt>
+          <dd data-testid="totals-comps">− {money(totals.comps, currency)}</dd>
+        </div>
+      )}
+      {totals.deposits !== 0 && (
+        <div className="row">
+          <dt>{t('totals.deposits')}</dt>
+          <dd data-testid="totals-deposits">
+            {totals.deposits > 0 ? '+ ' : '− '}
+            {money(Math.abs(totals.deposits), currency)}
+          </dd>
+        </div>
+      )}
       {totals.exclusiveTax !== 0 && (
         <div className="row">
           <dt>{t('totals.taxAdded')}</dt>
@@ -80,27 +254,68 @@ function Totals({ totals, currency }: { totals: TotalsDto; currency: string }) {
   );
 }
 
+function SaleDiscountRow({ sale }: { sale: SaleDto }) {
+  const t = useT();
+  const money = useMoney();
+  if (!sale.saleDiscount) return null;
+  return (
+    <div
+      className={`sale-discount kind-${sale.saleDiscount.kind}`}
+      data-testid="sale-discount"
+      data-reason={sale.saleDiscount.reasonCode}
+    >
+      <span>
+        {t('cart.saleDiscount')}: <DiscountLabel d={sale.saleDiscount} />
+      </span>
+      <span className="detail-amount" data-testid="sale-discount-amount">
+        − {money(saleDiscountAmount(sale), sale.currency)}
+      </span>
+    </div>
+  );
+}
+
 export function CartPanel() {
   const t = useT();
   const money = useMoney();
   const sale = useStore(saleStore, (s) => s.sale);
+  const selectedLineId = useStore(saleStore, (s) => s.selectedLineId);
+  const hasDeposits = useStore(catalogStore, (s) => (s.catalog?.deposits.length ?? 0) > 0);
   const empty = !sale || sale.lines.length === 0;
-  const count = sale?.lines.reduce((n, l) => n + l.quantity, 0) ?? 0;
+  const ids = new Set(sale?.lines.map((l) => l.lineId));
+  const top = sale?.lines.filter((l) => l.parentLineId === null || !ids.has(l.parentLineId)) ?? [];
+  const count = top
+    .filter((l) => l.kind === 'item' || l.kind === 'combo')
+    .reduce((n, l) => n + l.quantity, 0);
+  const discountable = sale?.lines.some((l) => l.kind === 'item' || l.kind === 'combo') ?? false;
+  const stopped = sale?.lines.some((l) => l.stoppedBy !== null) ?? false;
+  const payout = !!sale && sale.cashDue < 0;
   return (
     <aside className="cart" aria-label={t('cart.title')}>
       <div className="cart-head">
         <h2>{t('cart.title')}</h2>
+        {sale?.ageCheck && (
+          <span className="age-checked" data-testid="age-checked">
+            {t('age.checked', { age: sale.ageCheck.minAge })}
+          </span>
+        )}
         {!empty && <span className="muted">{t('cart.items', { count })}</span>}
       </div>
       {empty ? (
         <p className="cart-empty">{t('cart.empty')}</p>
       ) : (
         <ul className="cart-lines">
-          {sale.lines.map((l) => (
-            <CartLine key={l.lineId} line={l} currency={sale.currency} />
+          {top.map((l) => (
+            <CartLine
+              key={l.lineId}
+              line={l}
+              deposits={sale.lines.filter((d) => d.parentLineId === l.lineId)}
+              currency={sale.currency}
+              selected={l.lineId === selectedLineId}
+            />
           ))}
         </ul>
       )}
+      {sale && <SaleDiscountRow sale={sale} />}
       {sale && <Totals totals={sale.totals} currency={sale.currency} />}
       {sale && sale.cardPaid > 0 && (
         <dl className="totals card-paid">
@@ -114,10 +329,17 @@ export function CartPanel() {
           </div>
         </dl>
       )}
-      <div className="pay-buttons">
-        <TouchButton className="pay-cash" data-testid="pay-cash" disabled={empty} onClick={openTender}>
-          <span>{t('sale.payCash')}</span>
-          <span className="pay-amount">{sale ? money(sale.cashDue, sale.currency) : ''}</span>
+      <div className="pay-buttons" data-blocked={stopped ? 'stopped' : undefined}>
+        <TouchButton
+          className="pay-cash"
+          data-testid="pay-cash"
+          disabled={empty}
+          onClick={openTender}
+        >
+          <span>{payout ? t('tender.payoutTitle') : t('sale.payCash')}</span>
+          <span className="pay-amount">
+            {sale ? money(Math.abs(sale.cashDue), sale.currency) : ''}
+          </span>
         </TouchButton>
         <TouchButton
           className="pay-card"
@@ -126,12 +348,34 @@ export function CartPanel() {
           onClick={() => void openCard()}
         >
           <span>{t('sale.payCard')}</span>
-          <span className="pay-amount">{sale ? money(sale.remaining, sale.currency) : ''}</span>
+          <span className="pay-amount">
+            {sale ? money(Math.max(0, sale.remaining), sale.currency) : ''}
+          </span>
         </TouchButton>
       </div>
-      <TouchButton className="clear-sale" data-testid="clear-sale" disabled={empty} onClick={() => void clearSale()}>
-        {t('sale.clear')}
-      </TouchButton>
+      <div className="sale-actions">
+        <TouchButton
+          className="sale-action"
+          data-testid="discount-open"
+          disabled={!discountable}
+          onClick={openDiscount}
+        >
+          {t('sale.discount')}
+        </TouchButton>
+        {hasDeposits && (
+          <TouchButton className="sale-action" data-testid="cup-return-open" onClick={openCups}>
+            {t('sale.returnCup')}
+          </TouchButton>
+        )}
+        <TouchButton
+          className="clear-sale"
+          data-testid="clear-sale"
+          disabled={empty}
+          onClick={() => void clearSale()}
+        >
+          {t('sale.clear')}
+        </TouchButton>
+      </div>
     </aside>
   );
 }

@@ -14,13 +14,26 @@ export function ChangeScreen() {
   if (!done) return null;
   const { currency } = done;
   const paid = done.payments.reduce((sum, p) => sum + p.tendered, 0);
+  // Cup returns worth more than the items: cash went out of the drawer, not in.
+  const paidOut = -done.payments.reduce((sum, p) => sum + (p.kind === 'cash' && p.amount < 0 ? p.amount : 0), 0);
   return (
     <div className="change">
-      <div className="change-label">{t('change.title')}</div>
-      <div className={done.change === 0 ? 'change-amount zero' : 'change-amount'} data-testid="change-due">
-        {money(done.change, currency)}
-      </div>
-      {done.change === 0 && <div className="change-none">{t('change.none')}</div>}
+      {paidOut > 0 ? (
+        <>
+          <div className="change-label">{t('change.payoutTitle')}</div>
+          <div className="change-amount" data-testid="payout-amount">
+            {money(paidOut, currency)}
+          </div>
+        </>
+      ) : (
+        <>
+          <div className="change-label">{t('change.title')}</div>
+          <div className={done.change === 0 ? 'change-amount zero' : 'change-amount'} data-testid="change-due">
+            {money(done.change, currency)}
+          </div>
+          {done.change === 0 && <div className="change-none">{t('change.none')}</div>}
+        </>
+      )}
       <dl className="change-facts">
         <div>
           <dt>{t('change.total')}</dt>
@@ -35,10 +48,12 @@ export function ChangeScreen() {
             </dd>
           </div>
         )}
-        <div>
-          <dt>{t('change.paid')}</dt>
-          <dd data-testid="change-paid">{money(paid, currency)}</dd>
-        </div>
+        {paidOut === 0 && (
+          <div>
+            <dt>{t('change.paid')}</dt>
+            <dd data-testid="change-paid">{money(paid, currency)}</dd>
+          </div>
+        )}
         {done.payments.map((p) =>
           p.kind === 'card' ? (
             <div key={p.paymentId} data-testid="change-card-line" data-stored={p.stored ? 'true' : undefined}>

@@ -9,7 +9,7 @@ export function ErrorToast() {
   return (
     <div className="error-toast" data-testid="error-toast" data-code={toast.code} role="alert" title={toast.detail} key={toast.seq}>
       <span className="error-icon" aria-hidden="true">!</span>
-      <span className="error-text">{t(`error.${toast.code}`)}</span>
+      <span className="error-text">{toast.text ? t(toast.text.key, toast.text.values) : t(`error.${toast.code}`)}</span>
       <button type="button" className="error-dismiss" onClick={dismissError} aria-label={t('toast.dismiss')}>
         ✕
       </button>

@@ -2,7 +2,8 @@ import { useMemo, useRef, type CSSProperties, type KeyboardEvent } from 'react';
 import { useStore } from 'zustand';
 import { useLocalized, useMoney, useT } from '../i18n/hooks';
 import { catalogStore, productsOf } from '../state/catalog';
-import { addProduct } from '../state/sale';
+import { levelOf, menuStore, tapProduct, tilePrice, unavailableOf } from '../state/menu';
+import { saleStore } from '../state/sale';
 import { TouchButton } from './TouchButton';
 
 /** Arrow keys move like on a grid: across, and up/down by one row of the current layout. */
@@ -12,7 +13,14 @@ function moveFocus(grid: HTMLElement, key: string): boolean {
   if (index < 0 || buttons.length === 0) return false;
   const firstTop = buttons[0]?.offsetTop;
   const columns = Math.max(1, buttons.filter((b) => b.offsetTop === firstTop).length);
-  const step = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: columns, ArrowUp: -columns, Home: -index, End: buttons.length }[key];
+  const step = {
+    ArrowRight: 1,
+    ArrowLeft: -1,
+    ArrowDown: columns,
+    ArrowUp: -columns,
+    Home: -index,
+    End: buttons.length,
+  }[key];
   if (step === undefined) return false;
   const next = Math.min(buttons.length - 1, Math.max(0, index + step));
   buttons[next]?.focus();
@@ -25,7 +33,13 @@ export function ProductGrid() {
   const money = useMoney();
   const catalog = useStore(catalogStore, (s) => s.catalog);
   const categoryId = useStore(catalogStore, (s) => s.categoryId);
-  const products = useMemo(() => (catalog ? productsOf(catalog, categoryId) : []), [catalog, categoryId]);
+  const sale = useStore(saleStore, (s) => s.sale);
+  const soldOutMode = useStore(menuStore, (s) => s.soldOutMode);
+  const level = useMemo(() => (catalog ? levelOf(catalog, sale) : null), [catalog, sale]);
+  const products = useMemo(
+    () => (catalog ? productsOf(catalog, categoryId) : []),
+    [catalog, categoryId],
+  );
   const colors = useMemo(() => new Map(catalog?.categories.map((c) => [c.id, c.color])), [catalog]);
   const grid = useRef<HTMLDivElement>(null);
 
@@ -34,22 +48,56 @@ export function ProductGrid() {
   }
 
   if (!catalog) return <div className="product-grid empty">{t('sell.loading')}</div>;
-  if (products.length === 0) return <div className="product-grid empty">{t('sell.noProducts')}</div>;
+  if (products.length === 0)
+    return <div className="product-grid empty">{t('sell.noProducts')}</div>;
   return (
-    <div className="product-grid" ref={grid} onKeyDown={onKeyDown} aria-label={t('sell.products')} role="group">
-      {products.map((p) => (
-        <TouchButton
-          key={p.id}
-          className="product"
-          data-product=""
-          data-testid={`product-${p.id}`}
-          style={{ '--cat-color': colors.get(p.categoryId) ?? '#555' } as CSSProperties}
-          onClick={() => void addProduct(p.id)}
-        >
-          <span className="product-name">{text(p.name)}</span>
-          <span className="product-price">{money(p.price, catalog.currency)}</span>
-        </TouchButton>
-      ))}
+    <div
+      className="product-grid"
+      ref={grid}
+      onKeyDown={onKeyDown}
+      aria-label={t('sell.products')}
+      role="group"
+    >
+      {products.map((p) => {
+        const why = unavailableOf(catalog, p);
+        const price = money(tilePrice(catalog, level, p), catalog.currency);
+        const badge = why
+          ? why.kind === 'stopped'
+            ? t('menu.badgeStopped', { tag: why.tag })
+            : t('menu.badgeSoldOut')
+          : null;
+        return (
+          // Unavailable tiles stay focusable and tappable: the tap says why (or, in sold-out
+          // mode, puts the item back in stock).
+          <TouchButton
+            key={p.id}
+            className={[
+              'product',
+              why ? `unavailable ${why.kind}` : '',
+              soldOutMode ? 'marking' : '',
+            ]
+              .join(' ')
+              .trim()}
+            data-product=""
+            data-testid={`product-${p.id}`}
+            data-unavailable={why?.kind}
+            aria-disabled={why && !soldOutMode ? true : undefined}
+            aria-description={badge ?? undefined}
+            style={{ '--cat-color': colors.get(p.categoryId) ?? '#555' } as CSSProperties}
+            onClick={() => void tapProduct(p.id)}
+          >
+            {badge && (
+              <span className="product-badge" data-testid={`product-badge-${p.id}`}>
+                {badge}
+              </span>
+            )}
+            <span className="product-name">{text(p.name)}</span>
+            <span className="product-price">
+              {p.variants.length > 1 ? t('menu.from', { price }) : price}
+            </span>
+          </TouchButton>
+        );
+      })}
     </div>
   );
 }

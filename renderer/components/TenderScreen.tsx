@@ -38,6 +38,45 @@ function Keypad({ currency }: { currency: string }) {
   );
 }
 
+/**
+ * Cup returns worth more than the items: the drawer pays the difference out. Nothing is tendered;
+ * the cash payment is recorded negative and the drawer opens as for any cash sale.
+ */
+function PayoutScreen() {
+  const t = useT();
+  const money = useMoney();
+  const sale = useStore(saleStore, (s) => s.sale);
+  const paying = useStore(saleStore, (s) => s.paying);
+  if (!sale) return null;
+  const amount = money(-sale.cashDue, sale.currency);
+  return (
+    <div className="tender payout" aria-busy={paying} data-testid="tender-payout">
+      <section className="tender-main">
+        <h1 className="screen-title">{t('tender.payoutTitle')}</h1>
+        <div className="due-label">{t('tender.payoutDue')}</div>
+        <div className="due-amount" data-testid="payout-due">
+          {amount}
+        </div>
+        <div className="tender-buttons">
+          <TouchButton className="tender-cancel" data-testid="tender-cancel" disabled={paying} onClick={cancelTender}>
+            {t('tender.cancel')}
+          </TouchButton>
+          <button
+            type="button"
+            className="tender-confirm"
+            data-testid="payout-confirm"
+            autoFocus
+            disabled={paying}
+            onClick={() => void payCash(0)}
+          >
+            {t('tender.payout', { amount })}
+          </button>
+        </div>
+      </section>
+    </div>
+  );
+}
+
 export function TenderScreen() {
   const t = useT();
   const money = useMoney();
@@ -46,6 +85,7 @@ export function TenderScreen() {
   const notes = useStore(statusStore, (s) => s.status?.cashNotes);
   const typed = useStore(entryStore, (s) => s.tender);
   if (!sale) return null;
+  if (sale.remaining < 0) return <PayoutScreen />;
   const { currency, cashDue } = sale;
   const quick = quickCashAmounts(cashDue, notes ?? []);
   const typedAmount = tenderAmount(typed, currency);

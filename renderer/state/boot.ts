@@ -1,18 +1,28 @@
 // First load and live updates. Subscriptions come first so nothing that happens while the three
 // reads are in flight is missed.
+import type { CatalogDto } from '../../contract/api';
 import { pos } from '../pos';
 import { loadRecovered, onPaymentUpdated, resumeCard, setReaderStatus } from './card';
 import { loadCatalog, setCatalog } from './catalog';
 import { setPrinterStatus } from './printer';
-import { loadSale, setSale } from './sale';
+import { loadSale, saleStore, setSale } from './sale';
 import { loadStatus, setStatus } from './status';
 import { setLanguage } from './ui';
+
+/**
+ * A new catalog or availability (a sold-out mark, a venue stop-sale, also mid-sale): the grid
+ * follows, and the open sale is read again so its lines show what is stopped now.
+ */
+export function onCatalogUpdated(catalog: CatalogDto): void {
+  setCatalog(catalog);
+  if ((saleStore.getState().sale?.lines.length ?? 0) > 0) void loadSale();
+}
 
 export async function startApp(): Promise<() => void> {
   const api = pos();
   const offSale = api.on('sale.updated', setSale);
   const offStatus = api.on('terminal.status', setStatus);
-  const offCatalog = api.on('catalog.updated', setCatalog);
+  const offCatalog = api.on('catalog.updated', onCatalogUpdated);
   const offPrinter = api.on('printer.status', setPrinterStatus);
   const offPayment = api.on('payment.updated', onPaymentUpdated);
   const offReader = api.on('reader.status', setReaderStatus);

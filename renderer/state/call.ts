@@ -1,10 +1,22 @@
 // Every action's way to the terminal: a failed reply becomes a toast, and the action gets null
 // so it leaves its state as it was.
-import type { CommandInput, CommandName, CommandOutput, Reply } from '../../contract/api';
+import type { ApiError, CommandInput, CommandName, CommandOutput, Reply } from '../../contract/api';
 import { pos } from '../pos';
 import { showError } from './ui';
 
 export async function call<K extends CommandName>(method: K, input: CommandInput<K>): Promise<CommandOutput<K> | null> {
+  return callOr(method, input, () => false);
+}
+
+/**
+ * Like call, but a refusal goes to `handle` first: it returns true when it dealt with the error
+ * itself (an ID-check prompt, a supervisor notice), false to show the usual toast.
+ */
+export async function callOr<K extends CommandName>(
+  method: K,
+  input: CommandInput<K>,
+  handle: (error: ApiError) => boolean,
+): Promise<CommandOutput<K> | null> {
   let reply: Reply<CommandOutput<K>>;
   try {
     // PosApi is a mapped type; TypeScript cannot index it with a generic key and keep the pairing.
@@ -16,6 +28,6 @@ export async function call<K extends CommandName>(method: K, input: CommandInput
     return null;
   }
   if (reply.ok) return reply.value;
-  showError(reply.error);
+  if (!handle(reply.error)) showError(reply.error);
   return null;
 }

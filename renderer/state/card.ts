@@ -10,7 +10,7 @@ import type { CardPaymentDto, CardPaymentState, ReaderStatusDto } from '../../co
 import type { Minor } from '../../contract/money';
 import { call } from './call';
 import { clearQuantity, clearTender } from './entry';
-import { saleStore, setSale } from './sale';
+import { refuseStopped, saleStore, setSale } from './sale';
 import { setStatus, statusStore } from './status';
 
 export interface CardState {
@@ -80,6 +80,7 @@ export async function openCard(amount?: Minor): Promise<void> {
   const card = cardStore.getState();
   if (card.open || paying || !sale || (screen !== 'sell' && screen !== 'tender')) return;
   if (sale.lines.length === 0 || sale.remaining <= 0) return;
+  if (refuseStopped()) return;
   const asked = amount !== undefined && amount > 0 && amount < sale.remaining ? amount : undefined;
   clearQuantity();
   cardStore.setState({ open: true, amount: asked ?? sale.remaining, payment: null, busy: false });

@@ -16,13 +16,46 @@ export interface SaleState {
   screen: Screen;
   /** A payment is on its way: a second tap must not pay twice. */
   paying: boolean;
+  /** The cart line a discount applies to (none: the whole sale). */
+  selectedLineId: string | null;
 }
 
-export const initialSaleState: SaleState = { sale: null, lastCompleted: null, screen: 'sell', paying: false };
+export const initialSaleState: SaleState = {
+  sale: null,
+  lastCompleted: null,
+  screen: 'sell',
+  paying: false,
+  selectedLineId: null,
+};
 export const saleStore = createStore<SaleState>()(() => initialSaleState);
 
 export function setSale(sale: SaleDto): void {
-  saleStore.setState({ sale });
+  const { selectedLineId } = saleStore.getState();
+  // A selection of a line that is gone (removed, the sale completed) lapses.
+  const keepSelection = selectedLineId !== null && sale.lines.some((l) => l.lineId === selectedLineId);
+  saleStore.setState({ sale, selectedLineId: keepSelection ? selectedLineId : null });
+}
+
+/** Taps on a cart line select it for a discount; a second tap selects the whole sale again. */
+export function selectLine(lineId: string): void {
+  const { sale, selectedLineId } = saleStore.getState();
+  const line = sale?.lines.find((l) => l.lineId === lineId);
+  if (!line || (line.kind !== 'item' && line.kind !== 'combo')) return;
+  saleStore.setState({ selectedLineId: selectedLineId === lineId ? null : lineId });
+}
+
+/**
+ * Payment is refused while a line is stopped (a venue stop-sale reached the sale): the cashier
+ * sees which item and why, and removes it first. True when refused.
+ */
+export function refuseStopped(): boolean {
+  const stopped = saleStore.getState().sale?.lines.find((l) => l.stoppedBy !== null);
+  if (!stopped) return false;
+  showError(
+    { code: 'sale.stopped_items', message: `${stopped.productId} is stopped (${stopped.stoppedBy ?? ''})` },
+    { key: 'menu.stoppedLinePay', values: { name: stopped.name.en, nameZh: stopped.name.zh, tag: stopped.stoppedBy ?? '' } },
+  );
+  return true;
 }
 
 function keep(sale: SaleDto | null): void {
@@ -64,6 +97,7 @@ export function openTender(): void {
     showError({ code: 'sale.empty', message: 'pay cash pressed with an empty sale' });
     return;
   }
+  if (refuseStopped()) return;
   clearQuantity();
   clearTender();
   saleStore.setState({ screen: 'tender' });
@@ -115,5 +149,7 @@ export async function nextSale(): Promise<void> {
 export async function confirmTender(typed: string): Promise<boolean> {
   const sale = saleStore.getState().sale;
   if (!sale) return false;
+  // Returns worth more than the items: the drawer pays out, nothing is tendered.
+  if (sale.remaining < 0) return payCash(0);
   return payCash(tenderAmount(typed, sale.currency) ?? sale.cashDue);
 }

@@ -2,6 +2,7 @@
 // picks catalog names) and i18next (which picks UI labels) never disagree.
 import { createStore } from 'zustand/vanilla';
 import type { ApiError, ErrorCode, Locale } from '../../contract/api';
+import type { MessageKey } from '../i18n/en';
 
 export interface Toast {
   code: ErrorCode;
@@ -9,6 +10,13 @@ export interface Toast {
   detail: string;
   /** Increments so the same error twice restarts the timer and re-announces. */
   seq: number;
+  /** A more precise text than the code's (which tag stopped the item, the per-sale limit). */
+  text?: ToastText;
+}
+
+export interface ToastText {
+  key: MessageKey;
+  values?: Record<string, string | number>;
 }
 
 export interface UiState {
@@ -42,9 +50,9 @@ export const TOAST_MS = 6_000;
 let toastTimer: ReturnType<typeof setTimeout> | null = null;
 let toastSeq = 0;
 
-export function showError(error: ApiError): void {
+export function showError(error: ApiError, text?: ToastText): void {
   toastSeq += 1;
-  uiStore.setState({ toast: { code: error.code, detail: error.message, seq: toastSeq } });
+  uiStore.setState({ toast: { code: error.code, detail: error.message, seq: toastSeq, ...(text ? { text } : {}) } });
   if (toastTimer) clearTimeout(toastTimer);
   toastTimer = setTimeout(() => {
     toastTimer = null;

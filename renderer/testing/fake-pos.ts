@@ -17,6 +17,7 @@ import type {
   TerminalStatusDto,
 } from '../../contract/api';
 import { CatalogBody, NO_EXTRAS, PLAIN_LINE, ProductDto, commandNames } from '../../contract/api';
+import { demoCatalog } from '../../contract/demo-venue';
 
 type Handler<K extends CommandName> = (input: CommandInput<K>) => Reply<CommandOutput<K>> | Promise<Reply<CommandOutput<K>>>;
 
@@ -217,4 +218,12 @@ export const simulatedReader: ReaderStatusDto = {
     { name: 'visa-decline', description: 'Visa, declined' },
   ],
   detail: null,
+};
+
+/** The demo venue's menu (sizes, options, a combo, deposits, reasons) as the terminal lists it. */
+export const menuCatalog: CatalogDto = {
+  ...demoCatalog,
+  currency: 'CNY',
+  availability: { soldOut: [], stoppedTags: [], stopSaleVersion: 0, stopSaleAppliedAt: null },
+  priceLevelId: null,
 };

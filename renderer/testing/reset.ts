@@ -1,6 +1,8 @@
 import { cardStore, initialCardState } from '../state/card';
 import { catalogStore, initialCatalogState } from '../state/catalog';
+import { discountStore, initialDiscountState } from '../state/discount';
 import { entryStore, initialEntryState } from '../state/entry';
+import { initialMenuState, menuStore } from '../state/menu';
 import { initialPrinterState, printerStore } from '../state/printer';
 import { initialSaleState, saleStore } from '../state/sale';
 import { initialStatusState, statusStore } from '../state/status';
@@ -11,6 +13,8 @@ export function resetStores(): void {
   cardStore.setState(initialCardState, true);
   catalogStore.setState(initialCatalogState, true);
   entryStore.setState(initialEntryState, true);
+  menuStore.setState(initialMenuState, true);
+  discountStore.setState(initialDiscountState, true);
   saleStore.setState(initialSaleState, true);
   printerStore.setState(initialPrinterState, true);
   statusStore.setState(initialStatusState, true);
