@@ -14,6 +14,7 @@ import {
   ModifierGroupDto,
   PriceLevelDto,
   ReasonKind,
+  Role,
   Tag,
   VariantDto,
   defaultDiscountLimits,
@@ -391,6 +392,25 @@ export const CompletedSaleDto = z.object({
 });
 export type CompletedSaleDto = z.infer<typeof CompletedSaleDto>;
 
+// ---------- staff and sessions (issue 7) ----------
+
+export const StaffRef = z.object({ id: z.string(), name: z.string(), role: Role });
+export type StaffRef = z.infer<typeof StaffRef>;
+
+/**
+ * Who is at the till. signed_out: nobody; active: `staff` is signed in; locked: `staff` was
+ * signed in and the till locked itself after `idleLockSeconds` without a touch (or on request):
+ * their PIN unlocks it, another person's PIN signs them out and signs in.
+ */
+export const SessionDto = z.object({
+  state: z.enum(['signed_out', 'active', 'locked']),
+  staff: StaffRef.nullable(),
+  since: z.string().nullable(),
+  /** 0: the till never locks itself. */
+  idleLockSeconds: z.number().int().nonnegative(),
+});
+export type SessionDto = z.infer<typeof SessionDto>;
+
 export const NetworkState = z.enum(['standalone', 'online', 'offline']);
 export type NetworkState = z.infer<typeof NetworkState>;
 
@@ -560,7 +580,17 @@ const Id = z.string().min(1).max(64);
 export const Quantity = z.number().int().min(1).max(999);
 const NoInput = z.object({}).strict();
 
+const Pin = z.string().regex(/^\d{4,8}$/, 'a PIN is 4 to 8 digits');
+
 export const commands = {
+  /** Who may sign in at this till (no PIN hashes). */
+  'staff.list': { input: NoInput },
+  /** Signs in (or unlocks) with a PIN; 5 wrong PINs lock the person out for a growing delay. */
+  'staff.login': { input: z.object({ staffId: Id, pin: Pin }).strict() },
+  'staff.logout': { input: NoInput },
+  /** Locks the till now (the same PIN unlocks it). */
+  'staff.lock': { input: NoInput },
+  'staff.session': { input: NoInput },
   'catalog.list': { input: NoInput },
   'sale.get': { input: NoInput },
   /**
@@ -678,6 +708,11 @@ export const commandNames = Object.keys(commands) as CommandName[];
 
 /** What each command answers with (not validated at run time: the terminal produces it). */
 export interface CommandOutputs {
+  'staff.list': StaffRef[];
+  'staff.login': SessionDto;
+  'staff.logout': SessionDto;
+  'staff.lock': SessionDto;
+  'staff.session': SessionDto;
   'catalog.list': CatalogDto;
   'sale.get': SaleDto;
   'sale.addItem': SaleDto;
@@ -713,6 +748,8 @@ export type CommandOutput<K extends CommandName> = CommandOutputs[K];
 // ---------- events ----------
 
 export interface EventPayloads {
+  /** Someone signed in or out, or the till locked itself. */
+  'staff.session': SessionDto;
   'sale.updated': SaleDto;
   'sale.completed': CompletedSaleDto;
   'terminal.status': TerminalStatusDto;
@@ -727,6 +764,7 @@ export interface EventPayloads {
 }
 export type EventName = keyof EventPayloads;
 export const eventNames: readonly EventName[] = [
+  'staff.session',
   'sale.updated',
   'sale.completed',
   'terminal.status',
@@ -799,6 +837,14 @@ export const ErrorCode = z.enum([
   'refund.refused',
   /** A stored offline card payment can only be cancelled in full, or a card payment is busy. */
   'refund.card_not_refundable',
+  /** Wrong PIN (the message says how many tries are left before a lockout). */
+  'auth.bad_pin',
+  /** Too many wrong PINs: locked out until the time in the message. */
+  'auth.locked_out',
+  /** Nobody is signed in, or the till is locked: sign in first. */
+  'auth.signed_out',
+  /** The signed-in person's role may not do this. */
+  'auth.forbidden',
   'host.unauthorized',
   'host.disconnected',
   'internal',

@@ -18,6 +18,8 @@ export const VenueConfig = z.object({
   defaultLocale: Locale,
   /** At most this many age-restricted items (e.g. drinks) in one sale. */
   ageRestrictedPerSale: z.number().int().min(1).max(99).default(4),
+  /** The till locks itself after this long without a touch (0: never). */
+  idleLockSeconds: z.number().int().min(0).max(86_400).default(300),
   /** Tonight's event, for price levels set per event; null when none is set. */
   eventId: z.string().max(64).nullable().default(null),
 });

@@ -2,7 +2,7 @@
 // key), verified in constant time. scrypt is memory-hard, so a stolen terminal.db or reference
 // file does not give up 4–6 digit PINs to a GPU in seconds; the lockout in the staff service is
 // what stops guessing at the till itself.
-import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { randomBytes, scrypt as scryptCb, scryptSync, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 export interface ScryptParams {
   N: number;
@@ -60,4 +60,18 @@ export async function verifyPin(pin: string, hash: string): Promise<boolean> {
     maxmem: 256 * parsed.N * parsed.r,
   });
   return timingSafeEqual(key, parsed.key);
+}
+
+/** A random PIN of `digits` digits (the bootstrap admin's, shown once). */
+export function randomPin(digits = 6): string {
+  const bytes = randomBytes(digits);
+  return [...bytes].map((b) => String(b % 10)).join('');
+}
+
+/** hashPin for one-off use where waiting is fine (a new terminal's bootstrap admin). */
+export function hashPinSync(pin: string, params: ScryptParams = DEFAULT_SCRYPT): string {
+  if (!isPinShaped(pin)) throw new RangeError('a PIN is 4 to 8 digits');
+  const salt = randomBytes(16);
+  const key = scryptSync(pin, salt, KEY_LENGTH, { ...params, maxmem: 256 * params.N * params.r });
+  return `scrypt$${params.N}$${params.r}$${params.p}$${salt.toString('base64')}$${key.toString('base64')}`;
 }

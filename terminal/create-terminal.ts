@@ -22,12 +22,16 @@ import { ensureTerminalId, openTerminalDb } from '../db/terminal-db';
 import { logger } from '../lib/log';
 import { createCorrectedClock } from './corrected-clock';
 import { demoCatalog, demoVenueConfig } from './demo-venue';
+import { demoStaff } from '../contract/demo-venue';
 import { dispatch, type Handlers } from './dispatch';
 import { CLOCK_OFFSET_SETTING, readGatewaySetting } from './enroll';
 import { createEventHub } from './events';
 import { openPrinterPort, type OpenedPort } from './printing/escpos-printer-port';
 import { createPrintWorker, enqueueReprint, notConfiguredPrinterStatus, type PrintWorker } from './printing/print-worker';
 import { COUNTER_ACTOR, createSaleService } from './sale-service';
+import { createStaffService } from './staff/staff-service';
+import { replaceStaff, setBootstrapAdmin } from '../db/staff';
+import { hashPinSync, randomPin } from '../lib/pin';
 import { createCardService } from './payments/card-service';
 import { createPaymentGateway } from './payments/payment-gateway';
 import { openReaderDevice, type ReaderDevice } from './reader-device';
@@ -46,6 +50,20 @@ export const defaultVenueConfig: VenueConfig = {
 };
 
 const VERSION = packageJson.version;
+
+/** Reads the UI makes on its own (start-up, status refreshes): not a touch for the idle lock. */
+const PASSIVE_COMMANDS: ReadonlySet<string> = new Set([
+  'staff.session',
+  'staff.list',
+  'terminal.getStatus',
+  'printer.getStatus',
+  'reader.getStatus',
+  'catalog.list',
+  'sale.get',
+  'payment.getCard',
+  'payment.listRecovered',
+  'printer.lastReceipt',
+]);
 const log = logger('terminal');
 
 export function terminalShortId(terminalId: string): string {
@@ -64,11 +82,21 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
     const clock = createCorrectedClock(config.clock ?? systemClock, getSetting<number>(db, CLOCK_OFFSET_SETTING) ?? 0);
     const terminalId = ensureTerminalId(db);
     const shortId = terminalShortId(terminalId);
+    let bootstrapPin: string | null = null;
     if (getSetting(db, 'venue') === undefined) {
+      // A new terminal: the demo gets the demo venue and its staff; any other gets a local admin
+      // whose PIN is shown once, until the gateway sends the venue's staff.
+      const pin = config.demo ? null : randomPin();
+      const admin = pin && { id: 'bootstrap-admin', name: 'Bootstrap admin', role: 'admin' as const, pinHash: hashPinSync(pin) };
       db.transaction(() => {
         setSetting(db, 'venue', config.demo ? demoVenueConfig : defaultVenueConfig);
-        if (config.demo) replaceCatalog(db, demoCatalog);
+        if (config.demo) {
+          replaceCatalog(db, demoCatalog);
+          replaceStaff(db, demoStaff);
+        }
+        if (admin) setBootstrapAdmin(db, admin);
       })();
+      bootstrapPin = pin;
     }
     // A zone given at start is this counter's from now on (price levels per zone).
     if (config.zone !== undefined && getSetting<string>(db, 'zone') !== config.zone) setSetting(db, 'zone', config.zone);
@@ -79,6 +107,20 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
     let venue = venueParsed.data;
     const hub = createEventHub();
     let closed = false;
+    const staff = createStaffService({
+      db,
+      clock,
+      terminalId,
+      idleLockSeconds: () => venue.idleLockSeconds,
+      ...(config.staff ? { config: config.staff } : {}),
+      onChange: (session) => {
+        if (!closed) hub.emit('staff.session', session);
+      },
+    });
+    const idleTimer = setInterval(() => {
+      if (!closed) staff.checkIdle();
+    }, 1000);
+    idleTimer.unref();
     const catalog = createCatalogService({
       db,
       clock,
@@ -317,6 +359,11 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
     });
 
     const handlers: Handlers = {
+      'staff.list': () => staff.list(),
+      'staff.login': ({ staffId, pin }) => staff.login(staffId, pin),
+      'staff.logout': () => staff.logout(),
+      'staff.lock': () => staff.lock(),
+      'staff.session': () => staff.session(),
       'catalog.list': () => catalog.list(),
       'catalog.setSoldOut': ({ productId, soldOut }) => {
         const list = catalog.setSoldOut(productId, soldOut);
@@ -394,11 +441,19 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
         ? { printer: { worker: printer.worker, ...(printer.opened.sim ? { sim: printer.opened.sim } : {}) } }
         : {}),
       cards: { service: cards, ready: cardsReady, ...(device ? { device } : {}) },
-      dispatch: (method, input) => dispatch(handlers, method, input),
+      bootstrapPin,
+      dispatch: (method, input) => {
+        // Every command is a touch at the till, after the idle check: a command that arrives after
+        // the idle time finds the till already locked.
+        staff.checkIdle();
+        if (typeof method !== 'string' || !PASSIVE_COMMANDS.has(method)) staff.touch();
+        return dispatch(handlers, method, input);
+      },
       on: (event, listener) => hub.on(event, listener),
       close() {
         if (closed) return;
         closed = true;
+        clearInterval(idleTimer);
         // stop() marks the worker stopped synchronously: no pass touches db after this line.
         void worker?.stop();
         void printer?.worker.stop();

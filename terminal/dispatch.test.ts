@@ -14,6 +14,19 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
         priceLevelId: null,
       }),
     ),
+    'staff.list': vi.fn(() => []),
+    'staff.login': vi.fn(() => {
+      throw new Error('not in this test');
+    }),
+    'staff.logout': vi.fn(() => {
+      throw new Error('not in this test');
+    }),
+    'staff.lock': vi.fn(() => {
+      throw new Error('not in this test');
+    }),
+    'staff.session': vi.fn(() => {
+      throw new Error('not in this test');
+    }),
     'catalog.setSoldOut': vi.fn(() => {
       throw new Error('not in this test');
     }),
@@ -91,7 +104,7 @@ describe('dispatch', () => {
   it('knows exactly the contract commands', () => {
     for (const name of commandNames) expect(isCommandName(name)).toBe(true);
     expect(isCommandName('toString')).toBe(false);
-    expect(commandNames).toHaveLength(26);
+    expect(commandNames).toHaveLength(31);
   });
 
   it('passes the parsed input to the handler and wraps its value', async () => {

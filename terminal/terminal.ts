@@ -12,11 +12,15 @@ import type { CardConfig, CardService } from './payments/card-service';
 import type { ReaderDevice, ReaderDeviceOptions } from './reader-device';
 import type { HttpFetch } from './http-client';
 
+import type { StaffConfig } from './staff/staff-service';
+
 export interface TerminalConfig {
   /** Folder holding terminal.db (created if missing). */
   dataDir: string;
   /** Load the demo venue's catalog and settings into a new data dir. */
   demo?: boolean;
+  /** Staff sign-in timing (tests compress the lockout). */
+  staff?: Partial<StaffConfig>;
   /** This counter's zone for price levels (`vip`, `north-stand`); stored in the data dir once given. */
   zone?: string;
   clock?: Clock;
@@ -71,6 +75,11 @@ export interface Terminal {
   readonly printer?: { readonly worker: PrintWorker; readonly sim?: PrinterSim };
   /** Card payments; `ready` resolves once start-up recovery has run. */
   readonly cards: { readonly service: CardService; readonly ready: Promise<void>; readonly device?: ReaderDevice };
+  /**
+   * The local admin's PIN, only on the first start of a terminal that has no staff yet (not the
+   * demo): shown once so someone can sign in until the gateway sends the venue's staff.
+   */
+  readonly bootstrapPin: string | null;
   /** Validate and run one command (what both hosts call). */
   dispatch(method: unknown, input: unknown): Promise<Reply<unknown>>;
   on<E extends EventName>(event: E, listener: (payload: EventPayloads[E]) => void): () => void;
