@@ -165,6 +165,13 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
           onCatalogApplied: () => {
             if (!closed) hub.emit('catalog.updated', catalog.list());
           },
+          // Applied at once, even mid-sale: the cashier sees stopped items (and why) in the grid
+          // and on the open sale's lines. `sales` is read at call time: it is created below.
+          onStopSaleApplied: () => {
+            if (closed) return;
+            hub.emit('catalog.updated', catalog.list());
+            hub.emit('sale.updated', sales.get());
+          },
           onChange: emitStatusSoon,
         });
       }

@@ -8,7 +8,8 @@ import { systemClock } from '../lib/clock';
 import { verifyRequest } from '../lib/http-signature';
 import { appendOutbox } from '../db/outbox';
 import type { Db } from '../db/open';
-import { setSetting } from '../db/settings';
+import { getSetting, setSetting } from '../db/settings';
+import { stopSaleState } from '../db/stop-sale';
 import { ensureTerminalId, openTerminalDb } from '../db/terminal-db';
 import { fullJitterDelay, retryAfterMs } from './backoff';
 import { createCorrectedClock } from './corrected-clock';
@@ -17,7 +18,7 @@ import { demoCatalog } from './demo-venue';
 import { GATEWAY_SETTING } from './enroll';
 import type { HttpFetch, HttpRequest, HttpResponse } from './http-client';
 import { NetworkError } from './http-client';
-import { createSyncWorker, type SyncConfig, type SyncWorker } from './sync-worker';
+import { createSyncWorker, defaultSyncConfig, STOP_SALE_ACKED_SETTING, type SyncConfig, type SyncWorker } from './sync-worker';
 import { ensureTerminalKey, type TerminalKey } from './terminal-key';
 
 const dirs: string[] = [];
@@ -44,6 +45,7 @@ function fakeGateway(key: TerminalKey, opts: { skewMs?: number } = {}) {
   const overrides: Override[] = [];
   const nonces = new Set<string>();
   const references = new Map<string, { version: number; body: unknown }>();
+  const stopSaleAcks: number[] = [];
   const gatewayNow = (): number => Date.now() + (opts.skewMs ?? 0);
   const reply = (status: number, body: unknown, headers: Record<string, string> = {}): HttpResponse => ({
     status,
@@ -54,7 +56,8 @@ function fakeGateway(key: TerminalKey, opts: { skewMs?: number } = {}) {
   const fetch: HttpFetch = async (req) => {
     const url = new URL(req.url);
     const body = req.body === undefined ? Buffer.alloc(0) : Buffer.from(req.body);
-    const batch = req.method === 'POST' ? EventsBatch.parse(JSON.parse(body.toString('utf8'))) : undefined;
+    const batch =
+      req.method === 'POST' && url.pathname === '/v1/events' ? EventsBatch.parse(JSON.parse(body.toString('utf8'))) : undefined;
     requests.push({ req, ...(batch ? { batch } : {}), seqs: batch?.events.map((e) => e.seq) ?? [] });
     const override = overrides.shift()?.(req, batch);
     if (override instanceof Error) throw override;
@@ -72,6 +75,11 @@ function fakeGateway(key: TerminalKey, opts: { skewMs?: number } = {}) {
     if (url.pathname === '/v1/events' && batch) {
       for (const e of batch.events) stored.set(e.seq, JSON.stringify(e));
       return reply(200, { ...ackState(), accepted: batch.events.length, duplicateSeqs: [] });
+    }
+    if (url.pathname === '/v1/reference/stop-sale/ack') {
+      const { version } = JSON.parse(body.toString('utf8')) as { version: number };
+      stopSaleAcks.push(version);
+      return reply(200, { version, current: references.get('stop-sale')?.version ?? 0 });
     }
     const kind = /^\/v1\/reference\/(.+)$/.exec(url.pathname)?.[1];
     if (kind) {
@@ -98,7 +106,17 @@ function fakeGateway(key: TerminalKey, opts: { skewMs?: number } = {}) {
     return { ackedSeq: acked, missing };
   }
 
-  return { fetch, stored, requests, overrides, references, reply, eventRequests: () => requests.filter((r) => r.batch) };
+  return {
+    fetch,
+    stored,
+    requests,
+    overrides,
+    references,
+    stopSaleAcks,
+    reply,
+    eventRequests: () => requests.filter((r) => r.batch),
+    stopSalePolls: () => requests.filter((r) => r.req.url.endsWith('/v1/reference/stop-sale')),
+  };
 }
 
 interface Setup {
@@ -125,7 +143,11 @@ function addEvents(db: Db, terminalId: string, n: number, size = 10): void {
   })();
 }
 
-function setup(config: Partial<SyncConfig> = {}, gwOpts: { skewMs?: number } = {}): Setup {
+function setup(
+  config: Partial<SyncConfig> = {},
+  gwOpts: { skewMs?: number } = {},
+  deps: { isBetweenSales?: () => boolean; onStopSaleApplied?: () => void } = {},
+): Setup {
   const dir = tempDir();
   const db = openTerminalDb(dir);
   cleanups.push(() => db.close());
@@ -139,7 +161,8 @@ function setup(config: Partial<SyncConfig> = {}, gwOpts: { skewMs?: number } = {
     privateKey: key.privateKey,
     gateway: { url: GATEWAY_URL, terminalName: 'Bar 3', enrolledAt: new Date().toISOString() },
     clock: createCorrectedClock(systemClock),
-    isBetweenSales: () => true,
+    isBetweenSales: deps.isBetweenSales ?? (() => true),
+    ...(deps.onStopSaleApplied ? { onStopSaleApplied: deps.onStopSaleApplied } : {}),
     config: {
       fetch: gw.fetch,
       random: () => 0.5,
@@ -322,6 +345,8 @@ describe('timing', () => {
     const finished = new Promise<void>((r) => (resolveFinished = r));
     const holder: { worker?: SyncWorker } = {};
     const s = setup({
+      // The stop-sale control loop sleeps on its own; these tests time the upload loop alone.
+      controlPollMs: 0,
       ...config,
       sleep: (ms) => {
         s.sleeps.push(ms);
@@ -379,6 +404,150 @@ describe('timing', () => {
     expect(s.sleeps[2]).toBeLessThanOrEqual(60_000 * 1.5);
   });
 });
+
+describe('stop-sale control poll', () => {
+  const journaled = (db: Db) =>
+    (db.prepare("SELECT payload FROM journal WHERE type = 'stop_sale.applied' ORDER BY seq").all() as { payload: string }[]).map(
+      (r) => JSON.parse(r.payload) as { version: number; tags: string[] },
+    );
+
+  it('polls every 3 s by default', () => {
+    expect(defaultSyncConfig.controlPollMs).toBe(3000);
+  });
+
+  it('applies a new version at once, even mid-sale, journals it, tells the terminal, and confirms it', async () => {
+    let applied = 0;
+    const s = setup({}, {}, { isBetweenSales: () => false, onStopSaleApplied: () => applied++ });
+    s.gw.references.set('stop-sale', { version: 7, body: { tags: ['alcohol'], soldOut: ['hot-dog'] } });
+    await s.worker.controlPollNow();
+    expect(stopSaleState(s.db)).toMatchObject({ version: 7, tags: ['alcohol'], soldOut: ['hot-dog'] });
+    expect(stopSaleState(s.db).appliedAt).not.toBeNull();
+    expect(applied).toBe(1);
+    expect(journaled(s.db)).toEqual([{ terminalId: s.terminalId, version: 7, tags: ['alcohol'], soldOut: ['hot-dog'] }]);
+    expect(s.gw.stopSaleAcks).toEqual([7]);
+    expect(getSetting(s.db, STOP_SALE_ACKED_SETTING)).toBe(7);
+
+    // Unchanged: a 304 with the stored ETag; nothing applied, journaled or acked again.
+    await s.worker.controlPollNow();
+    expect(s.gw.stopSalePolls().at(-1)!.req.headers!['if-none-match']).toBe('"7"');
+    expect(applied).toBe(1);
+    expect(journaled(s.db)).toHaveLength(1);
+    expect(s.gw.stopSaleAcks).toEqual([7]);
+
+    // Resumed at the gateway: applied and confirmed the same way.
+    s.gw.references.set('stop-sale', { version: 8, body: { tags: [], soldOut: [] } });
+    await s.worker.controlPollNow();
+    expect(stopSaleState(s.db)).toMatchObject({ version: 8, tags: [] });
+    expect(applied).toBe(2);
+    expect(s.gw.stopSaleAcks).toEqual([7, 8]);
+  });
+
+  it('retries a failed ack on the next poll, without applying twice', async () => {
+    let applied = 0;
+    const s = setup({}, {}, { onStopSaleApplied: () => applied++ });
+    s.gw.references.set('stop-sale', { version: 3, body: { tags: ['alcohol'] } });
+    s.gw.overrides.push(
+      () => undefined,
+      () => new NetworkError('network', 'ECONNRESET'),
+    );
+    await s.worker.controlPollNow();
+    expect(stopSaleState(s.db).version).toBe(3);
+    expect(getSetting(s.db, STOP_SALE_ACKED_SETTING)).toBeUndefined();
+    s.gw.overrides.push(
+      () => undefined,
+      () => s.gw.reply(503, { error: { code: 'busy', message: 'busy' } }),
+    );
+    await s.worker.controlPollNow();
+    expect(getSetting(s.db, STOP_SALE_ACKED_SETTING)).toBeUndefined();
+    await s.worker.controlPollNow();
+    expect(s.gw.stopSaleAcks).toEqual([3]);
+    expect(getSetting(s.db, STOP_SALE_ACKED_SETTING)).toBe(3);
+    expect(applied).toBe(1);
+  });
+
+  it('does not poll while forced offline, and stops for good when revoked', async () => {
+    const s = setup();
+    s.gw.references.set('stop-sale', { version: 2, body: { tags: ['alcohol'] } });
+    s.worker.setForcedOffline(true);
+    await s.worker.controlPollNow();
+    expect(s.gw.requests).toHaveLength(0);
+    s.worker.setForcedOffline(false);
+
+    s.gw.overrides.push(() => s.gw.reply(401, { error: { code: 'terminal.revoked', message: 'revoked by admin' } }));
+    await s.worker.controlPollNow();
+    expect(s.worker.status().problem).toContain('revoked');
+    await s.worker.controlPollNow();
+    expect(s.gw.requests).toHaveLength(1);
+    expect(stopSaleState(s.db).version).toBe(0);
+  });
+
+  it('ignores an unreadable list and keeps what it applied', async () => {
+    const s = setup();
+    s.gw.references.set('stop-sale', { version: 2, body: { tags: ['alcohol'] } });
+    await s.worker.controlPollNow();
+    s.gw.references.set('stop-sale', { version: 3, body: { tags: ['NOT A TAG!'] } });
+    await s.worker.controlPollNow();
+    expect(stopSaleState(s.db)).toMatchObject({ version: 2, tags: ['alcohol'] });
+  });
+
+  it('first polls after a random share of the interval, then every interval', async () => {
+    const holder: { worker?: SyncWorker } = {};
+    let resolveDone!: () => void;
+    const done = new Promise<void>((r) => (resolveDone = r));
+    const control: number[] = [];
+    const s = setup({
+      controlPollMs: 3000,
+      reconnectJitterMs: 1e9,
+      random: () => 0.25,
+      sleep: (ms, signal) => {
+        // The upload loop waits its (huge) start jitter; only the control loop runs.
+        if (ms >= 1e8) return new Promise((r) => signal.addEventListener('abort', () => r()));
+        control.push(ms);
+        if (control.length === 3) void holder.worker!.stop().then(resolveDone);
+        return Promise.resolve();
+      },
+    });
+    holder.worker = s.worker;
+    s.gw.references.set('stop-sale', { version: 2, body: { tags: ['alcohol'] } });
+    s.worker.start();
+    await done;
+    expect(control).toEqual([750, 3000, 3000]);
+    expect(s.gw.stopSalePolls()).toHaveLength(2);
+    expect(s.gw.eventRequests()).toHaveLength(0);
+    expect(stopSaleState(s.db).version).toBe(2);
+  });
+
+  it('is not held up by an upload that hangs', async () => {
+    const hung: (() => void)[] = [];
+    const holder: { gw?: Setup['gw'] } = {};
+    // Every upload hangs (a slow gateway, a huge backlog); everything else is answered.
+    const fetch: HttpFetch = (req) =>
+      req.url.endsWith('/v1/events')
+        ? new Promise((_resolve, reject) => hung.push(() => reject(new NetworkError('timeout', 'gave up'))))
+        : holder.gw!.fetch(req);
+    const s = setup({ controlPollMs: 20, reconnectJitterMs: 0, referencePollMs: 1e9, fetch, sleep: sleepFor });
+    holder.gw = s.gw;
+    addEvents(s.db, s.terminalId, 600);
+    s.worker.start();
+    await expect.poll(() => hung.length, { timeout: 2000 }).toBe(1);
+    s.gw.references.set('stop-sale', { version: 5, body: { tags: ['alcohol'] } });
+    await expect.poll(() => stopSaleState(s.db).version, { timeout: 2000 }).toBe(5);
+    await expect.poll(() => s.gw.stopSaleAcks, { timeout: 2000 }).toEqual([5]);
+    expect(hung).toHaveLength(1);
+    expect(s.worker.status().pendingEvents).toBe(600);
+    for (const h of hung) h();
+  });
+});
+
+function sleepFor(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
 
 // ---------- wired into a terminal ----------
 
@@ -449,6 +618,37 @@ describe('in a terminal', () => {
     await worker!.pullReferenceNow();
     const catalogPulls = gw.requests.filter((r) => r.req.url.endsWith('/v1/reference/catalog'));
     expect(catalogPulls.at(-1)!.req.headers!['if-none-match']).toBe('"2"');
+  });
+
+  it('stops an item in the open sale at once and tells the UI', async () => {
+    const { dir, key } = enrolledDataDir();
+    const gw = fakeGateway(key);
+    const t = createTerminalSync({
+      dataDir: dir,
+      demo: true,
+      sync: { fetch: gw.fetch, reconnectJitterMs: 0, pollIntervalMs: 60_000, referencePollMs: 1e9, controlPollMs: 60_000 },
+    });
+    cleanups.push(() => t.close());
+    await call(t, 'sale.addItem', { productId: 'tsingtao', ageChecked: true });
+    const seen: string[] = [];
+    let lastSale: SaleDto | undefined;
+    let lastCatalog: CatalogDto | undefined;
+    t.on('catalog.updated', (c) => {
+      seen.push('catalog.updated');
+      lastCatalog = c;
+    });
+    t.on('sale.updated', (sale) => {
+      seen.push('sale.updated');
+      lastSale = sale;
+    });
+    gw.references.set('stop-sale', { version: 4, body: { tags: ['alcohol'], soldOut: [] } });
+    await t.sync!.controlPollNow();
+    expect(seen).toEqual(['catalog.updated', 'sale.updated']);
+    expect(lastCatalog!.availability).toMatchObject({ stoppedTags: ['alcohol'], stopSaleVersion: 4 });
+    expect(lastSale!.lines[0]).toMatchObject({ productId: 'tsingtao', stoppedBy: 'alcohol' });
+    const r = (await t.dispatch('payment.payCash', { tendered: 100_000 })) as { ok: boolean; error?: { code: string } };
+    expect(r).toMatchObject({ ok: false, error: { code: 'sale.stopped_items' } });
+    expect(gw.stopSaleAcks).toEqual([4]);
   });
 
   it('shows the worker status and forced offline through the contract', async () => {

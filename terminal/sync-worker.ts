@@ -1,5 +1,6 @@
-// The sync worker (ARCHITECTURE §6): uploads the outbox to the gateway and pulls reference data.
-// It shares the terminal's better-sqlite3 connection, so it only ever runs short statements
+// The sync worker (ARCHITECTURE §6): uploads the outbox to the gateway and pulls reference data,
+// and runs a separate fast control poll for the venue's stop-sale list (applied at once, even
+// mid-sale, and confirmed to the gateway). It shares the terminal's better-sqlite3 connection, so it only ever runs short statements
 // between awaits: a sale never waits for it. Everything it times (backoff, jitter, polling) and
 // everything it talks through (fetch, random, sleep) is injectable so tests compress time.
 import type { KeyObject } from 'node:crypto';
@@ -9,6 +10,7 @@ import {
   EventsReply,
   ReferenceBodies,
   ReferenceReply,
+  StopSaleAckReply,
   type ReferenceKind,
 } from '../contract/gateway';
 import { VenueConfig } from '../contract/venue';
@@ -16,9 +18,10 @@ import { isoUtc } from '../lib/clock';
 import { signChainHead } from '../lib/http-signature';
 import { logger } from '../lib/log';
 import { replaceCatalog } from '../db/catalog';
-import { journalHead } from '../db/journal';
+import { appendJournal, journalHead } from '../db/journal';
 import type { Db } from '../db/open';
 import { getSetting, setSetting } from '../db/settings';
+import { applyStopSale, stopSaleState } from '../db/stop-sale';
 import { fullJitterDelay, retryAfterMs, sleep as realSleep } from './backoff';
 import type { CorrectedClock } from './corrected-clock';
 import { CLOCK_OFFSET_SETTING, type GatewaySetting } from './enroll';
@@ -38,6 +41,11 @@ export interface SyncConfig {
   /** Idle wait between upload passes when nothing failed (a completed sale wakes it early). */
   pollIntervalMs: number;
   referencePollMs: number;
+  /**
+   * The stop-sale control poll's interval (its first poll waits a random 0…this). It runs beside
+   * the upload loop, so a backlog or a slow batch never delays a stop; 0 turns it off.
+   */
+  controlPollMs: number;
   requestTimeoutMs: number;
   fetch: HttpFetch;
   random: () => number;
@@ -53,6 +61,7 @@ export const defaultSyncConfig: SyncConfig = {
   reconnectJitterMs: 30_000,
   pollIntervalMs: 5000,
   referencePollMs: 60_000,
+  controlPollMs: 3000,
   requestTimeoutMs: 30_000,
   fetch: httpRequest,
   random: Math.random,
@@ -71,6 +80,8 @@ export const RISK_POLICY_SETTING = 'risk_policy';
 export const BLOCKED_CARDS_SETTING = 'blocked_card_keys';
 type PulledKind = (typeof PULLED_KINDS)[number];
 const ETAGS_SETTING = 'reference_etags';
+/** The stop-sale version the gateway last confirmed receiving our ack for. */
+export const STOP_SALE_ACKED_SETTING = 'stop_sale_acked_version';
 
 export type HaltReason = 'conflict' | 'rejected' | 'revoked';
 
@@ -94,6 +105,8 @@ export interface SyncWorkerDeps {
   isBetweenSales: () => boolean;
   onCatalogApplied?: () => void;
   onVenueApplied?: (venue: VenueConfig) => void;
+  /** A new stop-sale version was applied (committed): refresh the catalog and the open sale. */
+  onStopSaleApplied?: () => void;
   /** Called after any change of what status() returns. */
   onChange?: () => void;
 }
@@ -106,6 +119,8 @@ export interface SyncWorker {
   syncNow(): Promise<PassResult>;
   /** Pulls reference data now (applied at once when between sales, else kept pending). */
   pullReferenceNow(): Promise<void>;
+  /** One stop-sale control poll now: fetch, apply at once, confirm. */
+  controlPollNow(): Promise<void>;
   /** New events were written: wake an idle loop. */
   nudge(): void;
   /** The open sale became empty (completed or cleared): apply pending reference data. */
@@ -164,7 +179,11 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
   let lastReferencePoll = -Infinity;
 
   let wake = new AbortController();
+  let controlWake = new AbortController();
   let loopDone: Promise<void> = Promise.resolve();
+  let controlDone: Promise<void> = Promise.resolve();
+  /** The control poll in flight, so a manual poll and the loop's never overlap. */
+  let controlRun: Promise<void> | null = null;
   let exclusive: Promise<unknown> = Promise.resolve();
 
   const changed = (): void => {
@@ -379,12 +398,7 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
         return result('halted', acked);
       }
       if (res.status === 401 && err.code === 'terminal.revoked') {
-        halted = 'revoked';
-        state = 'offline';
-        offlineSince ??= isoUtc(clock.now());
-        log.error({ error: err }, 'this terminal is revoked at the gateway; sync stopped');
-        setProblem(`this terminal is revoked at the gateway: ${err.message}`);
-        changed();
+        revoked(err);
         return result('halted', acked);
       }
       if (res.status === 413 && maxEvents > 1) {
@@ -405,8 +419,8 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
     }
   }
 
-  function etags(): Partial<Record<PulledKind, string>> {
-    return getSetting<Partial<Record<PulledKind, string>>>(db, ETAGS_SETTING) ?? {};
+  function etags(): Partial<Record<ReferenceKind, string>> {
+    return getSetting<Partial<Record<ReferenceKind, string>>>(db, ETAGS_SETTING) ?? {};
   }
 
   function applyPending(): void {
@@ -486,6 +500,130 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
     applyPending();
   }
 
+  function revoked(err: { code: string; message: string }): void {
+    halted = 'revoked';
+    state = 'offline';
+    offlineSince ??= isoUtc(clock.now());
+    log.error({ error: err }, 'this terminal is revoked at the gateway; sync stopped');
+    setProblem(`this terminal is revoked at the gateway: ${err.message}`);
+    changed();
+  }
+
+  /**
+   * The stop-sale control poll. Unlike the catalog, a new version is applied AT ONCE, whatever
+   * sale is open (the sale service refuses payment for lines it stops): security stops alcohol
+   * venue-wide in seconds. Then it is confirmed to the gateway; a failed ack is retried next poll.
+   * It never touches the connection state or backoff: the upload loop owns those.
+   */
+  async function controlPoll(): Promise<void> {
+    if (stopped || forced || halted === 'revoked') return;
+    // Short deadline: a hung request must not hold up the next poll for the upload's 30 s.
+    const timeoutMs = Math.min(cfg.requestTimeoutMs, Math.max(2 * cfg.controlPollMs, 5000));
+    const etag = etags()['stop-sale'];
+    const out = await sender.send('GET', '/v1/reference/stop-sale', Buffer.alloc(0), {
+      headers: etag ? { 'if-none-match': etag } : {},
+      timeoutMs,
+    });
+    if (stopped || out.kind === 'network') return;
+    const { res } = out;
+    if (res.status === 401 && errorOf(res).code === 'terminal.revoked')
+      return revoked(errorOf(res));
+    if (res.status === 200) {
+      let next: { version: number; tags: string[]; soldOut: string[]; etag: string };
+      try {
+        const reply = ReferenceReply.parse(JSON.parse(res.body.toString('utf8')));
+        const body = ReferenceBodies['stop-sale'].parse(reply.body);
+        next = { version: reply.version, ...body, etag: res.headers.etag ?? `"${reply.version}"` };
+      } catch (err) {
+        log.error({ err }, 'unreadable stop-sale list; ignored');
+        return;
+      }
+      const at = isoUtc(clock.now());
+      const applied = db.transaction(() => {
+        const fresh = applyStopSale(
+          db,
+          { version: next.version, tags: next.tags, soldOut: next.soldOut },
+          at,
+        );
+        setSetting(db, ETAGS_SETTING, { ...etags(), 'stop-sale': next.etag });
+        if (fresh) {
+          appendJournal(db, at, 'stop_sale.applied', {
+            terminalId,
+            version: next.version,
+            tags: next.tags,
+            soldOut: next.soldOut,
+          });
+        }
+        return fresh;
+      })();
+      if (applied) {
+        log.warn(
+          { version: next.version, tags: next.tags, soldOut: next.soldOut.length },
+          'stop-sale applied',
+        );
+        try {
+          deps.onStopSaleApplied?.();
+        } catch (err) {
+          log.error({ err }, 'stop-sale listener failed');
+        }
+      }
+    } else if (res.status !== 304 && res.status !== 404) {
+      log.warn({ status: res.status, error: errorOf(res) }, 'stop-sale poll refused');
+    }
+    await confirmStopSale();
+  }
+
+  /** Tells the gateway which stop-sale version this terminal applied, until it has heard it. */
+  async function confirmStopSale(): Promise<void> {
+    if (stopped) return;
+    const version = stopSaleState(db).version;
+    if (version === 0 || getSetting<number>(db, STOP_SALE_ACKED_SETTING) === version) return;
+    const out = await sender.send(
+      'POST',
+      '/v1/reference/stop-sale/ack',
+      Buffer.from(JSON.stringify({ version })),
+      { timeoutMs: Math.min(cfg.requestTimeoutMs, Math.max(2 * cfg.controlPollMs, 5000)) },
+    );
+    if (stopped || out.kind === 'network') return;
+    if (out.res.status !== 200) {
+      const err = errorOf(out.res);
+      if (out.res.status === 401 && err.code === 'terminal.revoked') return revoked(err);
+      log.warn(
+        { status: out.res.status, error: err, version },
+        'stop-sale ack refused; retried next poll',
+      );
+      return;
+    }
+    try {
+      StopSaleAckReply.parse(JSON.parse(out.res.body.toString('utf8')));
+    } catch {
+      return;
+    }
+    setSetting(db, STOP_SALE_ACKED_SETTING, version);
+    log.info({ version }, 'stop-sale confirmed to the gateway');
+  }
+
+  function controlPollOnce(): Promise<void> {
+    controlRun ??= controlPoll()
+      .catch((err: unknown) => {
+        log.error({ err }, 'stop-sale poll failed');
+      })
+      .finally(() => {
+        controlRun = null;
+      });
+    return controlRun;
+  }
+
+  async function controlLoop(): Promise<void> {
+    // Spread a venue's terminals over the interval, so they do not all poll in the same instant.
+    await cfg.sleep(cfg.random() * cfg.controlPollMs, controlWake.signal);
+    while (!stopped) {
+      await controlPollOnce();
+      if (stopped) break;
+      await cfg.sleep(cfg.controlPollMs, controlWake.signal);
+    }
+  }
+
   async function loop(): Promise<void> {
     // At start and after every outage: a random pause, so a venue's counters do not all hit a
     // gateway that just came back in the same second.
@@ -530,6 +668,11 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
         log.error({ err }, 'sync loop crashed');
         setProblem(`sync stopped: ${(err as Error).message}`);
       });
+      if (cfg.controlPollMs > 0) {
+        controlDone = controlLoop().catch((err: unknown) => {
+          log.error({ err }, 'stop-sale control loop crashed');
+        });
+      }
     },
     status() {
       const backlog = outboxBacklog(db);
@@ -546,6 +689,7 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
     },
     syncNow: () => serial(() => uploadPass({ pauseAfterRecovery: false })),
     pullReferenceNow: () => serial(pullReference),
+    controlPollNow: () => controlPollOnce(),
     nudge() {
       if (!forced && !halted && failures === 0) wakeUp();
     },
@@ -566,6 +710,8 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
         state = 'offline';
         log.info('forced offline ended');
         wakeUp();
+        controlWake.abort();
+        controlWake = new AbortController();
       }
       changed();
     },
@@ -573,7 +719,10 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
       // Synchronous part first: after this line no pass touches the database again.
       stopped = true;
       wakeUp();
+      controlWake.abort();
       await loopDone;
+      await controlDone;
+      await controlRun;
       await exclusive;
     },
   };
