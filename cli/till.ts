@@ -131,6 +131,9 @@ export function parseTillArgsWith<T extends NonNullable<ParseArgsConfig['options
   return { till, values };
 }
 
+/** The demo staff's PINs (contract/demo-venue.ts keeps only their hashes). */
+export const DEMO_PINS = 'Li Na (cashier) 1111 · Wang Wei (supervisor) 2222 · Venue admin 9999';
+
 export const NOT_BUILT =
   'the app is not built: run `npm run build` first (npm start does it for you)';
 
@@ -243,6 +246,11 @@ async function startBrowserTill(opts: TillOptions, out: Reporter): Promise<Runni
     throw new CliError((err as Error).message, 'host_failed');
   }
   out.info(`url: ${host.url}`);
+  if (opts.demo) out.info(`staff PINs (demo only): ${DEMO_PINS}`);
+  if (terminal.bootstrapPin !== null) {
+    // Shown once: the hash is all the data dir keeps.
+    out.info(`bootstrap admin PIN (shown once; sign in, then let the gateway send your staff): ${terminal.bootstrapPin}`);
+  }
 
   let browser: ChildProcess | null = null;
   if (opts.open) {
