@@ -1,11 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { NO_EXTRAS, PLAIN_LINE, type CompletedSaleDto } from '../../contract/api';
+import {
+  NO_EXTRAS,
+  PLAIN_LINE,
+  type CompletedSaleDto,
+  type LineComponentDto,
+  type LineDiscountDto,
+  type LocalizedText,
+  type SaleLineDto,
+} from '../../contract/api';
+import { priceSale } from '../../contract/pricing';
 import { renderReceipt } from '../../drivers/escpos/render';
 import { displayWidth } from '../../drivers/escpos/text';
 import { resolveProfile } from '../../drivers/printer/profiles';
 import { decodeEscPos } from '../../drivers/sim/document';
 import { renderText } from '../../drivers/sim/render';
-import { receiptDocument, receiptQrContent, type ReceiptContext } from './receipt-layout';
+import { discountLabel, receiptDocument, receiptQrContent, type ReceiptContext } from './receipt-layout';
 
 export const fixtureSale: CompletedSaleDto = {
   saleId: 'S1',
@@ -138,5 +147,196 @@ describe('receipt layout', () => {
     expect(text).toContain('APPROVED');
     expect(text).toContain('STORED');
     expect(text).not.toMatch(/424242/);
+  });
+});
+
+// ---------- menu depth: options, combos, deposits, discounts, comps ----------
+
+const names = {
+  lager: { en: 'Draft lager 500 ml · Large 750 ml', zh: '生啤 500毫升 · 大杯 750毫升' },
+  burger: { en: 'Cheeseburger', zh: '芝士汉堡' },
+  meal: { en: 'Burger meal', zh: '汉堡套餐' },
+  dog: { en: 'Hot dog', zh: '热狗' },
+  cup: { en: 'Cup deposit', zh: '杯押金' },
+  bigCup: { en: 'Large cup deposit', zh: '大杯押金' },
+};
+const reason = (code: string, kind: LineDiscountDto['kind'], en: string, zh: string, percentBp: number | null, amount: number | null): LineDiscountDto => ({
+  reasonCode: code,
+  kind,
+  name: { en, zh },
+  percentBp,
+  amount,
+  approvedBy: null,
+});
+const component = (slotId: string, productId: string, name: LocalizedText, listPrice: number): LineComponentDto => ({
+  slotId,
+  productId,
+  variantId: null,
+  name,
+  categoryId: 'hot-food',
+  taxRateId: 'vat6',
+  taxRateBp: 600,
+  taxInclusive: true,
+  listPrice,
+});
+type DraftLine = Pick<SaleLineDto, 'lineId' | 'kind' | 'productId' | 'name' | 'unitPrice' | 'quantity'> & Partial<SaleLineDto>;
+
+/** A sale from the demo menu, priced with priceSale so every total is what the terminal would print. */
+function menuSale(saleDiscount: LineDiscountDto | null): CompletedSaleDto {
+  const drafts: DraftLine[] = [
+    { lineId: 'l1', kind: 'item', productId: 'draft-lager', variantId: 'large', name: names.lager, unitPrice: 4800, quantity: 1 },
+    { lineId: 'l2', kind: 'deposit', productId: 'cup-large', name: names.bigCup, unitPrice: 300, quantity: 1, parentLineId: 'l1' },
+    {
+      lineId: 'l3',
+      kind: 'item',
+      productId: 'cheeseburger',
+      name: names.burger,
+      unitPrice: 5100,
+      quantity: 2,
+      modifiers: [
+        { groupId: 'burger-cook', optionId: 'medium', name: { en: 'Medium', zh: '五分熟' }, priceDelta: 0 },
+        { groupId: 'burger-extras', optionId: 'extra-cheese', name: { en: 'Extra cheese', zh: '加芝士' }, priceDelta: 500 },
+        { groupId: 'burger-extras', optionId: 'bacon', name: { en: 'Bacon', zh: '加培根' }, priceDelta: 800 },
+      ],
+      lineDiscount: reason('promo', 'discount', 'Promotion', '促销', null, 1000),
+    },
+    {
+      lineId: 'l4',
+      kind: 'combo',
+      productId: 'burger-meal',
+      name: names.meal,
+      unitPrice: 5800,
+      quantity: 1,
+      components: [
+        component('main', 'cheeseburger', names.burger, 3800),
+        component('side', 'fries', { en: 'French fries', zh: '薯条' }, 1800),
+        component('drink', 'cola-m', { en: 'Cola, medium', zh: '可乐（中杯）' }, 1200),
+      ],
+    },
+    { lineId: 'l5', kind: 'deposit', productId: 'cup', name: names.cup, unitPrice: 200, quantity: 1, parentLineId: 'l4' },
+    {
+      lineId: 'l6',
+      kind: 'item',
+      productId: 'hot-dog',
+      name: names.dog,
+      unitPrice: 2500,
+      quantity: 1,
+      lineDiscount: reason('staff-meal', 'staff_meal', 'Staff meal', '员工餐', 10_000, null),
+    },
+    { lineId: 'l7', kind: 'deposit_return', productId: 'cup', name: names.cup, unitPrice: -200, quantity: 2 },
+  ];
+  const deposit = (k: string) => k === 'deposit' || k === 'deposit_return';
+  const priced = priceSale(
+    drafts.map((l) => ({
+      lineId: l.lineId,
+      kind: l.kind,
+      amount: l.unitPrice * l.quantity,
+      taxParts: deposit(l.kind) ? [] : [{ taxRateId: 'vat6', weight: 1 }],
+      discount: l.lineDiscount ?? null,
+    })),
+    saleDiscount,
+    [{ id: 'vat6', rateBp: 600, inclusive: true }],
+  );
+  const lines: SaleLineDto[] = drafts.map((l, i) => ({
+    ...PLAIN_LINE,
+    categoryId: deposit(l.kind) ? '' : 'hot-food',
+    taxRateId: deposit(l.kind) ? '' : 'vat6',
+    ...l,
+    amount: l.unitPrice * l.quantity,
+    discount: priced.lines[i]!.discount,
+  }));
+  const total = priced.totals.total;
+  return {
+    ...fixtureSale,
+    lines,
+    totals: priced.totals,
+    saleDiscount,
+    payments: [{ paymentId: 'p', kind: 'cash', amount: total, tendered: total, change: 0, rounding: 0 }],
+    cashRounding: 0,
+    change: 0,
+  };
+}
+
+const seasonTicket = reason('season-ticket', 'discount', 'Season ticket 10%', '季票九折', 1000, null);
+
+describe('receipt layout: modifiers, combos, deposits, discounts and comps', () => {
+  it('puts options and combo components under their item, deposits in their own section, discounts and comps with reason and amount', () => {
+    const sale = menuSale(seasonTicket);
+    const lines = printed(sale, ctx, '80mm');
+    const at = (re: RegExp): number => {
+      const i = lines.findIndex((l) => re.test(l));
+      expect(i, `${re} in\n${lines.join('\n')}`).toBeGreaterThanOrEqual(0);
+      return i;
+    };
+    // options: indented under the burger, per-unit price deltas; a free option has no amount
+    const burger = at(/^芝士汉堡 Cheeseburger +102\.00$/);
+    expect(lines[burger + 1]).toBe('  2 × 51.00');
+    expect(lines[burger + 2]).toBe('  + 五分熟 Medium');
+    expect(lines[burger + 3]).toMatch(/^ {2}\+ 加芝士 Extra cheese +\+5\.00$/);
+    expect(lines[burger + 4]).toMatch(/^ {2}\+ 加培根 Bacon +\+8\.00$/);
+    expect(lines[burger + 5]).toMatch(/^ {2}折扣：促销 Discount: Promotion +-10\.00$/);
+    // the combo's components under the combo
+    const meal = at(/^汉堡套餐 Burger meal +58\.00$/);
+    expect(lines.slice(meal + 1, meal + 4)).toEqual([
+      '  - 芝士汉堡 Cheeseburger',
+      '  - 薯条 French fries',
+      '  - 可乐（中杯） Cola, medium',
+    ]);
+    // the staff meal is marked, with its value
+    const dog = at(/^热狗 Hot dog +25\.00$/);
+    expect(lines[dog + 1]).toMatch(/^ {2}员工餐 STAFF MEAL +-25\.00$/);
+    // the sale discount, after the items: 10 % of what is left of them (48 + 92 + 58 + 0 = 198)
+    // (bilingual, its name wraps onto the next line; the amount stays on the first)
+    const saleLine = at(/^整单折扣：季票九折 10% Sale discount: +-19\.80$/);
+    expect(lines[saleLine + 1]).toBe('Season ticket 10%');
+    expect(saleLine).toBeGreaterThan(dog);
+    // deposits: their own section, after the items, outside tax; a cup return is negative
+    const section = at(/^押金 Deposits$/);
+    expect(section).toBeGreaterThan(saleLine);
+    expect(lines[section + 1]).toMatch(/^大杯押金 Large cup deposit +3\.00$/);
+    expect(lines[section + 2]).toMatch(/^杯押金 Cup deposit +2\.00$/);
+    expect(lines[section + 3]).toMatch(/^退还杯押金 Returned: Cup deposit +-4\.00$/);
+    expect(lines[section + 4]).toBe('  2 × -2.00');
+    expect(lines.slice(0, section).join('\n')).not.toMatch(/押金|deposit/i);
+    // totals: subtotal of the items, then discounts, comps and deposits apart
+    const subtotal = at(/^小计 Subtotal +233\.00$/);
+    expect(subtotal).toBeGreaterThan(section);
+    expect(lines[subtotal + 1]).toMatch(/^折扣合计 Discounts +-29\.80$/);
+    expect(lines[subtotal + 2]).toMatch(/^招待及员工餐 Comps & staff meals +-25\.00$/);
+    expect(lines[subtotal + 3]).toMatch(/^押金 Deposits +1\.00$/);
+    // 233.00 − 29.80 − 25.00 + 1.00
+    expect(sale.totals.total).toBe(17920);
+    at(/^合计 TOTAL +CNY 179\.20$/);
+  });
+
+  it('aligns every amount line to the right edge on 80 and 58 mm, and stays a small job', () => {
+    const sale = menuSale(seasonTicket);
+    for (const [profile, width] of [['80mm', 48], ['58mm', 32]] as const) {
+      const lines = printed(sale, ctx, profile);
+      const amountLines = lines.filter((l) => /-?\d+\.\d\d$/.test(l) && /[\u4e00-\u9fff]/.test(l));
+      expect(amountLines.length).toBeGreaterThan(15);
+      // Hanzi mode: "·" (in the size names) prints two cells wide, as the renderer counts it
+      for (const l of amountLines) expect(displayWidth(l, true), `${profile}: "${l}"`).toBe(width);
+    }
+    expect(renderReceipt(receiptDocument(sale, ctx), resolveProfile('80mm')).length).toBeLessThan(4096);
+  });
+
+  it('marks a comp given to the whole sale, and prints one language when configured', () => {
+    const comp = reason('comp', 'comp', 'Complimentary', '招待', 10_000, null);
+    const en = printed(menuSale(comp), { ...ctx, language: 'en' }, '80mm');
+    expect(en).toContainEqual(expect.stringMatching(/^COMP: Complimentary +-198\.00$/));
+    expect(en).toContainEqual(expect.stringMatching(/^ {2}STAFF MEAL +-25\.00$/));
+    expect(en).toContainEqual(expect.stringMatching(/^Deposits$/));
+    expect(en.join('\n')).not.toMatch(/[\u4e00-\u9fff]/);
+    const zh = printed(menuSale(comp), { ...ctx, language: 'zh' }, '80mm');
+    expect(zh).toContainEqual(expect.stringMatching(/^招待 +-198\.00$/));
+    expect(zh).toContainEqual(expect.stringMatching(/^招待及员工餐 +-223\.00$/));
+  });
+
+  it('names discounts: comps and staff meals marked, the percentage once', () => {
+    expect(discountLabel(reason('comp', 'comp', 'Complimentary', '招待', 10_000, null))).toEqual({ en: 'COMP: Complimentary', zh: '招待' });
+    expect(discountLabel(reason('s', 'staff_meal', 'Staff meal', '员工餐', 10_000, null))).toEqual({ en: 'STAFF MEAL', zh: '员工餐' });
+    expect(discountLabel(reason('p', 'discount', 'Promotion', '促销', 1500, null))).toEqual({ en: 'Discount: Promotion 15%', zh: '折扣：促销 15%' });
+    expect(discountLabel(seasonTicket, true)).toEqual({ en: 'Sale discount: Season ticket 10%', zh: '整单折扣：季票九折 10%' });
   });
 });

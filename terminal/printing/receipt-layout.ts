@@ -1,8 +1,9 @@
 // A completed sale → the receipt layout model (drivers/escpos/receipt-model.ts). No bytes here:
 // drivers/escpos renders the model for a printer profile, which also aligns columns counting
 // Chinese characters as two cells. What a receipt must say is decided here, in one place.
-import type { CompletedSaleDto, LocalizedText } from '../../contract/api';
+import type { CompletedSaleDto, LineDiscountDto, LocalizedText, SaleLineDto } from '../../contract/api';
 import { formatMajor } from '../../contract/money';
+import { discountOf } from '../../contract/pricing';
 import type { VenueConfig } from '../../contract/venue';
 import type { ReceiptBlock, ReceiptDocument } from '../../drivers/escpos/receipt-model';
 import { wallClock } from '../../lib/clock';
@@ -33,6 +34,14 @@ const L = {
   date: { en: 'Business date', zh: '营业日' },
   time: { en: 'Time', zh: '时间' },
   subtotal: { en: 'Subtotal', zh: '小计' },
+  deposits: { en: 'Deposits', zh: '押金' },
+  returned: { en: 'Returned', zh: '退还' },
+  discount: { en: 'Discount', zh: '折扣' },
+  saleDiscount: { en: 'Sale discount', zh: '整单折扣' },
+  discounts: { en: 'Discounts', zh: '折扣合计' },
+  comps: { en: 'Comps & staff meals', zh: '招待及员工餐' },
+  comp: { en: 'COMP', zh: '招待' },
+  staffMeal: { en: 'STAFF MEAL', zh: '员工餐' },
   tax: { en: 'Tax', zh: '税' },
   incl: { en: 'incl.', zh: '含' },
   total: { en: 'TOTAL', zh: '合计' },
@@ -68,6 +77,28 @@ function percent(rateBp: number): string {
   return frac === 0 ? `${whole}%` : `${whole}.${String(frac).padStart(2, '0').replace(/0$/, '')}%`;
 }
 
+/**
+ * What a discount is called on the receipt: comps and staff meals are marked (COMP, STAFF MEAL) so
+ * nobody takes them for a price error; the reason's own name follows unless it says the same.
+ */
+export function discountLabel(d: Pick<LineDiscountDto, 'kind' | 'name' | 'percentBp'>, sale = false): LocalizedText {
+  const marker = d.kind === 'comp' ? L.comp : d.kind === 'staff_meal' ? L.staffMeal : sale ? L.saleDiscount : L.discount;
+  const pct = d.kind === 'discount' && d.percentBp !== null ? percent(d.percentBp) : '';
+  const one = (lang: 'en' | 'zh', sep: string): string => {
+    const name = d.name[lang];
+    if (name.toLowerCase() === marker[lang].toLowerCase()) return marker[lang];
+    return `${marker[lang]}${sep}${name}${pct && !name.includes(pct) ? ` ${pct}` : ''}`;
+  };
+  return { en: one('en', ': '), zh: one('zh', '：') };
+}
+
+/** A line's own discount (its `discount` also holds its share of a sale discount). */
+export function ownDiscount(line: Pick<SaleLineDto, 'amount' | 'lineDiscount'>): number {
+  return line.lineDiscount ? discountOf(line.amount, line.lineDiscount) : 0;
+}
+
+const isDeposit = (l: Pick<SaleLineDto, 'kind'>): boolean => l.kind === 'deposit' || l.kind === 'deposit_return';
+
 export function receiptDocument(sale: CompletedSaleDto, ctx: ReceiptContext): ReceiptDocument {
   const lang = ctx.language;
   const t = (x: LocalizedText) => label(x, lang);
@@ -95,13 +126,46 @@ export function receiptDocument(sale: CompletedSaleDto, ctx: ReceiptContext): Re
     { kind: 'separator' },
   );
 
+  // Items: each with its options (per-unit price deltas), combo components and own discount
+  // indented under it. Deposits are not items (no tax, no discount): they get their own section.
   for (const line of sale.lines) {
+    if (isDeposit(line)) continue;
     push({ kind: 'columns', left: t(line.name), right: money(line.amount) });
     if (line.quantity !== 1) push({ kind: 'text', text: `  ${line.quantity} × ${money(line.unitPrice)}` });
+    for (const c of line.components) push({ kind: 'text', text: `  - ${t(c.name)}` });
+    for (const m of line.modifiers) {
+      const left = `  + ${t(m.name)}`;
+      push(m.priceDelta === 0 ? { kind: 'text', text: left } : { kind: 'columns', left, right: `${m.priceDelta > 0 ? '+' : ''}${money(m.priceDelta)}` });
+    }
+    if (line.lineDiscount) {
+      push({ kind: 'columns', left: `  ${t(discountLabel(line.lineDiscount))}`, right: money(-ownDiscount(line)) });
+    }
+  }
+  // The sale discount, spread over the lines' `discount`: what is left after their own discounts.
+  const saleDiscount = sale.lines.reduce((a, l) => a + (isDeposit(l) ? 0 : l.discount - ownDiscount(l)), 0);
+  if (sale.saleDiscount && saleDiscount !== 0) {
+    push({ kind: 'columns', left: t(discountLabel(sale.saleDiscount, true)), right: money(-saleDiscount) });
   }
   push({ kind: 'separator' });
 
-  if (sale.totals.exclusiveTax !== 0) push({ kind: 'columns', left: t(L.subtotal), right: money(sale.totals.subtotal) });
+  const deposits = sale.lines.filter(isDeposit);
+  if (deposits.length > 0) {
+    push({ kind: 'text', text: t(L.deposits), style: { bold: true } });
+    for (const line of deposits) {
+      const name = line.kind === 'deposit_return' ? { en: `${L.returned.en}: ${line.name.en}`, zh: `${L.returned.zh}${line.name.zh}` } : line.name;
+      push({ kind: 'columns', left: t(name), right: money(line.amount) });
+      if (line.quantity !== 1) push({ kind: 'text', text: `  ${line.quantity} × ${money(line.unitPrice)}` });
+    }
+    push({ kind: 'separator' });
+  }
+
+  const { totals } = sale;
+  if (totals.exclusiveTax !== 0 || totals.discounts !== 0 || totals.comps !== 0 || totals.deposits !== 0) {
+    push({ kind: 'columns', left: t(L.subtotal), right: money(totals.subtotal) });
+  }
+  if (totals.discounts !== 0) push({ kind: 'columns', left: t(L.discounts), right: money(-totals.discounts) });
+  if (totals.comps !== 0) push({ kind: 'columns', left: t(L.comps), right: money(-totals.comps) });
+  if (totals.deposits !== 0) push({ kind: 'columns', left: t(L.deposits), right: money(totals.deposits) });
   for (const tax of sale.totals.taxes) {
     const name = `${t(L.tax)} ${percent(tax.rateBp)}${tax.inclusive ? ` (${t(L.incl)})` : ''}`;
     push({ kind: 'columns', left: name, right: money(tax.tax) });
