@@ -5,7 +5,7 @@
 //   that closes their day.
 // - cash_movements: drops to the safe, paid-in, paid-out, and drawer opens with no sale.
 // - z_reports: the terminal's business days, numbered gaplessly, with a perpetual grand total
-//   and the report as printed and synced.
+//   and the report as printed and synced (a day may be closed more than once: a Z per close).
 // Sales, refunds and card payments gain the shift (and sales the person) they belong to, so a
 // late-refused offline payment is charged to its own shift, never to another cashier.
 import type { Migration } from '../migrate';
@@ -47,6 +47,8 @@ export const migration006: Migration = {
         closed_by     TEXT,
         approved_by   TEXT,
         note          TEXT,
+        -- the shift report as printed and synced (JSON), written when it closes
+        report        TEXT,
         z_no          INTEGER,
         CHECK ((status = 'closed') = (closed_at IS NOT NULL AND counted IS NOT NULL AND counts IS NOT NULL
                AND expected IS NOT NULL AND over_short IS NOT NULL AND closed_by IS NOT NULL)),
@@ -57,7 +59,8 @@ export const migration006: Migration = {
       CREATE TRIGGER shifts_closed_frozen BEFORE UPDATE ON shifts
         WHEN OLD.status = 'closed' AND NOT (OLD.z_no IS NULL AND NEW.z_no IS NOT NULL
           AND NEW.shift_id = OLD.shift_id AND NEW.status = OLD.status AND NEW.counted = OLD.counted
-          AND NEW.expected = OLD.expected AND NEW.over_short = OLD.over_short AND NEW.closed_at = OLD.closed_at)
+          AND NEW.expected = OLD.expected AND NEW.over_short = OLD.over_short AND NEW.closed_at = OLD.closed_at
+          AND NEW.report IS OLD.report)
       BEGIN
         SELECT RAISE(ABORT, 'a closed shift cannot change');
       END;
@@ -98,7 +101,7 @@ export const migration006: Migration = {
 
       CREATE TABLE z_reports (
         z_no          INTEGER PRIMARY KEY,
-        business_date TEXT NOT NULL UNIQUE,
+        business_date TEXT NOT NULL,
         closed_at     TEXT NOT NULL,
         closed_by     TEXT NOT NULL,
         grand_total   INTEGER NOT NULL,
