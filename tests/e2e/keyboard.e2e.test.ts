@@ -1,5 +1,6 @@
 // A whole sale without touching the screen: a counter keyboard or numeric pad must be enough.
 import { afterEach, describe, expect, it } from 'vitest';
+import { isQuickSale } from '../../contract/menu';
 import { formatMajor } from '../../contract/money';
 import { startPos, type PosFixture } from './fixture';
 
@@ -15,15 +16,16 @@ describe('keyboard-only selling', () => {
     const { page, command } = pos;
     const catalog = await command('catalog.list');
     const firstCategory = [...catalog.categories].sort((a, b) => a.sort - b.sort)[0]!;
-    const [, second] = catalog.products
-      .filter((p) => p.categoryId === firstCategory.id)
-      .sort((a, b) => a.sort - b.sort);
+    const tiles = catalog.products.filter((p) => p.categoryId === firstCategory.id).sort((a, b) => a.sort - b.sort);
+    // The second product sold with one tap (no size, options or ID check), some tiles along.
+    const second = tiles.filter((p) => isQuickSale(p))[1];
+    const steps = tiles.indexOf(second!);
     await page.getByTestId(`product-${second!.id}`).waitFor();
 
     await page.keyboard.press('3');
     expect(await page.getByTestId('pending-quantity').textContent()).toContain('3');
     await page.keyboard.press('ArrowRight'); // into the grid, on the first product
-    await page.keyboard.press('ArrowRight');
+    for (let i = 0; i < steps; i++) await page.keyboard.press('ArrowRight');
     await page.keyboard.press('Enter');
     const line = page.getByTestId('cart-line');
     await line.waitFor();
