@@ -1,8 +1,11 @@
 // The e-receipt a spectator opens from the QR code: one server-rendered, bilingual page with no
 // scripts. Every value that came from a terminal, an admin or a catalog is escaped.
-import type { LocalizedText } from '../contract/api';
+import { z } from 'zod';
+import { LocalizedText } from '../contract/api';
 import type { SaleCompletedData } from '../contract/gateway';
-import { currencyExponent, toMajorNumber } from '../contract/money';
+import { ReasonKind } from '../contract/menu';
+import { Minor, currencyExponent, toMajorNumber } from '../contract/money';
+import { discountOf } from '../contract/pricing';
 import type { VenueConfig } from '../contract/venue';
 import { localDateTime } from './venue-time';
 
@@ -38,6 +41,10 @@ table{width:100%;border-collapse:collapse}
 td{padding:.35rem 0;vertical-align:top}
 td.n{text-align:right;white-space:nowrap;padding-left:.75rem}
 tr.line td{border-bottom:1px solid #e4e4e7}
+tr.sub td{padding:.05rem 0 .05rem 1rem;font-size:.9em;color:#3f3f46}
+tr.line.has-sub td{border-bottom:0}
+tr.sub.last td{border-bottom:1px solid #e4e4e7;padding-bottom:.35rem}
+.mark{font-weight:700;letter-spacing:.03em}
 tr.total td{font-weight:700;font-size:1.15rem;border-top:2px solid #18181b;padding-top:.5rem}
 h2{font-size:1rem;margin:1.2rem 0 .3rem}
 footer{margin-top:1.5rem;text-align:center;color:#71717a;font-size:.85rem}
@@ -71,28 +78,155 @@ function label(zh: string, en: string): string {
   return `${escapeHtml(zh)} <span class="en">${escapeHtml(en)}</span>`;
 }
 
+const DiscountDetail = z.object({
+  kind: ReasonKind,
+  name: LocalizedText,
+  percentBp: z.number().int().nullable(),
+  amount: Minor.nullable(),
+});
+type DiscountDetail = z.infer<typeof DiscountDetail>;
+
+/**
+ * What the terminal's sale.completed document says beyond SaleCompletedData (which the gateway's
+ * reports read): options, combo components and discounts with their reasons. Read leniently, a
+ * part at a time, from the stored document: a version-1 event has none of it and still shows.
+ */
+const ReceiptDetailsSchema = z.object({
+  lines: z
+    .array(
+      z.object({
+        lineId: z.string(),
+        modifiers: z.array(z.object({ name: LocalizedText, priceDelta: Minor })).catch([]),
+        components: z.array(z.object({ name: LocalizedText })).catch([]),
+        lineDiscount: DiscountDetail.nullable().catch(null),
+      }),
+    )
+    .catch([]),
+  saleDiscount: DiscountDetail.nullable().catch(null),
+});
+export type ReceiptDetails = z.infer<typeof ReceiptDetailsSchema>;
+
+export function receiptDetails(document: unknown): ReceiptDetails {
+  const parsed = ReceiptDetailsSchema.safeParse(document);
+  return parsed.success ? parsed.data : { lines: [], saleDiscount: null };
+}
+
 export interface ReceiptView {
   sale: SaleCompletedData;
   venue: VenueConfig;
   terminalName: string;
   /** Tax rate names from the catalog, by id; the rate itself stands in when a name is missing. */
   taxNames: ReadonlyMap<string, LocalizedText>;
+  /** Options, components and discount reasons from the stored document (receiptDetails). */
+  details?: ReceiptDetails;
 }
+
+/** Comps and staff meals are marked so nobody takes them for a price error (as on paper). */
+function discountName(
+  d: Pick<DiscountDetail, 'kind' | 'name' | 'percentBp'>,
+  sale: boolean,
+): string {
+  const marker =
+    d.kind === 'comp'
+      ? { zh: '招待', en: 'COMP' }
+      : d.kind === 'staff_meal'
+        ? { zh: '员工餐', en: 'STAFF MEAL' }
+        : sale
+          ? { zh: '整单折扣', en: 'Sale discount' }
+          : { zh: '折扣', en: 'Discount' };
+  const pct = d.kind === 'discount' && d.percentBp !== null ? ` ${d.percentBp / 100}%` : '';
+  const cls = d.kind === 'discount' ? '' : ' class="mark"';
+  const same = d.name.zh === marker.zh && d.name.en.toLowerCase() === marker.en.toLowerCase();
+  return `<span${cls}>${label(marker.zh, marker.en)}</span>${same ? '' : ` · ${both(d.name)}`}${escapeHtml(pct)}`;
+}
+
+const isDeposit = (kind: string): boolean => kind === 'deposit' || kind === 'deposit_return';
 
 export function renderReceiptPage(view: ReceiptView): string {
   const { sale, venue } = view;
   const money = moneyFormatter(sale.currency);
   const when = localDateTime(Date.parse(sale.completedAt), venue.timeZone);
 
+  const details = new Map((view.details?.lines ?? []).map((d) => [d.lineId, d] as const));
+  const row = (left: string, amount: number, cls = ''): string =>
+    `<tr${cls ? ` class="${cls}"` : ''}><td>${left}</td><td class="n">${escapeHtml(money(amount))}</td></tr>`;
+  const qty = (l: { quantity: number; unitPrice: number }): string =>
+    l.quantity === 1
+      ? ''
+      : `<br><span class="en">${escapeHtml(l.quantity)} × ${escapeHtml(money(l.unitPrice))}</span>`;
+
+  // Items, each with its options, combo components and own discount under it; deposits apart.
+  let ownDiscounts = 0;
   const lines = sale.lines
+    .filter((l) => !isDeposit(l.kind))
     .map((l) => {
-      const qty =
-        l.quantity === 1
-          ? ''
-          : `<br><span class="en">${escapeHtml(l.quantity)} × ${escapeHtml(money(l.unitPrice))}</span>`;
-      return `<tr class="line"><td>${both(l.name)}${qty}</td><td class="n">${escapeHtml(money(l.amount))}</td></tr>`;
+      const d = details.get(l.lineId);
+      const subs: string[] = [];
+      for (const c of d?.components ?? [])
+        subs.push(`<tr class="sub"><td>– ${both(c.name)}</td><td></td></tr>`);
+      for (const m of d?.modifiers ?? []) {
+        const delta =
+          m.priceDelta === 0 ? '' : `${m.priceDelta > 0 ? '+' : ''}${money(m.priceDelta)}`;
+        subs.push(
+          `<tr class="sub"><td>+ ${both(m.name)}</td><td class="n">${escapeHtml(delta)}</td></tr>`,
+        );
+      }
+      if (d?.lineDiscount) {
+        const own = discountOf(l.amount, d.lineDiscount);
+        ownDiscounts += own;
+        subs.push(row(discountName(d.lineDiscount, false), -own, 'sub'));
+      }
+      if (subs.length > 0)
+        subs[subs.length - 1] = subs[subs.length - 1]!.replace(
+          '<tr class="sub">',
+          '<tr class="sub last">',
+        );
+      return [
+        row(`${both(l.name)}${qty(l)}`, l.amount, subs.length > 0 ? 'line has-sub' : 'line'),
+        ...subs,
+      ].join('\n');
     })
     .join('\n');
+  // The sale discount is spread over the lines' `discount`: what their own discounts leave.
+  const saleDiscount =
+    sale.lines.reduce((a, l) => a + (isDeposit(l.kind) ? 0 : l.discount), 0) - ownDiscounts;
+  const saleDiscountRow =
+    view.details?.saleDiscount && saleDiscount !== 0
+      ? row(discountName(view.details.saleDiscount, true), -saleDiscount)
+      : '';
+
+  const depositLines = sale.lines.filter((l) => isDeposit(l.kind));
+  const deposits =
+    depositLines.length === 0
+      ? ''
+      : `<h2>${label('押金', 'Deposits')}</h2>
+<table>
+${depositLines
+  .map((l) => {
+    const name =
+      l.kind === 'deposit_return' ? `${label('退还', 'Returned')} · ${both(l.name)}` : both(l.name);
+    return row(`${name}${qty(l)}`, l.amount, 'line');
+  })
+  .join('\n')}
+</table>`;
+
+  const { totals } = sale;
+  const totalRows: string[] = [];
+  if (
+    totals.exclusiveTax !== 0 ||
+    totals.discounts !== 0 ||
+    totals.comps !== 0 ||
+    totals.deposits !== 0
+  ) {
+    totalRows.push(row(label('小计', 'Subtotal'), totals.subtotal));
+  }
+  if (totals.discounts !== 0)
+    totalRows.push(row(label('折扣合计', 'Discounts'), -totals.discounts));
+  if (totals.comps !== 0)
+    totalRows.push(row(label('招待及员工餐', 'Comps & staff meals'), -totals.comps));
+  if (totals.deposits !== 0) totalRows.push(row(label('押金', 'Deposits'), totals.deposits));
+  if (totals.exclusiveTax !== 0)
+    totalRows.push(row(label('另计税额', 'Tax added'), totals.exclusiveTax));
 
   const taxes = sale.totals.taxes
     .map((t) => {
@@ -135,6 +269,11 @@ export function renderReceiptPage(view: ReceiptView): string {
 <div class="en">${escapeHtml(view.terminalName)}</div></div>
 <table>
 ${lines}
+${saleDiscountRow}
+</table>
+${deposits}
+<table>
+${totalRows.join('\n')}
 <tr class="total"><td>${label('合计', 'Total')}</td><td class="n">${escapeHtml(money(sale.totals.total))}</td></tr>
 </table>
 <h2>${label('付款', 'Payment')}</h2>
