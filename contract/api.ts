@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { CurrencyCode, Minor } from './money';
 import { DeclineReason } from './payments';
+import { Counts, ReportDto } from './shifts';
 import {
   AvailabilityDto,
   CatalogId,
@@ -411,6 +412,27 @@ export const SessionDto = z.object({
 });
 export type SessionDto = z.infer<typeof SessionDto>;
 
+/**
+ * A cashier's drawer session. `counted`: the blind count is in and the over/short is beyond the
+ * tolerance, waiting for a supervisor to close it. Expected cash is not shown before the count.
+ */
+export const ShiftDto = z.object({
+  shiftId: z.string(),
+  drawerId: z.string(),
+  cashier: z.object({ id: z.string(), name: z.string() }),
+  openedBy: z.string(),
+  openedAt: z.string(),
+  businessDate: z.string(),
+  openingFloat: Minor,
+  status: z.enum(['open', 'counted', 'closed']),
+  counted: Minor.nullable(),
+  expected: Minor.nullable(),
+  overShort: Minor.nullable(),
+  /** The venue's notes and coins, largest first, for the count screens. */
+  denominations: z.array(Minor),
+});
+export type ShiftDto = z.infer<typeof ShiftDto>;
+
 export const NetworkState = z.enum(['standalone', 'online', 'offline']);
 export type NetworkState = z.infer<typeof NetworkState>;
 
@@ -592,6 +614,45 @@ export const commands = {
   'staff.lock': { input: NoInput },
   'staff.session': { input: NoInput },
   'catalog.list': { input: NoInput },
+  /** This drawer's shift that is not closed yet, or null. */
+  'shift.current': { input: NoInput },
+  /**
+   * Opens a shift for a cashier with a float counted by denomination. Needs a supervisor: signed
+   * in, or approving with `supervisorPin`.
+   */
+  'shift.open': {
+    input: z.object({ cashierId: Id, float: Counts, supervisorPin: Pin.optional() }).strict(),
+  },
+  /**
+   * Cash into or out of the drawer during the shift: a drop to the safe (counted or as an
+   * amount), paid-in or paid-out with a reason. Drops and paid-outs need a supervisor.
+   */
+  'shift.cashMovement': {
+    input: z
+      .object({
+        kind: z.enum(['drop', 'paid_in', 'paid_out']),
+        amount: Minor.refine((n) => n > 0, 'must be positive').optional(),
+        counts: Counts.optional(),
+        reason: z.string().trim().min(1).max(200).optional(),
+        supervisorPin: Pin.optional(),
+      })
+      .strict()
+      .refine((v) => (v.amount === undefined) !== (v.counts === undefined), 'give amount or counts'),
+  },
+  /** Opens the drawer without a sale: a supervisor approves, the reason is journaled. */
+  'drawer.noSale': {
+    input: z.object({ reason: z.string().trim().min(1).max(200), supervisorPin: Pin.optional() }).strict(),
+  },
+  /** The X report of the open shift: prints, changes nothing. */
+  'report.x': { input: NoInput },
+  /** The blind count at close, by denomination. Within tolerance the shift closes at once. */
+  'shift.count': { input: z.object({ counts: Counts }).strict() },
+  /** Closes a counted shift whose over/short is beyond tolerance: a supervisor approves with a note. */
+  'shift.close': {
+    input: z.object({ note: z.string().trim().min(1).max(500), supervisorPin: Pin.optional() }).strict(),
+  },
+  /** Closes the business day (Z) once every shift is closed; a supervisor approves. */
+  'day.close': { input: z.object({ supervisorPin: Pin.optional() }).strict() },
   'sale.get': { input: NoInput },
   /**
    * Adds an item. Products with sizes need `variantId`; modifier groups their choices (`options`,
@@ -714,6 +775,14 @@ export interface CommandOutputs {
   'staff.lock': SessionDto;
   'staff.session': SessionDto;
   'catalog.list': CatalogDto;
+  'shift.current': ShiftDto | null;
+  'shift.open': ShiftDto;
+  'shift.cashMovement': ShiftDto;
+  'drawer.noSale': ShiftDto;
+  'report.x': ReportDto;
+  'shift.count': ShiftDto;
+  'shift.close': ReportDto;
+  'day.close': ReportDto;
   'sale.get': SaleDto;
   'sale.addItem': SaleDto;
   'sale.returnDeposit': SaleDto;
@@ -748,6 +817,8 @@ export type CommandOutput<K extends CommandName> = CommandOutputs[K];
 // ---------- events ----------
 
 export interface EventPayloads {
+  /** The drawer's shift opened, moved cash, was counted or closed (null: none open). */
+  'shift.updated': ShiftDto | null;
   /** Someone signed in or out, or the till locked itself. */
   'staff.session': SessionDto;
   'sale.updated': SaleDto;
@@ -764,6 +835,7 @@ export interface EventPayloads {
 }
 export type EventName = keyof EventPayloads;
 export const eventNames: readonly EventName[] = [
+  'shift.updated',
   'staff.session',
   'sale.updated',
   'sale.completed',
@@ -845,6 +917,18 @@ export const ErrorCode = z.enum([
   'auth.signed_out',
   /** The signed-in person's role may not do this. */
   'auth.forbidden',
+  /** A supervisor must approve: sign in as one, or give supervisorPin. */
+  'auth.supervisor_required',
+  /** No open shift on this drawer (or it is counted and waits to be closed). */
+  'shift.not_open',
+  /** This drawer already has a shift that is not closed. */
+  'shift.already_open',
+  /** The denominations do not add up or are not this venue's notes and coins. */
+  'shift.bad_count',
+  /** The shift is counted and over the tolerance: a supervisor closes it with a note. */
+  'shift.needs_approval',
+  /** The day cannot close yet (open shifts, a card payment in progress). */
+  'day.not_ready',
   'host.unauthorized',
   'host.disconnected',
   'internal',

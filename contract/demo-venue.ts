@@ -19,6 +19,8 @@ export const demoVenueConfig: VenueConfig = {
   defaultLocale: 'zh',
   ageRestrictedPerSale: 4,
   idleLockSeconds: 300,
+  denominations: [],
+  overShortTolerance: 500,
   eventId: 'demo-match',
 };
 

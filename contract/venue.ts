@@ -18,6 +18,10 @@ export const VenueConfig = z.object({
   defaultLocale: Locale,
   /** At most this many age-restricted items (e.g. drinks) in one sale. */
   ageRestrictedPerSale: z.number().int().min(1).max(99).default(4),
+  /** Notes and coins counted at the drawer, minor units; empty: the currency's usual ones. */
+  denominations: z.array(Minor.refine((n) => n > 0)).max(30).default([]),
+  /** Over/short beyond this (minor units, either way) needs a supervisor's approval and a note. */
+  overShortTolerance: Minor.refine((n) => n >= 0).default(500),
   /** The till locks itself after this long without a touch (0: never). */
   idleLockSeconds: z.number().int().min(0).max(86_400).default(300),
   /** Tonight's event, for price levels set per event; null when none is set. */

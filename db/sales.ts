@@ -213,8 +213,14 @@ export function lastReceiptNo(db: Db): number | null {
   return row.n;
 }
 
+/** The shift and person a sale belongs to (null before shifts, or with no one signed in). */
+export interface Attribution {
+  shiftId: string | null;
+  staffId: string | null;
+}
+
 /** Writes the completion of the open sale. Call inside the completing transaction. */
-export function writeCompletedSale(db: Db, sale: CompletedSaleDto): void {
+export function writeCompletedSale(db: Db, sale: CompletedSaleDto, by: Attribution = { shiftId: null, staffId: null }): void {
   // The lines' final discounts first: once the sale is completed its lines are frozen.
   const disc = prep(db, 'UPDATE sale_lines SET discount = ? WHERE line_id = ? AND discount <> ?');
   for (const l of sale.lines) disc.run(l.discount, l.lineId, l.discount);
@@ -222,7 +228,7 @@ export function writeCompletedSale(db: Db, sale: CompletedSaleDto): void {
     db,
     `UPDATE sales SET status = 'completed', completed_at = ?, business_date = ?, receipt_no = ?,
          receipt_token = ?, subtotal = ?, tax_total = ?, total = ?, cash_rounding = ?, change_given = ?,
-         discounts = ?, comps = ?, deposits = ?, sale_discount = ?
+         discounts = ?, comps = ?, deposits = ?, sale_discount = ?, shift_id = ?, staff_id = ?
        WHERE sale_id = ? AND status = 'open'`,
   ).run(
     sale.completedAt,
@@ -238,9 +244,13 @@ export function writeCompletedSale(db: Db, sale: CompletedSaleDto): void {
     sale.totals.comps,
     sale.totals.deposits,
     sale.saleDiscount === null ? null : JSON.stringify(sale.saleDiscount),
+    by.shiftId,
+    by.staffId,
     sale.saleId,
   ).changes;
   if (changed !== 1) throw new Error(`sale ${sale.saleId} is not open`);
+  // Its card payments belong to the same shift: a later refusal is charged to it, never another.
+  if (by.shiftId !== null) prep(db, 'UPDATE card_payments SET shift_id = ? WHERE sale_id = ?').run(by.shiftId, sale.saleId);
   const tax = prep(
     db,
     'INSERT INTO sale_taxes (sale_id, tax_rate_id, rate_bp, inclusive, net, tax, gross) VALUES (?, ?, ?, ?, ?, ?, ?)',

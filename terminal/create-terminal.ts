@@ -30,6 +30,8 @@ import { openPrinterPort, type OpenedPort } from './printing/escpos-printer-port
 import { createPrintWorker, enqueueReprint, notConfiguredPrinterStatus, type PrintWorker } from './printing/print-worker';
 import { COUNTER_ACTOR, createSaleService } from './sale-service';
 import { createStaffService } from './staff/staff-service';
+import { createShiftService } from './shifts/shift-service';
+import { cardPaymentsInStates } from '../db/card-payments';
 import { replaceStaff, setBootstrapAdmin } from '../db/staff';
 import { hashPinSync, randomPin } from '../lib/pin';
 import { createCardService } from './payments/card-service';
@@ -328,6 +330,8 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
       venue: () => venue,
       priceContext: () => catalog.priceContext(),
       availability: () => catalog.availability(),
+      actor: () => staff.current() ?? COUNTER_ACTOR,
+      attribution: () => ({ shiftId: shifts.selling()?.shiftId ?? null, staffId: staff.current()?.id ?? null }),
       printReceipts: config.printer !== undefined,
       cards,
       onUpdated: (sale) => {
@@ -365,7 +369,32 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
       },
     });
 
+    const shifts = createShiftService({
+      db,
+      clock,
+      terminalId,
+      venue: () => venue,
+      staff,
+      cardInProgress: () => cards.active() !== undefined,
+      unsynced: () => outboxBacklog(db).pending,
+      unforwarded: () => cardPaymentsInStates(db, ['stored', 'forwarding']).length,
+      printReceipts: config.printer !== undefined,
+      onChanged: (shift) => {
+        if (closed) return;
+        hub.emit('shift.updated', shift);
+        printer?.worker.nudge();
+      },
+    });
+
     const handlers: Handlers = {
+      'shift.current': () => shifts.current(),
+      'shift.open': ({ cashierId, float, supervisorPin }) => shifts.open(cashierId, float, supervisorPin),
+      'shift.cashMovement': (input) => shifts.cashMovement(input),
+      'drawer.noSale': ({ reason, supervisorPin }) => shifts.noSale(reason, supervisorPin),
+      'report.x': () => shifts.x(),
+      'shift.count': ({ counts }) => shifts.count(counts),
+      'shift.close': ({ note, supervisorPin }) => shifts.close(note, supervisorPin),
+      'day.close': ({ supervisorPin }) => shifts.closeDay(supervisorPin),
       'staff.list': () => staff.list(),
       'staff.login': ({ staffId, pin }) => staff.login(staffId, pin),
       'staff.logout': () => staff.logout(),

@@ -48,6 +48,7 @@ import {
   setSaleDiscount,
   updateLineQuantity,
   writeCompletedSale,
+  type Attribution,
   type OpenSaleRow,
   type StoredLine,
 } from '../db/sales';
@@ -96,6 +97,8 @@ export interface SaleServiceDeps {
    * Default: refused with `discount.needs_supervisor`.
    */
   authorize?: (request: OverrideRequest) => { approvedBy: string };
+  /** The shift and person the completed sale belongs to. */
+  attribution?: () => Attribution;
 }
 
 export interface SaleCards {
@@ -562,7 +565,7 @@ export function createSaleService(deps: SaleServiceDeps): SaleService {
           cashRounding: paid?.rounding ?? 0,
           change: paid?.change ?? 0,
         };
-        writeCompletedSale(db, doc);
+        writeCompletedSale(db, doc, deps.attribution?.());
         const record = { terminalId: deps.terminalId, ...doc };
         appendJournal(db, doc.completedAt, 'sale.completed', record);
         appendOutbox(db, {

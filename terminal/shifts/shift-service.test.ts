@@ -1,0 +1,179 @@
+// A day at one till: float, sales, a drop, paid-in/out, a no-sale, X, a blind count, the
+// supervisor's approval, Z — through the real terminal (demo staff: cashier 1111, supervisor 2222).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CompletedSaleDto, SaleDto, ShiftDto } from '../../contract/api';
+import type { ReportDto } from '../../contract/shifts';
+import { openDatabase } from '../../db/open';
+import { manualClock } from '../../lib/clock';
+import { createTerminalSync } from '../create-terminal';
+import type { Terminal } from '../terminal';
+
+let dataDir: string;
+let terminal: Terminal;
+const clock = manualClock(Date.UTC(2026, 10, 22, 10, 0)); // 18:00 in Shanghai
+
+async function call<T>(method: string, input: unknown = {}): Promise<T> {
+  const reply = await terminal.dispatch(method, input);
+  if (!reply.ok) throw new Error(`${method}: ${reply.error.code} ${reply.error.message}`);
+  return reply.value as T;
+}
+async function fail(method: string, input: unknown = {}): Promise<string> {
+  const reply = await terminal.dispatch(method, input);
+  if (reply.ok) throw new Error(`${method} unexpectedly succeeded`);
+  return reply.error.code;
+}
+
+const FLOAT = [
+  { denomination: 10000, count: 1 },
+  { denomination: 2000, count: 4 },
+  { denomination: 1000, count: 5 },
+  { denomination: 100, count: 20 },
+]; // ¥250.00
+
+async function sellCash(productId: string, tendered: number): Promise<CompletedSaleDto> {
+  await call<SaleDto>('sale.addItem', { productId });
+  await call('payment.payCash', { tendered });
+  return call<CompletedSaleDto>('sale.complete');
+}
+
+function journal(type: string): unknown[] {
+  const db = openDatabase(join(dataDir, 'terminal.db'), { readonly: true });
+  try {
+    return (db.prepare('SELECT payload FROM journal WHERE type = ? ORDER BY seq').all(type) as { payload: string }[]).map(
+      (r) => JSON.parse(r.payload) as unknown,
+    );
+  } finally {
+    db.close();
+  }
+}
+
+beforeEach(() => {
+  clock.set(Date.UTC(2026, 10, 22, 10, 0));
+  dataDir = mkdtempSync(join(tmpdir(), 'pos-shift-'));
+  terminal = createTerminalSync({ dataDir, demo: true, clock });
+});
+afterEach(() => {
+  terminal.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('a shift from float to close', () => {
+  it('needs a supervisor to open, and journals who approved for whom', async () => {
+    expect(await fail('shift.open', { cashierId: 'demo-cashier', float: FLOAT })).toBe('auth.signed_out');
+    await call('staff.login', { staffId: 'demo-cashier', pin: '1111' });
+    expect(await fail('shift.open', { cashierId: 'demo-cashier', float: FLOAT })).toBe('auth.supervisor_required');
+    expect(await fail('shift.open', { cashierId: 'demo-cashier', float: FLOAT, supervisorPin: '1111' })).toBe('auth.bad_pin');
+    expect(await fail('shift.open', { cashierId: 'demo-cashier', float: [{ denomination: 300, count: 1 }], supervisorPin: '2222' })).toBe(
+      'shift.bad_count',
+    );
+    const shift = await call<ShiftDto>('shift.open', { cashierId: 'demo-cashier', float: FLOAT, supervisorPin: '2222' });
+    expect(shift).toMatchObject({
+      status: 'open',
+      cashier: { id: 'demo-cashier', name: 'Li Na' },
+      openedBy: 'demo-supervisor',
+      openingFloat: 25000,
+      counted: null,
+      expected: null,
+    });
+    expect(shift.denominations).toEqual([10000, 5000, 2000, 1000, 500, 100, 50, 10]);
+    expect(await fail('shift.open', { cashierId: 'demo-cashier', float: FLOAT, supervisorPin: '2222' })).toBe('shift.already_open');
+    expect(journal('override')).toEqual([
+      expect.objectContaining({
+        action: 'shift.open',
+        by: { id: 'demo-cashier', name: 'Li Na', role: 'cashier' },
+        approvedBy: { id: 'demo-supervisor', name: 'Wang Wei', role: 'supervisor' },
+      }),
+    ]);
+  });
+
+  it('reconciles the drawer to the cent: X, blind count over tolerance, approval, Z', async () => {
+    await call('staff.login', { staffId: 'demo-cashier', pin: '1111' });
+    await call('shift.open', { cashierId: 'demo-cashier', float: FLOAT, supervisorPin: '2222' });
+    const a = await sellCash('hot-dog', 5000); // 25.00 cash
+    await sellCash('coffee', 2000); // 20.00
+    expect(a.payments[0]).toMatchObject({ kind: 'cash', amount: 2500, change: 2500 });
+    expect(await fail('shift.cashMovement', { kind: 'drop', amount: 10000 })).toBe('auth.supervisor_required');
+    await call('shift.cashMovement', { kind: 'drop', counts: [{ denomination: 10000, count: 1 }], supervisorPin: '2222' });
+    await call('shift.cashMovement', { kind: 'paid_in', amount: 1000, reason: 'change from the safe' });
+    await call('shift.cashMovement', { kind: 'paid_out', amount: 800, reason: 'ice delivery', supervisorPin: '2222' });
+    await call('drawer.noSale', { reason: 'customer needed change', supervisorPin: '2222' });
+
+    const x = await call<ReportDto>('report.x');
+    // 250 float + 45 sales − 100 drop + 10 in − 8 out = 197.00
+    expect(x).toMatchObject({
+      kind: 'x',
+      sales: { count: 2, amount: 4500 },
+      byTender: [{ tender: 'cash', count: 2, amount: 4500 }],
+      cashMovements: { drops: { count: 1, amount: 10000 }, paidIn: { count: 1, amount: 1000 }, paidOut: { count: 1, amount: 800 } },
+      noSaleOpens: 1,
+      openingFloat: 25000,
+      expectedCash: 19700,
+      countedCash: null,
+      overShort: null,
+      firstReceiptNo: 1,
+      lastReceiptNo: 2,
+    });
+    // The X changed nothing: still open, still selling.
+    expect((await call<ShiftDto>('shift.current')).status).toBe('open');
+
+    // Blind count: 10.00 short, beyond the 5.00 tolerance.
+    const counted = await call<ShiftDto>('shift.count', {
+      counts: [
+        { denomination: 5000, count: 3 },
+        { denomination: 1000, count: 3 },
+        { denomination: 100, count: 7 },
+      ],
+    });
+    expect(counted).toMatchObject({ status: 'counted', counted: 18700, expected: 19700, overShort: -1000 });
+    expect(await fail('shift.count', { counts: [] })).toBe('shift.not_open');
+    expect(await fail('shift.close', { note: 'recounted twice' })).toBe('auth.supervisor_required');
+    expect(await fail('day.close', { supervisorPin: '2222' })).toBe('day.not_ready');
+    const report = await call<ReportDto>('shift.close', { note: 'recounted twice', supervisorPin: '2222' });
+    expect(report).toMatchObject({ kind: 'shift', countedCash: 18700, expectedCash: 19700, overShort: -1000, cashier: 'Li Na' });
+    expect(await call('shift.current')).toBeNull();
+
+    const z = await call<ReportDto>('day.close', { supervisorPin: '2222' });
+    expect(z).toMatchObject({
+      kind: 'z',
+      zNumber: 1,
+      sales: { count: 2, amount: 4500 },
+      countedCash: 18700,
+      overShort: -1000,
+      grandTotal: 4500,
+    });
+    // The next day's Z numbers on and carries the grand total.
+    clock.advance(24 * 3600_000);
+    // (the till locked itself overnight)
+    await call('staff.login', { staffId: 'demo-cashier', pin: '1111' });
+    await call('shift.open', { cashierId: 'demo-cashier', float: FLOAT, supervisorPin: '2222' });
+    await sellCash('water', 500);
+    const exact = await call<ShiftDto>('shift.count', {
+      counts: [
+        { denomination: 10000, count: 1 },
+        { denomination: 2000, count: 4 },
+        { denomination: 1000, count: 5 },
+        { denomination: 100, count: 25 },
+      ],
+    });
+    expect(exact).toMatchObject({ status: 'closed', overShort: 0 });
+    expect(await call<ReportDto>('day.close', { supervisorPin: '2222' })).toMatchObject({ zNumber: 2, grandTotal: 5000 });
+    expect(journal('day.closed')).toHaveLength(2);
+  });
+
+  it('closes at once when the count is within tolerance (5.00 short)', async () => {
+    await call('staff.login', { staffId: 'demo-supervisor', pin: '2222' });
+    await call('shift.open', { cashierId: 'demo-cashier', float: FLOAT });
+    const closed = await call<ShiftDto>('shift.count', {
+      counts: [
+        { denomination: 10000, count: 1 },
+        { denomination: 2000, count: 4 },
+        { denomination: 1000, count: 5 },
+        { denomination: 100, count: 15 },
+      ],
+    });
+    expect(closed).toMatchObject({ status: 'closed', counted: 24500, expected: 25000, overShort: -500 });
+  });
+});

@@ -1,0 +1,408 @@
+// Shifts and the business day (issue 7): the opening float counted by denomination, cash drops,
+// paid-in and paid-out, the drawer opened with no sale, the X report, the blind count with
+// over/short, and the Z that closes the terminal's day. Every step is one transaction with its
+// journal entry and outbox event; supervisor approvals are journaled naming both people.
+import { PosError, type ShiftDto, type StaffRef } from '../../contract/api';
+import { roleAtLeast, type Role } from '../../contract/menu';
+import {
+  CountError,
+  countTotal,
+  denominationsOf,
+  expectedCash,
+  type DenominationCount,
+  type ReportDto,
+} from '../../contract/shifts';
+import type { VenueConfig } from '../../contract/venue';
+import { appendJournal } from '../../db/journal';
+import type { Db } from '../../db/open';
+import { appendOutbox } from '../../db/outbox';
+import { shiftFigures, type ShiftFigures } from '../../db/reports';
+import {
+  closeShiftRow,
+  getShift,
+  insertCashMovement,
+  insertShift,
+  insertZ,
+  lastZ,
+  openShiftOf,
+  openShifts,
+  recordCount,
+  refusalsSince,
+  shiftReport,
+  shiftsAwaitingZ,
+  zReport,
+  type CashMovementKind,
+  type ShiftRow,
+} from '../../db/shifts';
+import { staffMembers } from '../../db/staff';
+import { businessDate, isoUtc, wallClock, type Clock } from '../../lib/clock';
+import { newId } from '../../lib/ids';
+import { enqueueDrawerKick } from '../printing/print-worker';
+import type { StaffService } from '../staff/staff-service';
+
+export interface ShiftServiceDeps {
+  db: Db;
+  clock: Clock;
+  terminalId: string;
+  venue: () => VenueConfig;
+  staff: StaffService;
+  /** The drawer this till uses (one open shift per drawer). */
+  drawerId?: string;
+  /** A card payment is between start and outcome: the day cannot close. */
+  cardInProgress: () => boolean;
+  /** Outbox events not yet at the gateway; offline card payments not yet forwarded. */
+  unsynced: () => number;
+  unforwarded: () => number;
+  printReceipts?: boolean;
+  onChanged: (shift: ShiftDto | null) => void;
+}
+
+export interface ShiftService {
+  current(): ShiftDto | null;
+  /** The open (not counted) shift of this drawer, for sales and refunds; null when none. */
+  selling(): ShiftRow | null;
+  open(cashierId: string, float: DenominationCount[], supervisorPin?: string): Promise<ShiftDto>;
+  cashMovement(input: {
+    kind: 'drop' | 'paid_in' | 'paid_out';
+    amount?: number | undefined;
+    counts?: DenominationCount[] | undefined;
+    reason?: string | undefined;
+    supervisorPin?: string | undefined;
+  }): Promise<ShiftDto>;
+  noSale(reason: string, supervisorPin?: string): Promise<ShiftDto>;
+  x(): ReportDto;
+  count(counts: DenominationCount[]): ShiftDto;
+  close(note: string, supervisorPin?: string): Promise<ReportDto>;
+  closeDay(supervisorPin?: string): Promise<ReportDto>;
+  /** A closed shift's or Z's report (latest when no id/number). */
+  report(kind: 'shift' | 'z', id?: string | number): ReportDto | undefined;
+}
+
+export function createShiftService(deps: ShiftServiceDeps): ShiftService {
+  const { db, clock, staff } = deps;
+  const drawerId = deps.drawerId ?? 'main';
+  const now = (): string => isoUtc(clock.now());
+  const venue = deps.venue;
+  const denominations = (): readonly number[] => denominationsOf(venue().currency, venue().denominations);
+  const today = (): string => businessDate(clock.now(), venue().timeZone, venue().dayChange);
+
+  function toDto(s: ShiftRow): ShiftDto {
+    const counted = s.counts !== null;
+    return {
+      shiftId: s.shiftId,
+      drawerId: s.drawerId,
+      cashier: { id: s.cashierId, name: s.cashierName },
+      openedBy: s.openedBy,
+      openedAt: s.openedAt,
+      businessDate: s.businessDate,
+      openingFloat: s.openingFloat,
+      status: s.status === 'closed' ? 'closed' : counted ? 'counted' : 'open',
+      // Blind: nothing about expected cash before the count.
+      counted: counted ? s.counted : null,
+      expected: counted ? s.expected : null,
+      overShort: counted ? s.overShort : null,
+      denominations: [...denominations()],
+    };
+  }
+
+  function publish(): ShiftDto | null {
+    const s = openShiftOf(db, drawerId);
+    const dto = s ? toDto(s) : null;
+    deps.onChanged(dto);
+    return dto;
+  }
+
+  function total(counts: DenominationCount[]): number {
+    try {
+      return countTotal(counts, denominations());
+    } catch (err) {
+      if (err instanceof CountError) throw new PosError('shift.bad_count', err.message);
+      throw err;
+    }
+  }
+
+  /**
+   * Who approves: the signed-in person when their role is enough, else the supervisor whose PIN
+   * was typed. The actor (signed in) is returned too.
+   */
+  async function approval(pin: string | undefined, role: Role, what: string): Promise<{ actor: StaffRef; approver: StaffRef }> {
+    const actor = staff.require('cashier');
+    if (roleAtLeast(actor.role, role)) return { actor, approver: actor };
+    if (pin === undefined) throw new PosError('auth.supervisor_required', `${what} needs a ${role}: sign in as one or give the PIN`);
+    return { actor, approver: await staff.approve(pin, role) };
+  }
+
+  function journalOverride(at: string, action: string, actor: StaffRef, approver: StaffRef, reason: string | null): void {
+    if (actor.id === approver.id) return;
+    appendJournal(db, at, 'override', {
+      terminalId: deps.terminalId,
+      action,
+      reason,
+      by: actor,
+      approvedBy: approver,
+    });
+  }
+
+  function event(type: string, at: string, data: Record<string, unknown>): void {
+    const record = { terminalId: deps.terminalId, ...data };
+    appendJournal(db, at, type, record);
+    appendOutbox(db, { terminalId: deps.terminalId, type, at, businessDate: today(), data: record });
+  }
+
+  function openShift(): ShiftRow {
+    const s = openShiftOf(db, drawerId);
+    if (!s) throw new PosError('shift.not_open', 'no shift is open on this drawer');
+    return s;
+  }
+
+  function sellingShift(): ShiftRow {
+    const s = openShift();
+    if (s.counts !== null) throw new PosError('shift.not_open', 'the shift is counted and waits to be closed');
+    return s;
+  }
+
+  function build(kind: ReportDto['kind'], shifts: readonly ShiftRow[], extra: Partial<ReportDto> = {}): ReportDto {
+    const f: ShiftFigures = shiftFigures(db, shifts.map((s) => s.shiftId));
+    const v = venue();
+    const openingFloat = shifts.reduce((a, s) => a + s.openingFloat, 0);
+    const expected = expectedCash({
+      openingFloat,
+      cashSales: f.cashSales,
+      cashRefunds: f.cashRefunds,
+      paidIn: f.paidIn.amount,
+      paidOut: f.paidOut.amount,
+      drops: f.drops.amount,
+    });
+    const counted = shifts.every((s) => s.counted !== null) && shifts.length > 0 ? shifts.reduce((a, s) => a + (s.counted ?? 0), 0) : null;
+    const quarters = new Map<string, { count: number; amount: number }>();
+    for (const t of f.saleTimes) {
+      const w = wallClock(Date.parse(t.at), v.timeZone);
+      const key = `${w.hour}:${String(Math.floor(Number(w.minute) / 15) * 15).padStart(2, '0')}`;
+      const q = quarters.get(key) ?? { count: 0, amount: 0 };
+      q.count++;
+      q.amount += t.amount;
+      quarters.set(key, q);
+    }
+    return {
+      kind,
+      currency: v.currency,
+      terminalId: deps.terminalId,
+      shiftId: kind === 'z' ? null : (shifts[0]?.shiftId ?? null),
+      zNumber: null,
+      businessDate: shifts[0]?.businessDate ?? today(),
+      from: shifts[0]?.openedAt ?? null,
+      to: kind === 'x' ? now() : (shifts.at(-1)?.closedAt ?? now()),
+      generatedAt: now(),
+      cashier: kind === 'z' ? null : (shifts[0]?.cashierName ?? null),
+      sales: f.sales,
+      refunds: f.refunds,
+      deposits: f.deposits,
+      discounts: f.discounts,
+      comps: f.comps,
+      voids: f.voids,
+      noSaleOpens: f.noSaleOpens,
+      byTender: f.byTender,
+      byCategory: f.byCategory,
+      byTaxRate: f.byTaxRate,
+      cashMovements: { drops: f.drops, paidIn: f.paidIn, paidOut: f.paidOut },
+      openingFloat,
+      cashRounding: f.cashRounding,
+      expectedCash: expected,
+      countedCash: kind === 'x' ? null : counted,
+      overShort: kind === 'x' || counted === null ? null : counted - expected,
+      offlineCards: { stored: f.offlineStored, forwarded: f.offlineForwarded, refused: f.offlineRefused },
+      lateRefusals: [],
+      firstReceiptNo: f.firstReceiptNo,
+      lastReceiptNo: f.lastReceiptNo,
+      grandTotal: null,
+      byQuarterHour: [...quarters].sort(([a], [b]) => a.localeCompare(b)).map(([at, q]) => ({ at, ...q })),
+      topProducts: f.topProducts.map((p) => ({
+        productId: p.productId,
+        name: { en: p.nameEn, zh: p.nameZh },
+        quantity: p.quantity,
+        amount: p.amount,
+      })),
+      unsyncedEvents: deps.unsynced(),
+      unforwardedCards: deps.unforwarded(),
+      ...extra,
+    };
+  }
+
+  async function move(
+    kind: CashMovementKind,
+    amount: number,
+    counts: DenominationCount[] | null,
+    reason: string | null,
+    pin: string | undefined,
+    role: Role,
+  ): Promise<ShiftDto> {
+    const { actor, approver } = await approval(pin, role, kind === 'no_sale' ? 'opening the drawer with no sale' : `a ${kind.replace('_', '-')}`);
+    const at = now();
+    db.transaction(() => {
+      const shift = sellingShift();
+      const movementId = newId();
+      insertCashMovement(db, {
+        movementId,
+        shiftId: shift.shiftId,
+        kind,
+        amount,
+        counts,
+        reason,
+        staffId: actor.id,
+        approvedBy: approver.id === actor.id ? null : approver.id,
+        at,
+        businessDate: today(),
+      });
+      journalOverride(at, kind, actor, approver, reason);
+      event('cash.movement', at, { movementId, shiftId: shift.shiftId, kind, amount, reason, by: actor, approvedBy: approver });
+      // Every movement needs the drawer open: the kick is a row of this same commit.
+      enqueueDrawerKick(db, at, deps.printReceipts === false ? { cancelledReason: 'no printer configured' } : {});
+    })();
+    return publish()!;
+  }
+
+  return {
+    current() {
+      const s = openShiftOf(db, drawerId);
+      return s ? toDto(s) : null;
+    },
+
+    selling() {
+      const s = openShiftOf(db, drawerId);
+      return s && s.counts === null ? s : null;
+    },
+
+    async open(cashierId, float, supervisorPin) {
+      const { actor, approver } = await approval(supervisorPin, 'supervisor', 'opening a shift');
+      const cashier = staffMembers(db).find((m) => m.id === cashierId);
+      if (!cashier) throw new PosError('auth.bad_pin', `no staff member ${cashierId}`);
+      const openingFloat = total(float);
+      const at = now();
+      db.transaction(() => {
+        if (openShiftOf(db, drawerId)) throw new PosError('shift.already_open', `drawer ${drawerId} already has a shift`);
+        const shiftId = newId();
+        insertShift(db, {
+          shiftId,
+          drawerId,
+          cashierId: cashier.id,
+          cashierName: cashier.name,
+          openedBy: approver.id,
+          openedAt: at,
+          businessDate: today(),
+          openingFloat,
+          floatCounts: float,
+        });
+        journalOverride(at, 'shift.open', actor, approver, null);
+        event('shift.opened', at, {
+          shiftId,
+          drawerId,
+          cashier: { id: cashier.id, name: cashier.name },
+          openedBy: approver,
+          openingFloat,
+          floatCounts: float,
+        });
+      })();
+      return publish()!;
+    },
+
+    cashMovement(input) {
+      const amount = input.counts ? total(input.counts) : (input.amount ?? 0);
+      if (amount <= 0) throw new PosError('shift.bad_count', 'the amount must be positive');
+      if (input.kind !== 'drop' && input.reason === undefined) {
+        throw new PosError('validation', `a ${input.kind.replace('_', '-')} needs a reason`);
+      }
+      return move(
+        input.kind,
+        amount,
+        input.counts ?? null,
+        input.reason ?? null,
+        input.supervisorPin,
+        input.kind === 'paid_in' ? 'cashier' : 'supervisor',
+      );
+    },
+
+    noSale(reason, supervisorPin) {
+      return move('no_sale', 0, null, reason, supervisorPin, 'supervisor');
+    },
+
+    x() {
+      staff.require('cashier');
+      return build('x', [openShift()]);
+    },
+
+    count(counts) {
+      const actor = staff.require('cashier');
+      const counted = total(counts);
+      const at = now();
+      const shiftId = db.transaction(() => {
+        const shift = sellingShift();
+        const expected = build('x', [shift]).expectedCash;
+        recordCount(db, shift.shiftId, counts, counted, expected);
+        event('shift.counted', at, { shiftId: shift.shiftId, counts, counted, expected, overShort: counted - expected, by: actor });
+        if (Math.abs(counted - expected) <= venue().overShortTolerance) {
+          const closed = { ...shift, counts, counted, expected, overShort: counted - expected };
+          const report = build('shift', [{ ...closed, closedAt: at }]);
+          closeShiftRow(db, shift.shiftId, { closedAt: at, closedBy: actor.id, approvedBy: null, note: null, report });
+          event('shift.closed', at, { shiftId: shift.shiftId, report });
+        }
+        return shift.shiftId;
+      })();
+      publish();
+      return toDto(getShift(db, shiftId)!);
+    },
+
+    async close(note, supervisorPin) {
+      const { actor, approver } = await approval(supervisorPin, 'supervisor', 'closing a shift over the tolerance');
+      const at = now();
+      const shiftId = db.transaction(() => {
+        const shift = openShift();
+        if (shift.counts === null) throw new PosError('shift.not_open', 'count the drawer first (blind count)');
+        const report = build('shift', [{ ...shift, closedAt: at }]);
+        closeShiftRow(db, shift.shiftId, { closedAt: at, closedBy: actor.id, approvedBy: approver.id, note, report });
+        journalOverride(at, 'shift.close', actor, approver, note);
+        event('shift.closed', at, { shiftId: shift.shiftId, report, approvedBy: approver, note });
+        return shift.shiftId;
+      })();
+      publish();
+      return report('shift', shiftId)!;
+    },
+
+    async closeDay(supervisorPin) {
+      const { actor, approver } = await approval(supervisorPin, 'supervisor', 'closing the day (Z)');
+      if (deps.cardInProgress()) throw new PosError('day.not_ready', 'a card payment is in progress: finish it first');
+      const at = now();
+      const zNo = db.transaction(() => {
+        const open = openShifts(db);
+        if (open.length > 0) {
+          throw new PosError('day.not_ready', `close every shift first (${open.map((s) => s.cashierName).join(', ')} still open)`);
+        }
+        const shifts = shiftsAwaitingZ(db);
+        const previous = lastZ(db);
+        const no = (previous?.zNo ?? 0) + 1;
+        const base = build('z', shifts);
+        const late = refusalsSince(db, previous?.closedAt ?? null).filter((r) => !shifts.some((s) => s.shiftId === r.shiftId));
+        const grandTotal = (previous?.grandTotal ?? 0) + base.sales.amount - base.refunds.amount;
+        const report: ReportDto = {
+          ...base,
+          zNumber: no,
+          lateRefusals: late.map(({ paymentId, shiftId, amount }) => ({ paymentId, shiftId, amount })),
+          grandTotal,
+          from: shifts[0]?.openedAt ?? previous?.closedAt ?? null,
+          to: at,
+        };
+        insertZ(db, { zNo: no, businessDate: report.businessDate, closedAt: at, closedBy: approver.id, grandTotal, report, shiftIds: shifts.map((s) => s.shiftId) });
+        journalOverride(at, 'day.close', actor, approver, null);
+        event('day.closed', at, { zNumber: no, report });
+        return no;
+      })();
+      return report('z', zNo)!;
+    },
+
+    report,
+  };
+
+  function report(kind: 'shift' | 'z', id?: string | number): ReportDto | undefined {
+    if (kind === 'shift') return shiftReport(db, typeof id === 'string' ? id : undefined) as ReportDto | undefined;
+    return zReport(db, typeof id === 'number' ? id : undefined) as ReportDto | undefined;
+  }
+}
