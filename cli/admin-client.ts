@@ -7,7 +7,12 @@ import http from 'node:http';
 import https from 'node:https';
 import { rootCertificates } from 'node:tls';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ErrorReply } from '../contract/gateway';
+import {
+  ErrorReply,
+  StopSaleStatus,
+  type SoldOutRequest,
+  type StopSaleRequest,
+} from '../contract/gateway';
 import { fullJitterDelay, retryAfterMs, sleep } from '../terminal/backoff';
 import { CliError, UsageError } from './output';
 
@@ -267,4 +272,41 @@ export function createEnrollmentCode(
     },
     retry,
   );
+}
+
+/** The venue's stop-sale list and which terminals confirmed it (GET /v1/admin/stop-sale). */
+export async function getStopSaleStatus(target: AdminTarget): Promise<StopSaleStatus> {
+  return parseStopSaleStatus(
+    await adminJson<unknown>(target, { method: 'GET', path: '/v1/admin/stop-sale' }),
+  );
+}
+
+/** Stops (or resumes) a tag venue-wide; the reply is the new status. */
+export async function changeStopSale(
+  target: AdminTarget,
+  change: StopSaleRequest,
+): Promise<StopSaleStatus> {
+  return parseStopSaleStatus(
+    await adminJson<unknown>(target, { method: 'POST', path: '/v1/admin/stop-sale', json: change }),
+  );
+}
+
+/** Marks a product sold out venue-wide (or back); the reply is the new status. */
+export async function changeSoldOut(
+  target: AdminTarget,
+  change: SoldOutRequest,
+): Promise<StopSaleStatus> {
+  return parseStopSaleStatus(
+    await adminJson<unknown>(target, { method: 'POST', path: '/v1/admin/sold-out', json: change }),
+  );
+}
+
+function parseStopSaleStatus(value: unknown): StopSaleStatus {
+  const parsed = StopSaleStatus.safeParse(value);
+  if (!parsed.success)
+    throw new CliError(
+      `the gateway's stop-sale status is not readable: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+      'gateway.bad_reply',
+    );
+  return parsed.data;
 }

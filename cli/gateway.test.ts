@@ -449,3 +449,155 @@ describe('pos gateway admin subcommands', () => {
     });
   });
 });
+
+describe('pos gateway stop-sale and sold-out', () => {
+  // A gateway of its own: the tills other tests enrolled were seen recently and would be pending.
+  let venue: RunningGateway;
+  let till: Terminal | undefined;
+  const own = (): string[] => ['--gateway', venue.url, '--admin-token', TOKEN];
+  beforeAll(async () => {
+    venue = await startGateway({
+      dataDir: path.join(root, 'stop-sale-gw'),
+      port: 0,
+      adminToken: TOKEN,
+      logger: false,
+    });
+  });
+  afterAll(async () => {
+    till?.close();
+    await venue.close();
+  });
+
+  async function enrollIn(name: string): Promise<{ dataDir: string; terminalId: string }> {
+    const res = await venue.app.inject({
+      method: 'POST',
+      url: '/v1/admin/enrollment-codes',
+      headers: { authorization: `Bearer ${TOKEN}` },
+      payload: { name },
+    });
+    const dataDir = path.join(root, `stop-sale-${name.replace(/\W+/g, '-')}`);
+    const { enrollTerminal } = await import('../terminal/enroll');
+    const reply = await enrollTerminal({
+      dataDir,
+      gatewayUrl: venue.url,
+      code: res.json<{ code: string }>().code,
+    });
+    return { dataDir, terminalId: reply.terminalId };
+  }
+
+  it('stops a tag, waits for the tills to confirm, lists them; sold-out and resume', async () => {
+    const a = await enrollIn('Bar A');
+    till = createTerminalSync({
+      dataDir: a.dataDir,
+      sync: { reconnectJitterMs: 10, controlPollMs: 100, referencePollMs: 60_000 },
+    });
+    // A till that is online (it made a signed request) but never confirms anything.
+    const silent = await enrollIn('Bar silent');
+    await referenceCatalogAt(venue.url, silent.dataDir, silent.terminalId);
+
+    const stop = await runPos(
+      ['gateway', 'stop-sale', '--tag', 'alcohol', ...own(), '--json'],
+      clean,
+    );
+    expect(stop.stderr).toBe('');
+    expect(stop.code).toBe(0);
+    expect(lastJsonLine(stop.stdout)).toMatchObject({ ok: true, tags: ['alcohol'], soldOut: [] });
+    const version = lastJsonLine(stop.stdout).version as number;
+
+    const waited = await runPos(
+      ['gateway', 'stop-sale', '--status', '--wait', '2', ...own(), '--json'],
+      clean,
+    );
+    expect(waited.code).toBe(1);
+    expect(waited.stderr).toContain('have not confirmed version');
+    expect(waited.stderr).toContain('Bar silent');
+    const failed = lastJsonLine(waited.stdout);
+    expect(failed).toMatchObject({ ok: false, error: { code: 'stop_sale.unconfirmed' } });
+    expect(failed.terminals).toEqual([
+      expect.objectContaining({ name: 'Bar A', state: 'confirmed', confirmedVersion: version }),
+      expect.objectContaining({ name: 'Bar silent', state: 'pending' }),
+    ]);
+
+    await venue.app.inject({
+      method: 'POST',
+      url: `/v1/admin/terminals/${silent.terminalId}/revoke`,
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    const table = await runPos(
+      ['gateway', 'stop-sale', '--status', '--wait', '10', ...own()],
+      clean,
+    );
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(
+      new RegExp(`^confirmed\\s+Bar A\\s+${a.terminalId}\\s+confirmed v${version} at `, 'm'),
+    );
+    expect(table.stdout).toContain('stopped: alcohol');
+    expect(table.stdout).toContain('tills: 1 confirmed, 0 pending, 0 offline');
+    expect((await call<CatalogDto>(till, 'catalog.list')).availability.stoppedTags).toEqual([
+      'alcohol',
+    ]);
+
+    const soldOut = await runPos(
+      ['gateway', 'sold-out', '--product', 'hot-dog', '--wait', '10', ...own(), '--json'],
+      clean,
+    );
+    expect(soldOut.code).toBe(0);
+    expect(lastJsonLine(soldOut.stdout)).toMatchObject({ soldOut: ['hot-dog'], tags: ['alcohol'] });
+    expect((await call<CatalogDto>(till, 'catalog.list')).availability.soldOut).toEqual([
+      { productId: 'hot-dog', scope: 'venue' },
+    ]);
+    const unknown = await runPos(['gateway', 'sold-out', '--product', 'no-such', ...own()], clean);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('catalog.product_not_found');
+
+    const back = await runPos(
+      ['gateway', 'sold-out', '--product', 'hot-dog', '--back', ...own()],
+      clean,
+    );
+    expect(back.code).toBe(0);
+    const resume = await runPos(
+      ['gateway', 'stop-sale', '--tag', 'alcohol', '--resume', '--wait', '10', ...own(), '--json'],
+      clean,
+    );
+    expect(resume.code).toBe(0);
+    expect(lastJsonLine(resume.stdout)).toMatchObject({ tags: [], soldOut: [] });
+    expect((await call<CatalogDto>(till, 'catalog.list')).availability).toMatchObject({
+      stoppedTags: [],
+      soldOut: [],
+    });
+  });
+
+  it.each([
+    [['gateway', 'stop-sale'], /give --tag TAG/],
+    [['gateway', 'stop-sale', '--tag', 'Alcohol!'], /--tag must be/],
+    [['gateway', 'stop-sale', '--status', '--tag', 'alcohol'], /--status only shows/],
+    [['gateway', 'stop-sale', '--status', '--wait', 'soon'], /--wait must be/],
+    [['gateway', 'sold-out', '--back'], /--product ID is required/],
+  ])('exits 2 with usage for %j', async (args, message) => {
+    const r = await runPos(
+      [...args, '--gateway', 'http://127.0.0.1:9', '--admin-token', TOKEN],
+      clean,
+    );
+    expect(r.stderr).toMatch(message);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Usage: pos gateway');
+  });
+});
+
+/** A signed GET /v1/reference/catalog as the terminal in dataDir (so the gateway has seen it). */
+async function referenceCatalogAt(
+  base: string,
+  dataDir: string,
+  terminalId: string,
+): Promise<void> {
+  const url = `${base}/v1/reference/catalog`;
+  const headers = await signRequest({
+    method: 'GET',
+    url,
+    body: Buffer.alloc(0),
+    keyId: terminalId,
+    privateKey: loadTerminalKey(dataDir)!.privateKey,
+    now: Date.now(),
+  });
+  expect((await httpRequest({ method: 'GET', url, headers })).status).toBe(200);
+}

@@ -1,5 +1,6 @@
 // `pos gateway`: runs the venue's gateway (ARCHITECTURE §7) until SIGINT/SIGTERM. The admin
-// subcommands (`pos gateway code|revoke|import|export|terminals|summary`) are their own modules.
+// subcommands (`pos gateway code|revoke|import|export|terminals|summary|stop-sale|sold-out`) are
+// their own modules; stop-sale and sold-out are handed on from here.
 import path from 'node:path';
 import {
   CliError,
@@ -13,11 +14,29 @@ import { runUntilSignal, trapSignals } from '../till';
 
 export const DEFAULT_GATEWAY_PORT = 8787;
 
-const SUBCOMMANDS = ['code', 'revoke', 'import', 'export', 'terminals', 'summary'];
+const SUBCOMMANDS = [
+  'code',
+  'revoke',
+  'import',
+  'export',
+  'terminals',
+  'summary',
+  'stop-sale',
+  'sold-out',
+];
+
+/** Subcommands this module hands on (the others are found by cli.ts itself). */
+const HANDED_ON: Record<
+  string,
+  () => Promise<{ run(argv: string[], out: Reporter): Promise<Outcome> }>
+> = {
+  'stop-sale': () => import('./gateway-stop-sale'),
+  'sold-out': () => import('./gateway-sold-out'),
+};
 
 export const usage = `Usage: pos gateway [--host H] [--port P] [--data-dir D] [--db URL] [--admin-token T]
                    [--tls-cert FILE --tls-key FILE] [--json]
-       pos gateway code|revoke|import|export|terminals|summary ... (pos gateway <sub> --help)
+       pos gateway code|revoke|import|export|terminals|summary|stop-sale|sold-out ...
 
 Runs the venue's gateway until Ctrl+C (SIGINT) or SIGTERM. Prints "url: <URL>" and
 "admin-token: <T>": the admin token is what the admin subcommands (and reports) need.
@@ -40,10 +59,17 @@ Admin subcommands:
   pos gateway revoke TERMINAL_ID                  refuse a terminal from now on
   pos gateway import catalog|staff|policy FILE    publish reference data (catalog: JSON or CSV)
   pos gateway export --format csv [--out FILE]    settlement rows
-  pos gateway summary [--from D] [--to D]         the sales summary (JSON)`;
+  pos gateway summary [--from D] [--to D]         the sales summary (JSON)
+  pos gateway stop-sale --tag TAG [--resume]      stop (or resume) a tag's products at every till
+  pos gateway stop-sale --status                  the stop-sale list and which tills confirmed it
+  pos gateway sold-out --product ID [--back]      a product sold out (or back in stock) venue-wide
+    --wait S (stop-sale, sold-out): then wait up to S seconds until every online till confirmed;
+    exit 1 naming the tills that did not. Tills show as confirmed, pending or offline.`;
 
 export async function run(argv: string[], out: Reporter): Promise<Outcome> {
   const first = argv[0];
+  const handedOn = first === undefined ? undefined : HANDED_ON[first];
+  if (handedOn) return (await handedOn()).run(argv.slice(1), out);
   if (first !== undefined && !first.startsWith('-')) {
     throw new UsageError(
       `unknown command "gateway ${first}": pos gateway takes ${SUBCOMMANDS.join(', ')}`,
