@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { CurrencyCode, Minor } from './money';
 import { DeclineReason } from './payments';
-import { Counts, ReportDto } from './shifts';
+import { Counts, type ReportDto } from './shifts';
 import {
   AvailabilityDto,
   CatalogId,
