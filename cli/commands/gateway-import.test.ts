@@ -82,6 +82,33 @@ describe('pos gateway import catalog', () => {
     expect((await stored()).catalog).toEqual(demoBody);
   });
 
+  it('takes a catalog without the kind: pos gateway import DIR', async () => {
+    let stdout = '';
+    const code = await runCli(
+      [
+        'gateway',
+        'import',
+        path.join(examples, 'demo-catalog-csv'),
+        '--gateway',
+        gw.url,
+        '--admin-token',
+        TOKEN,
+        '--json',
+      ],
+      { stdout: (t) => void (stdout += t), stderr: () => undefined },
+    );
+    expect(code).toBe(0);
+    expect(lastJsonLine(stdout)).toMatchObject({ ok: true, kind: 'catalog', format: 'csv-dir' });
+    const missing = await runCli(
+      ['gateway', 'import', 'staff', '--gateway', gw.url, '--admin-token', TOKEN],
+      {
+        stdout: () => undefined,
+        stderr: () => undefined,
+      },
+    );
+    expect(missing).toBe(2);
+  });
+
   it('reads a directory in the currency given with --currency', async () => {
     const dir = path.join(root, 'jpy');
     cpSync(path.join(examples, 'demo-catalog-csv'), dir, { recursive: true });

@@ -23,11 +23,11 @@ type Kind = (typeof KINDS)[number];
 /** Problems listed in a refusal; the rest are counted. */
 const LISTED = 10;
 
-export const usage = `Usage: pos gateway import catalog|staff|policy FILE|DIR [--currency C] [--gateway URL] [--admin-token T] [--json]
+export const usage = `Usage: pos gateway import [catalog|staff|policy] FILE|DIR [--currency C] [--gateway URL] [--admin-token T] [--json]
 
 Replaces the venue's catalog, staff list or offline risk policy with the contents of FILE and
 publishes it as the next version; tills pick it up within a minute and apply it between sales.
-A refused file changes nothing.
+A refused file changes nothing. Without a kind, FILE or DIR is a catalog.
 
   catalog   FILE.json: the whole catalog ({categories, taxRates, products, modifierGroups,
             deposits, reasons, discountLimits, priceLevels}), checked here before it is sent.
@@ -108,8 +108,14 @@ export async function run(argv: string[], _out: Reporter): Promise<Outcome> {
     argv,
     { ...adminOptions, currency: { type: 'string' } },
     usage,
-    { min: 2, max: 2, names: 'KIND FILE' },
+    { min: 1, max: 2, names: 'KIND FILE' },
   );
+  // The kind may be left out for a catalog: `pos gateway import menu.csv`.
+  if (positionals.length === 1) {
+    if ((KINDS as readonly string[]).includes(positionals[0]!))
+      throw new UsageError('missing FILE', usage);
+    positionals.unshift('catalog');
+  }
   const kind = positionals[0] as Kind;
   if (!KINDS.includes(kind))
     throw new UsageError(`cannot import "${kind}": choose ${KINDS.join(', ')}`, usage);
