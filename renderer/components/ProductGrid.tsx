@@ -67,8 +67,8 @@ export function ProductGrid() {
             : t('menu.badgeSoldOut')
           : null;
         return (
-          // Unavailable tiles stay focusable and tappable: the tap says why (or, in sold-out
-          // mode, puts the item back in stock).
+          // Unavailable tiles stay enabled (no aria-disabled): the tap says why, or in sold-out
+          // mode puts the item back in stock. The badge in the label says it to screen readers.
           <TouchButton
             key={p.id}
             className={[
@@ -81,8 +81,6 @@ export function ProductGrid() {
             data-product=""
             data-testid={`product-${p.id}`}
             data-unavailable={why?.kind}
-            aria-disabled={why && !soldOutMode ? true : undefined}
-            aria-description={badge ?? undefined}
             style={{ '--cat-color': colors.get(p.categoryId) ?? '#555' } as CSSProperties}
             onClick={() => void tapProduct(p.id)}
           >

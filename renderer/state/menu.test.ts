@@ -318,4 +318,12 @@ describe('cup returns worth more than the items', () => {
     ]);
     expect(saleStore.getState().screen).toBe('change');
   });
+
+  it('nothing due (a staff meal): the sale completes without a cash tender', async () => {
+    const free = sale([line()], { remaining: 0, cashDue: 0 });
+    saleStore.setState({ sale: free, screen: 'tender' });
+    fake.reply('sale.complete', () => ok({ ...completed(free, 0), payments: [] }));
+    expect(await confirmTender('')).toBe(true);
+    expect(fake.calls.map((c) => c.method)).toEqual(['sale.complete']);
+  });
 });

@@ -120,7 +120,9 @@ export async function payCash(tendered: Minor): Promise<boolean> {
   saleStore.setState({ paying: true });
   try {
     const existing = state.sale.tender;
-    if (!existing || existing.tendered !== tendered) {
+    // Nothing to pay (a staff meal, returns that cancel the items out): the sale just completes.
+    const due = state.sale.remaining !== 0;
+    if (due && (!existing || existing.tendered !== tendered)) {
       const paid = await call('payment.payCash', { tendered });
       if (!paid) return false;
       setSale(paid);
