@@ -14,14 +14,18 @@ import {
 } from '../state/sale';
 import { TouchButton } from './TouchButton';
 
+/** A comp or staff meal is marked as such; a typed percentage shows (a fixed one is in the name). */
 function DiscountLabel({ d }: { d: LineDiscountDto }) {
   const t = useT();
   const text = useLocalized();
+  const fixed = useStore(catalogStore, (s) => s.catalog?.reasons.find((r) => r.code === d.reasonCode)?.percentBp ?? null);
+  const name = text(d.name);
+  const kind = d.kind === 'discount' ? null : t(`cart.kind.${d.kind}`);
   return (
     <>
-      <span className={`discount-kind kind-${d.kind}`}>{t(`cart.kind.${d.kind}`)}</span>{' '}
-      {text(d.name)}
-      {d.percentBp !== null && d.percentBp < 10_000 ? ` ${d.percentBp / 100} %` : ''}
+      {kind && <span className={`discount-kind kind-${d.kind}`}>{kind}</span>}
+      {kind !== name && ` ${name}`}
+      {d.percentBp !== null && fixed === null ? ` ${d.percentBp / 100} %` : ''}
     </>
   );
 }

@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { useStore } from 'zustand';
 import { currencyExponent } from '../../contract/money';
 import { useLocalized, useMoney, useT } from '../i18n/hooks';
@@ -32,6 +33,12 @@ export function DiscountDialog() {
   const sale = useStore(saleStore, (s) => s.sale);
   const selectedLineId = useStore(saleStore, (s) => s.selectedLineId);
   const reasons = useStore(catalogStore, (s) => s.catalog?.reasons);
+  // Once a reason wants a value, focus leaves the reason buttons: typed digits and Enter then
+  // go to the value (Enter on a still-focused reason button would only choose it again).
+  const typed = useRef<HTMLOutputElement>(null);
+  useEffect(() => {
+    if (state.reason !== null) typed.current?.focus();
+  }, [state.reason]);
   if (!state.open || !sale || !reasons) return null;
   const { currency } = sale;
   const line = sale.lines.find((l) => l.lineId === (state.lineId ?? selectedLineId));
@@ -142,7 +149,7 @@ export function DiscountDialog() {
               >
                 {t('discount.amount')}
               </TouchButton>
-              <output className="typed" data-testid="discount-typed" aria-live="polite">
+              <output className="typed" data-testid="discount-typed" aria-live="polite" tabIndex={-1} ref={typed}>
                 {state.entry === ''
                   ? '—'
                   : state.unit === 'percent'

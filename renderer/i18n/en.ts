@@ -244,7 +244,7 @@ export const en = {
   'status.readerSim': 'demo',
   'help.card': 'Keys: Esc cancel',
   'menu.stoppedWhy': "Stopped: {{tag}}. The venue has stopped selling {{tag}} items.",
-  'menu.soldOutWhy': "Sold out at this counter. Tap \"Sold out\" mode, then the item, when it is back in stock.",
+  'menu.soldOutWhy': "Sold out at this counter. Back in stock: press Sold out, then tap the item.",
   'menu.soldOutVenueWhy': "Sold out across the venue.",
   'menu.ageLimit': "At most {{count}} age-restricted items in one sale.",
   'menu.stoppedLinePay': "{{name}} is stopped ({{tag}}): remove it before taking payment.",

@@ -245,7 +245,7 @@ export const zh: Record<MessageKey, string> = {
   'status.readerSim': '演示',
   'help.card': '按键：Esc 取消',
   'menu.stoppedWhy': "已暂停：{{tag}}。场馆已暂停销售 {{tag}} 类商品。",
-  'menu.soldOutWhy': "本柜台已售罄。补货后请点“售罄”模式，再点该商品恢复。",
+  'menu.soldOutWhy': "本柜台已售罄。恢复供应：按“售罄”，再点该商品。",
   'menu.soldOutVenueWhy': "全场馆已售罄。",
   'menu.ageLimit': "单笔销售最多 {{count}} 件限龄商品。",
   'menu.stoppedLinePay': "{{nameZh}} 已暂停销售（{{tag}}）：请先移除再收款。",
