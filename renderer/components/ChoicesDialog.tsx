@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { useStore } from 'zustand';
 import type { ModifierGroupDto } from '../../contract/menu';
 import { levelPrice } from '../../contract/menu';
@@ -50,6 +50,13 @@ export function ChoicesDialog() {
   const catalog = useStore(catalogStore, (s) => s.catalog);
   const sale = useStore(saleStore, (s) => s.sale);
   const level = useMemo(() => (catalog ? levelOf(catalog, sale) : null), [catalog, sale]);
+  // The panel itself takes focus, not a choice: Enter then means Add (a choice focused by
+  // default would be chosen again by Enter after a tap on another). Tab and arrows walk the choices.
+  const panel = useRef<HTMLDivElement>(null);
+  const open = pick?.productId;
+  useEffect(() => {
+    if (open) panel.current?.focus();
+  }, [open]);
   const product = pick && catalog ? productOf(catalog, pick.productId) : undefined;
   if (!pick || !catalog || !product) return null;
   const { currency } = catalog;
@@ -65,7 +72,7 @@ export function ChoicesDialog() {
       aria-modal="true"
       aria-labelledby="choices-title"
     >
-      <div className="dialog-panel choices-panel">
+      <div className="dialog-panel choices-panel" tabIndex={-1} ref={panel}>
         <header className="dialog-header">
           <h2 id="choices-title">{text(product.name)}</h2>
           {pick.quantity > 1 && (
@@ -80,13 +87,12 @@ export function ChoicesDialog() {
                 <span className="choice-rule required">{t('choices.chooseOne')}</span>
               </legend>
               <div className="choice-options">
-                {product.variants.map((v, i) => (
+                {product.variants.map((v) => (
                   <TouchButton
                     key={v.id}
                     className={pick.variantId === v.id ? 'choice selected' : 'choice'}
                     data-testid={`choice-size-${v.id}`}
                     aria-pressed={pick.variantId === v.id}
-                    autoFocus={i === 0}
                     onClick={() => chooseVariant(v.id)}
                   >
                     <span className="choice-name">{text(v.name)}</span>
@@ -98,7 +104,7 @@ export function ChoicesDialog() {
               </div>
             </fieldset>
           )}
-          {groupsOf(catalog, product).map((g, gi) => {
+          {groupsOf(catalog, product).map((g) => {
             const chosen = pick.options[g.id] ?? [];
             const rule = groupRule(g);
             const full = chosen.length >= g.max && g.max > 1;
@@ -112,7 +118,7 @@ export function ChoicesDialog() {
                   </span>
                 </legend>
                 <div className="choice-options">
-                  {g.options.map((o, oi) => {
+                  {g.options.map((o) => {
                     const on = chosen.includes(o.id);
                     return (
                       <TouchButton
@@ -121,7 +127,6 @@ export function ChoicesDialog() {
                         data-testid={`choice-option-${g.id}-${o.id}`}
                         aria-pressed={on}
                         disabled={!on && full}
-                        autoFocus={product.variants.length === 0 && gi === 0 && oi === 0}
                         onClick={() => toggleOption(g.id, o.id)}
                       >
                         <span className="choice-name">{text(o.name)}</span>

@@ -185,6 +185,33 @@ describe('menu depth in the browser', () => {
     await expect.poll(() => page.getByTestId('drawer-open').count(), { timeout: 5000 }).toBe(1);
   });
 
+  it('keyboard only: the options step and the ID check', async () => {
+    pos = await startPos();
+    const { page } = pos;
+    await english(page);
+    await page.getByTestId('category-tab-beer').click();
+    await page.getByTestId('product-draft-lager').click();
+    await page.getByTestId('choices-dialog').waitFor();
+    await page.keyboard.press('Enter'); // no size yet: nothing is added
+    await page.keyboard.press('ArrowRight'); // onto the first size
+    await page.keyboard.press('ArrowRight'); // onto Large
+    await page.keyboard.press(' ');
+    expect(await page.getByTestId('choice-size-large').getAttribute('aria-pressed')).toBe('true');
+    await page.keyboard.press('Tab'); // Cancel
+    await page.keyboard.press('Tab'); // Add
+    await page.keyboard.press('Enter');
+    await page.getByTestId('age-check').waitFor();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('age-check').count()).toBe(0);
+    expect(await page.getByTestId('cart-line').count()).toBe(0);
+
+    await page.getByTestId('product-tsingtao').click();
+    await page.getByTestId('age-check').waitFor();
+    await page.keyboard.press('Enter'); // ID checked
+    await cartLine(page, 'tsingtao').waitFor();
+    expect(await page.getByTestId('age-checked').textContent()).toContain('18+');
+  });
+
   it('a venue stop-sale from the gateway reaches the till mid-sale: Stopped tiles, adding refused with the reason, payment blocked', async () => {
     pos = await startPos({
       gateway: { url: gw!.url, adminToken: ADMIN },
