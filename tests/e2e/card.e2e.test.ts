@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type RunningGateway } from '../../gateway/start';
 import { createTerminal } from '../../terminal/create-terminal';
-import { startPos, type PosFixture, type PosFixtureOptions } from './fixture';
+import { openTill, startPos, type PosFixture, type PosFixtureOptions } from './fixture';
 
 const SCREENSHOTS = process.env.POS_E2E_SCREENSHOTS;
 
@@ -226,6 +226,7 @@ describe('card payments in the browser', () => {
           if (!r.ok) throw new Error(`${method}: ${r.error.code} ${r.error.message}`);
           return r.value;
         };
+        await openTill(t);
         await call('sale.addItem', { productId: 'hot-dog' });
         await call('reader.selectTestCard', { name: 'visa-approve' });
         await call('payment.startCard');

@@ -57,6 +57,31 @@ export interface PosFixtureOptions {
   sync?: Partial<SyncConfig>;
   /** Runs on the fresh data dir before the till starts (e.g. a till that died mid-payment). */
   prepare?: (dataDir: string) => Promise<void>;
+  /**
+   * 'open' (default): the demo cashier is signed in (PIN 1111) and a shift is open on the drawer
+   * (empty float, approved by the demo supervisor's PIN 2222), as selling needs. 'closed': neither.
+   */
+  till?: 'open' | 'closed';
+}
+
+/** The demo venue's staff (contract/demo-venue.ts; PINs for demos and tests only). */
+export const DEMO_CASHIER = { staffId: 'demo-cashier', pin: '1111' };
+export const DEMO_SUPERVISOR_PIN = '2222';
+
+/**
+ * Signs the demo cashier in and opens a shift on the drawer unless one is open (a till started
+ * again on a data dir keeps its shift). Tests that sell on a terminal of their own use it too.
+ */
+export async function openTill(terminal: Pick<Terminal, 'dispatch'>): Promise<void> {
+  const step = async (method: string, input: unknown): Promise<unknown> => {
+    const reply = await terminal.dispatch(method, input);
+    if (!reply.ok) throw new Error(`opening the till: ${method} failed: ${reply.error.code} ${reply.error.message}`);
+    return reply.value;
+  };
+  await step('staff.login', DEMO_CASHIER);
+  if ((await step('shift.current', {})) === null) {
+    await step('shift.open', { cashierId: DEMO_CASHIER.staffId, float: [], supervisorPin: DEMO_SUPERVISOR_PIN });
+  }
 }
 
 /** Sync timing for a till that must notice its gateway within a test's patience. */
@@ -97,6 +122,7 @@ export async function startPos(options: PosFixtureOptions = {}): Promise<PosFixt
       ...(options.gateway ? { sync: { ...FAST_SYNC, ...options.sync } } : options.sync ? { sync: options.sync } : {}),
     });
     undo.push(() => terminal.close());
+    if ((options.till ?? 'open') === 'open') await openTill(terminal);
     const host = await startBrowserHost({ terminal, staticDir: rendererDir, port: 0 });
     undo.push(() => host.close());
     const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
