@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type RunningGateway } from '../../gateway/start';
-import { startPos, type PosFixture } from './fixture';
+import { DEMO_SUPERVISOR_PIN, startPos, type PosFixture } from './fixture';
 
 let pos: PosFixture | null = null;
 let gw: RunningGateway | null = null;
@@ -53,6 +53,8 @@ describe('refunds in the browser', () => {
     expect(receiptRef).toMatch(/^[0-9A-Z]+-\d+$/);
     await page.getByTestId('next-sale').click();
 
+    // Refunds are a supervisor's: the supervisor signs in at the till to give it.
+    await p.command('staff.login', { staffId: 'demo-supervisor', pin: DEMO_SUPERVISOR_PIN });
     await page.getByTestId('refund-open').click();
     await page.getByTestId('refund-receipt-input').fill(receiptRef.split('-')[1] ?? '');
     await page.getByTestId('refund-find').click();
