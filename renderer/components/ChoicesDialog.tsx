@@ -6,6 +6,7 @@ import { useLocalized, useMoney, useT, type TextKey } from '../i18n/hooks';
 import { catalogStore } from '../state/catalog';
 import {
   cancelPick,
+  choiceUnavailable,
   chooseComboChoice,
   chooseVariant,
   confirmPick,
@@ -156,17 +157,23 @@ export function ChoicesDialog() {
                     ? text(part.name) + (variant ? ` · ${text(variant.name)}` : '')
                     : c.productId;
                   const on = pick.combo[slot.id] === i;
+                  const why = choiceUnavailable(catalog, c.productId);
                   return (
                     <TouchButton
                       key={`${c.productId}-${c.variantId ?? ''}`}
                       className={on ? 'choice selected' : 'choice'}
                       data-testid={`choice-slot-${slot.id}-${c.productId}`}
                       aria-pressed={on}
+                      disabled={why !== null}
                       onClick={() => chooseComboChoice(slot.id, i)}
                     >
                       <span className="choice-name">{name}</span>
                       <span className="choice-price">
-                        {delta(c.priceDelta) || t('choices.included')}
+                        {why
+                          ? why.kind === 'stopped'
+                            ? t('menu.badgeStopped', { tag: why.tag })
+                            : t('menu.badgeSoldOut')
+                          : delta(c.priceDelta) || t('choices.included')}
                       </span>
                     </TouchButton>
                   );

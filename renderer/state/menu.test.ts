@@ -191,6 +191,17 @@ describe('the options step', () => {
     ]);
   });
 
+  it('a combo slot skips choices that cannot be sold now (sold out or stopped)', async () => {
+    withCatalog({
+      availability: {
+        ...menuCatalog.availability,
+        soldOut: [{ productId: 'cheeseburger', scope: 'counter' }],
+      },
+    });
+    await tapProduct('burger-meal');
+    expect(pick().combo).toEqual({ main: 1, side: 0, drink: 0 });
+  });
+
   it('prices and tiles follow the price level in force (the sale keeps the level it started with)', () => {
     withCatalog({ priceLevelId: 'happy-hour' });
     const catalog = catalogStore.getState().catalog!;

@@ -82,6 +82,12 @@ export function groupsOf(catalog: CatalogDto, product: ProductDto): ModifierGrou
   );
 }
 
+/** A combo choice that cannot be sold now (its product sold out or stopped). */
+export function choiceUnavailable(catalog: CatalogDto, productId: string): Unavailable | null {
+  const p = productOf(catalog, productId);
+  return p ? unavailableOf(catalog, p) : null;
+}
+
 /** The unit price of the pick as it stands (size or list price, combo extras, options). */
 export function pickUnitPrice(
   catalog: CatalogDto,
@@ -257,10 +263,15 @@ export async function tapProduct(productId: string): Promise<void> {
       pick: {
         productId,
         quantity,
-        // One size only: nothing to choose. Combo slots start on their first (base) choice.
+        // One size only: nothing to choose. Combo slots start on their first choice on sale.
         variantId: product.variants.length === 1 ? product.variants[0]!.id : null,
         options: {},
-        combo: Object.fromEntries((product.combo?.slots ?? []).map((s) => [s.id, 0])),
+        combo: Object.fromEntries(
+          (product.combo?.slots ?? []).flatMap((s) => {
+            const first = s.choices.findIndex((c) => !choiceUnavailable(catalog, c.productId));
+            return first < 0 ? [] : [[s.id, first]];
+          }),
+        ),
       },
     });
     return;
