@@ -28,6 +28,9 @@ import { httpRequest } from '../terminal/http-client';
 import { createSignedSender } from '../terminal/signed-request';
 import { loadTerminalKey } from '../terminal/terminal-key';
 import { emit, percentile, round } from './report';
+import { openTill } from '../terminal/testing';
+import { replaceStaff } from '../db/staff';
+import { demoStaff } from '../contract/demo-venue';
 
 const RUNS = Number(process.env.BENCH_CARD_RUNS ?? 300);
 const WARMUP = 20;
@@ -58,6 +61,7 @@ export async function run(): Promise<void> {
   await enrollTerminal({ dataDir, gatewayUrl: url, code });
   const setup = openTerminalDb(dataDir);
   replaceCatalog(setup, demoCatalog);
+  replaceStaff(setup, demoStaff);
   const gatewaySetting = readGatewaySetting(setup)!;
   const terminalId = ensureTerminalId(setup);
   setup.close();
@@ -71,7 +75,9 @@ export async function run(): Promise<void> {
       device: { sim: { tapDelayMs: 1, stepDelayMs: 1, timeoutMs: 5000 } },
     },
     cards: { pollMs: 600_000, gatewayTimeoutMs: 5000 },
+    staff: { idleLockSeconds: 0 },
   });
+  await openTill(terminal);
   const sender = createSignedSender({
     gateway: gatewaySetting,
     terminalId,

@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { openDatabase } from '../db/open';
 import { createTerminalSync } from '../terminal/create-terminal';
 import { emit, percentile, round } from './report';
+import { openTill } from '../terminal/testing';
 
 const SALES = Number(process.env.BENCH_SALES ?? 2000);
 const ROUNDS = 5;
@@ -16,8 +17,9 @@ const PRODUCTS = ['hot-dog', 'cola-m', 'scarf', 'water', 'pretzel', 'programme']
 export async function run(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'pos-bench-'));
   const baselineDb = openDatabase(join(dir, 'baseline.db'));
-  const terminal = createTerminalSync({ dataDir: join(dir, 'terminal'), demo: true });
+  const terminal = createTerminalSync({ dataDir: join(dir, 'terminal'), demo: true, staff: { idleLockSeconds: 0 } });
   try {
+    await openTill(terminal);
     baselineDb.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL) STRICT');
     const insert = baselineDb.prepare('INSERT INTO t (v) VALUES (?)');
     const perRound = Math.ceil(SALES / ROUNDS);

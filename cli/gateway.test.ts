@@ -15,6 +15,7 @@ import { httpRequest } from '../terminal/http-client';
 import { loadTerminalKey } from '../terminal/terminal-key';
 import type { Terminal } from '../terminal/terminal';
 import { lastJsonLine, mainScript, repoRoot, runPos } from './test-helpers';
+import { openTill } from '../terminal/testing';
 
 const TOKEN = 'cli-test-admin-token-0123456789';
 const root = mkdtempSync(path.join(tmpdir(), 'pos-gateway-cli-'));
@@ -280,6 +281,7 @@ describe('pos gateway admin subcommands', () => {
         })
         .toBeGreaterThan(0);
       const productId = (await call<CatalogDto>(t, 'catalog.list')).products[0]!.id;
+      await openTill(t);
       for (let i = 0; i < 3; i++) {
         const sale = await call<SaleDto>(t, 'sale.addItem', { productId, quantity: i + 1 });
         await call(t, 'payment.payCash', { tendered: sale.cashDue });

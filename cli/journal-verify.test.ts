@@ -7,6 +7,7 @@ import type { CatalogDto, Reply, SaleDto } from '../contract/api';
 import { openDatabase } from '../db/open';
 import { createTerminal } from '../terminal/create-terminal';
 import { lastJsonLine, runPos } from './test-helpers';
+import { openTill } from '../terminal/testing';
 
 let dataDir: string;
 
@@ -24,6 +25,7 @@ function value<T>(reply: Reply<unknown>): T {
 async function sellSome(count: number): Promise<void> {
   const terminal = await createTerminal({ dataDir, demo: true });
   try {
+    await openTill(terminal);
     const products = value<CatalogDto>(await terminal.dispatch('catalog.list', {})).products.filter(isQuickSale);
     for (let i = 0; i < count; i++) {
       const product = products[i % products.length];

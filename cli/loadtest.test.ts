@@ -51,7 +51,7 @@ describe('pos loadtest', () => {
     );
     expect(r.code).toBe(0);
     const last = lastJsonLine(r.stdout);
-    expect(last).toMatchObject({ ok: true, sent: 100, acked: 100, duplicates: 0, stored: 100 });
+    expect(last).toMatchObject({ ok: true, sent: 100, acked: 100, duplicates: 0, stored: 100, daysClosed: 5 });
     expect(last.seconds).toBeGreaterThan(0);
     expect(last.salesPerSecond).toBeGreaterThan(0);
     // Progress goes to stderr in --json mode; stdout holds the one JSON line only.
@@ -131,7 +131,7 @@ describe('pos loadtest', () => {
       fetch: lossy,
     });
     expect(r.problems).toEqual([]);
-    expect(r).toMatchObject({ complete: true, sent: 60, acked: 60, stored: 60 });
+    expect(r).toMatchObject({ complete: true, sent: 60, acked: 60, stored: 60, daysClosed: r.terminals });
     expect(lost).toBeGreaterThan(0);
     expect(r.duplicates).toBeGreaterThan(0);
     expect(r.duplicates).toBeLessThanOrEqual(60);

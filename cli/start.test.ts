@@ -182,6 +182,17 @@ describe('pos start in browser mode', () => {
   });
 });
 
+/** Signs in as the demo supervisor and opens a shift, through the browser host like the UI. */
+async function openTillOver(started: Started): Promise<void> {
+  const login = (await call(started, 'staff.login', { staffId: 'demo-supervisor', pin: '2222' })) as { reply: { ok: boolean } };
+  expect(login.reply.ok).toBe(true);
+  const open = (await call(started, 'shift.open', {
+    cashierId: 'demo-supervisor',
+    float: [{ denomination: 10000, count: 2 }],
+  })) as { reply: { ok: boolean } };
+  expect(open.reply).toMatchObject({ ok: true });
+}
+
 const networkOf = async (started: Started): Promise<Record<string, unknown>> =>
   (
     (await call(started, 'terminal.getStatus')) as {
@@ -208,6 +219,7 @@ describe('pos start with its gateway', () => {
     const catalog = (await call(started, 'catalog.list')) as {
       reply: { value: { products: { id: string }[] } };
     };
+    await openTillOver(started);
     const sale = (await call(started, 'sale.addItem', {
       productId: catalog.reply.value.products[0]!.id,
     })) as {
@@ -257,6 +269,7 @@ describe('pos start with its gateway', () => {
       const catalog = (await call(started, 'catalog.list')) as {
         reply: { value: { products: { id: string }[] } };
       };
+      await openTillOver(started);
       const sale = (await call(started, 'sale.addItem', {
         productId: catalog.reply.value.products[0]!.id,
       })) as {

@@ -682,7 +682,8 @@ export const commands = {
   /**
    * Gives (or with `reason: null` removes) a discount on a line, or on the whole sale when no
    * `lineId`. Reasons with a fixed percentage (comps, staff meals) take no value; others take
-   * `percentBp` or `amount`. Over the role's limit: `discount.needs_supervisor`.
+   * `percentBp` or `amount`. Over the role's limit: `discount.needs_supervisor`, unless a
+   * supervisor's `supervisorPin` comes with it.
    */
   'sale.setDiscount': {
     input: z
@@ -691,15 +692,17 @@ export const commands = {
         reason: Id.nullable(),
         percentBp: z.number().int().min(1).max(10_000).optional(),
         amount: Minor.refine((n) => n > 0, 'must be positive').optional(),
+        supervisorPin: Pin.optional(),
       })
       .strict()
       .refine((v) => v.percentBp === undefined || v.amount === undefined, 'give percentBp or amount, not both'),
   },
   /** Marks a product sold out (or back in stock) at this counter. */
   'catalog.setSoldOut': { input: z.object({ productId: Id, soldOut: z.boolean() }).strict() },
-  'sale.setQuantity': { input: z.object({ lineId: Id, quantity: Quantity }).strict() },
-  'sale.removeLine': { input: z.object({ lineId: Id }).strict() },
-  'sale.clear': { input: NoInput },
+  /** Fewer units once a card paid part of the sale is a line void: `supervisorPin` (or a supervisor signed in). */
+  'sale.setQuantity': { input: z.object({ lineId: Id, quantity: Quantity, supervisorPin: Pin.optional() }).strict() },
+  'sale.removeLine': { input: z.object({ lineId: Id, supervisorPin: Pin.optional() }).strict() },
+  'sale.clear': { input: z.object({ supervisorPin: Pin.optional() }).strict() },
   'payment.payCash': {
     input: z.object({ tendered: Minor.refine((n) => n >= 0, 'must not be negative') }).strict(),
   },
@@ -755,12 +758,21 @@ export const commands = {
           .max(200)
           .optional(),
         amount: Minor.refine((n) => n > 0, 'must be positive').optional(),
+        /** A supervisor approves every refund: signed in, or by this PIN. */
+        supervisorPin: Pin.optional(),
       })
       .strict()
       .refine(
         (v) => (v.lines === undefined) !== (v.amount === undefined),
         'give either lines or amount',
       ),
+  },
+  /**
+   * Voids a completed sale: everything left of it goes back to its tenders, recorded as a void
+   * (reported apart from refunds). A supervisor approves.
+   */
+  'sale.void': {
+    input: z.object({ saleId: Id, reason: z.string().trim().min(1).max(200), supervisorPin: Pin.optional() }).strict(),
   },
 } as const;
 
@@ -808,6 +820,7 @@ export interface CommandOutputs {
   'reader.getStatus': ReaderStatusDto;
   'sale.findByReceipt': RefundableSaleDto;
   'refund.create': RefundDto;
+  'sale.void': RefundDto;
 }
 
 export type CommandInput<K extends CommandName> = z.input<(typeof commands)[K]['input']>;

@@ -122,3 +122,18 @@ export const ReportDto = z.object({
   unforwardedCards: z.number().int().nonnegative(),
 });
 export type ReportDto = z.infer<typeof ReportDto>;
+
+/**
+ * Notes and coins that make up `amount` exactly, largest first (greedy: exact for the usual
+ * currency series); null when they cannot. For simulations and tests of a perfect count.
+ */
+export function countFor(amount: Minor, denominations: readonly number[]): DenominationCount[] | null {
+  let left = amount;
+  const out: DenominationCount[] = [];
+  for (const d of [...denominations].sort((a, b) => b - a)) {
+    const count = Math.floor(left / d);
+    if (count > 0) out.push({ denomination: d, count });
+    left -= count * d;
+  }
+  return left === 0 ? out : null;
+}

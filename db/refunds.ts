@@ -96,6 +96,8 @@ export interface NewRefund {
   currency: string;
   basis: 'lines' | 'amount';
   approvedBy: string | null;
+  reason: string | null;
+  shiftId: string | null;
   at: string;
   lines: { lineId: string; quantity: number; amount: number }[];
   tenders: {
@@ -112,9 +114,9 @@ export interface NewRefund {
 export function insertRefund(db: Db, r: NewRefund): void {
   prep(
     db,
-    `INSERT INTO refunds (refund_id, sale_id, status, amount, currency, basis, approved_by, created_at, updated_at)
-     VALUES (?, ?, 'pending', ?, ?, ?, ?, ?, ?)`,
-  ).run(r.refundId, r.saleId, r.amount, r.currency, r.basis, r.approvedBy, r.at, r.at);
+    `INSERT INTO refunds (refund_id, sale_id, status, amount, currency, basis, approved_by, reason, shift_id, created_at, updated_at)
+     VALUES (?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(r.refundId, r.saleId, r.amount, r.currency, r.basis, r.approvedBy, r.reason, r.shiftId, r.at, r.at);
   const line = prep(
     db,
     'INSERT INTO refund_lines (refund_id, line_id, quantity, amount) VALUES (?, ?, ?, ?)',

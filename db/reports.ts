@@ -83,8 +83,8 @@ export function shiftFigures(db: Db, shiftIds: readonly string[]): ShiftFigures 
       GROUP BY t.tax_rate_id, t.rate_bp ORDER BY t.tax_rate_id`,
   );
   const refunds = one<{ n: number; a: number | null; vn: number; v: number | null }>(
-    `SELECT COUNT(*) AS n, SUM(amount) AS a, COUNT(CASE WHEN reason = 'void' THEN 1 END) AS vn,
-            SUM(CASE WHEN reason = 'void' THEN amount END) AS v
+    `SELECT COUNT(*) AS n, SUM(amount) AS a, COUNT(CASE WHEN reason LIKE 'void%' THEN 1 END) AS vn,
+            SUM(CASE WHEN reason LIKE 'void%' THEN amount END) AS v
        FROM refunds WHERE status = 'completed' AND shift_id IN ${IN_SHIFTS}`,
   );
   const cashRefunds = one<{ a: number | null }>(

@@ -14,6 +14,7 @@ import {
   type FrameLike,
   type IpcMainLike,
 } from './ipc';
+import { openTill } from '../terminal/testing';
 
 const INDEX_URL = 'file:///opt/venue-pos/dist/renderer/index.html';
 const isAppUrl = (url: string) => url.split('#')[0] === INDEX_URL;
@@ -131,6 +132,7 @@ describe('forwardEvents', () => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'pos-ipc-'));
     const terminal = await createTerminal({ dataDir, demo: true });
     try {
+      await openTill(terminal);
       const sent: [EventName, unknown][] = [];
       const on = vi.spyOn(terminal, 'on');
       const stop = forwardEvents(terminal, (name, payload) => sent.push([name, payload]));

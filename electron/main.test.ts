@@ -195,6 +195,14 @@ describe('the main-process bundle', () => {
       ? (catalog.value as { products: { id: string }[] }).products[0]?.id
       : undefined;
     expect(productId).toBeDefined();
+    // Selling needs a signed-in person and an open shift (demo supervisor, PIN 2222).
+    expect(await call({ senderFrame: win.mainFrame }, 'staff.login', { staffId: 'demo-supervisor', pin: '2222' })).toMatchObject({ ok: true });
+    expect(
+      await call({ senderFrame: win.mainFrame }, 'shift.open', {
+        cashierId: 'demo-supervisor',
+        float: [{ denomination: 10000, count: 1 }],
+      }),
+    ).toMatchObject({ ok: true });
     expect(await call({ senderFrame: win.mainFrame }, 'sale.addItem', { productId })).toMatchObject(
       { ok: true },
     );

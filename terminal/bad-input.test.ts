@@ -10,6 +10,7 @@ import { manualClock } from '../lib/clock';
 import { terminalDbPath } from '../db/terminal-db';
 import { createTerminal } from './create-terminal';
 import type { Terminal } from './terminal';
+import { openTill } from './testing';
 
 const LONG = 'x'.repeat(65);
 const HUGE_STRING = 'y'.repeat(200_000);
@@ -70,6 +71,7 @@ const bad: Record<CommandName, unknown[]> = {
   'reader.selectTestCard': [...notObjects, {}, { name: '' }, { name: 5 }, { name: HUGE_STRING }, { name: 'visa-approve', x: 1 }],
   'sync.setForcedOffline': [...notObjects, {}, { offline: 'yes' }, { offline: 1 }, { offline: null }, { offline: true, x: 1 }],
   'shift.current': [...notObjects, ...withExtraKeys],
+  'sale.void': [...notObjects, {}, { saleId: 'S1' }, { saleId: 'S1', reason: '' }, { saleId: 'S1', reason: 'x', supervisorPin: '1' }, { saleId: 'S1', reason: 'x', y: 1 }],
   'report.x': [...notObjects, ...withExtraKeys],
   'shift.open': [
     ...notObjects,
@@ -236,6 +238,7 @@ async function run(steps: readonly (readonly [CommandName, unknown])[]): Promise
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'pos-bad-input-'));
   terminal = await createTerminal({ dataDir: dir, demo: true, clock: manualClock() });
+  await openTill(terminal);
   // one completed sale in the books
   await run([
     ['sale.addItem', { productId: 'hot-dog' }],

@@ -109,6 +109,11 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
     let venue = venueParsed.data;
     const hub = createEventHub();
     let closed = false;
+    /** Selling needs someone signed in and an open (not yet counted) shift on this drawer. */
+    function sellGuard(): void {
+      staff.require('cashier');
+      if (!shifts.selling()) throw new PosError('shift.not_open', 'open a shift before selling');
+    }
     const staff = createStaffService({
       db,
       clock,
@@ -270,6 +275,7 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
       forcedOffline: () => (worker ? worker.status().forcedOffline : forcedStandalone),
       offlineSince: () => worker?.status().offlineSince ?? null,
       openSale: () => sales.get(),
+      guard: () => sellGuard(),
       onUpdated: (payment) => {
         if (closed) return;
         hub.emit('payment.updated', payment);
@@ -332,6 +338,7 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
       availability: () => catalog.availability(),
       actor: () => staff.current() ?? COUNTER_ACTOR,
       attribution: () => ({ shiftId: shifts.selling()?.shiftId ?? null, staffId: staff.current()?.id ?? null }),
+      guard: () => sellGuard(),
       printReceipts: config.printer !== undefined,
       cards,
       onUpdated: (sale) => {
@@ -360,7 +367,14 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
       ...(gatewaySender ? { gateway: createRefundGateway(gatewaySender, config.cards?.gatewayTimeoutMs ?? 15_000) } : {}),
       forcedOffline: () => (worker ? worker.status().forcedOffline : forcedStandalone),
       printReceipts: config.printer !== undefined,
-      // The supervisor approval (PIN) plugs in here as `approve` (a later issue).
+      // Every refund and void is approved by a supervisor: signed in, or by PIN at the till.
+      approve: async (draft, pin, reason) => {
+        const isVoid = reason?.startsWith('void') ?? false;
+        const { approver } = await staff.authorize(pin, 'supervisor', isVoid ? 'sale.void' : 'refund', reason);
+        return { approvedBy: approver.id };
+      },
+      shiftId: () => shifts.selling()?.shiftId ?? null,
+      guard: () => sellGuard(),
       onCompleted: () => {
         if (closed) return;
         worker?.nudge();
@@ -386,6 +400,12 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
       },
     });
 
+    /** A supervisor's PIN that came with a line void: approved (and journaled) first. */
+    async function lineVoidApproval(pin: string | undefined, lineId: string | null): Promise<string | null> {
+      if (pin === undefined) return staff.current()?.role === 'cashier' ? null : (staff.current()?.name ?? null);
+      return (await staff.authorize(pin, 'supervisor', 'line.void', lineId)).approver.name;
+    }
+
     const handlers: Handlers = {
       'shift.current': () => shifts.current(),
       'shift.open': ({ cashierId, float, supervisorPin }) => shifts.open(cashierId, float, supervisorPin),
@@ -409,10 +429,20 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
       'sale.get': () => sales.get(),
       'sale.addItem': (input) => sales.addItem(input),
       'sale.returnDeposit': ({ depositId, quantity }) => sales.returnDeposit(depositId, quantity),
-      'sale.setDiscount': (input) => sales.setDiscount(input),
-      'sale.setQuantity': ({ lineId, quantity }) => sales.setQuantity(lineId, quantity),
-      'sale.removeLine': ({ lineId }) => sales.removeLine(lineId),
-      'sale.clear': () => sales.clear(),
+      'sale.setDiscount': async ({ supervisorPin, ...input }) => {
+        // The PIN comes after a needs_supervisor answer: approve first, then give the discount.
+        const approver =
+          supervisorPin === undefined
+            ? null
+            : (await staff.authorize(supervisorPin, 'supervisor', 'discount', input.reason)).approver;
+        return sales.setDiscount(input, approver?.name ?? null);
+      },
+      'sale.setQuantity': async ({ lineId, quantity, supervisorPin }) =>
+        sales.setQuantity(lineId, quantity, await lineVoidApproval(supervisorPin, lineId)),
+      'sale.removeLine': async ({ lineId, supervisorPin }) =>
+        sales.removeLine(lineId, await lineVoidApproval(supervisorPin, lineId)),
+      'sale.clear': async ({ supervisorPin }) => sales.clear(await lineVoidApproval(supervisorPin, null)),
+      'sale.void': ({ saleId, reason, supervisorPin }) => refunds.void(saleId, reason, supervisorPin),
       'payment.payCash': ({ tendered }) => sales.payCash(tendered),
       'sale.complete': () => sales.complete(),
       'terminal.getStatus': () => status(),

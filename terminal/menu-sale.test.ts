@@ -18,6 +18,7 @@ import { createCatalogService } from './catalog-service';
 import { createTerminalSync } from './create-terminal';
 import { COUNTER_ACTOR, createSaleService, type Actor, type OverrideRequest } from './sale-service';
 import type { Terminal } from './terminal';
+import { openTill } from './testing';
 
 let dataDir: string;
 let terminal: Terminal;
@@ -46,14 +47,16 @@ const BURGER = {
   ],
 };
 
-function open(opts: { zone?: string } = {}): void {
-  terminal = createTerminalSync({ dataDir, demo: true, clock, ...opts });
+async function open(opts: { zone?: string } = {}): Promise<void> {
+  // The clock jumps by hours here: no idle lock.
+  terminal = createTerminalSync({ dataDir, demo: true, clock, staff: { idleLockSeconds: 0 }, ...opts });
+  await openTill(terminal, { staffId: 'demo-cashier', pin: '1111' });
 }
 
-beforeEach(() => {
+beforeEach(async () => {
   clock.set(Date.UTC(2026, 6, 1, 11, 30));
   dataDir = mkdtempSync(join(tmpdir(), 'pos-menu-'));
-  open();
+  await open();
 });
 
 afterEach(() => {
@@ -90,7 +93,7 @@ describe('sizes, options, deposits', () => {
       taxTotal: taxOf(9900, vat6),
       total: 10200,
     });
-    expect(sale.ageCheck).toMatchObject({ minAge: 18, by: 'counter' });
+    expect(sale.ageCheck).toMatchObject({ minAge: 18, by: 'Li Na' });
   });
 
   it('keeps deposits in step with their item and refuses to edit them alone', async () => {
@@ -245,6 +248,7 @@ describe('discounts, comps and staff meals', () => {
     const refund = await call<RefundDto>('refund.create', {
       saleId: found.saleId,
       lines: [{ lineId: done.lines[0]!.lineId, quantity: 1 }],
+      supervisorPin: '2222',
     });
     expect(refund.amount).toBe(2250);
   });
@@ -268,11 +272,11 @@ describe('age checks', () => {
     try {
       const checks = db.prepare("SELECT payload FROM journal WHERE type = 'age.checked'").all() as { payload: string }[];
       expect(checks.map((c) => JSON.parse(c.payload) as unknown)).toEqual([
-        expect.objectContaining({ productId: 'tsingtao', minAge: 18, confirmedBy: { id: null, name: 'counter', role: 'cashier' } }),
+        expect.objectContaining({ productId: 'tsingtao', minAge: 18, confirmedBy: { id: 'demo-cashier', name: 'Li Na', role: 'cashier' } }),
       ]);
     } finally {
       db.close();
-      open();
+      await open();
     }
   });
 });
@@ -297,7 +301,7 @@ describe('price levels', () => {
   it('applies a zone level only at a counter in that zone', async () => {
     expect((await call<SaleDto>('sale.addItem', { productId: 'red-wine', ageChecked: true })).lines[0]!.unitPrice).toBe(5500);
     terminal.close();
-    open({ zone: 'vip' });
+    await open({ zone: 'vip' });
     await call('sale.clear');
     expect((await call<SaleDto>('sale.addItem', { productId: 'red-wine', ageChecked: true })).lines[0]!.unitPrice).toBe(6800);
   });

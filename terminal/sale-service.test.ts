@@ -9,6 +9,7 @@ import { manualClock } from '../lib/clock';
 import { verifyJournal } from '../db/journal';
 import { createTerminalSync } from './create-terminal';
 import type { Terminal } from './terminal';
+import { openTill } from './testing';
 
 let dataDir: string;
 let terminal: Terminal;
@@ -30,9 +31,10 @@ function readDb(): Database.Database {
   return new Database(join(dataDir, 'terminal.db'), { readonly: true });
 }
 
-beforeEach(() => {
+beforeEach(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'pos-sale-'));
   terminal = createTerminalSync({ dataDir, demo: true, clock });
+  await openTill(terminal);
 });
 
 afterEach(() => {
@@ -73,6 +75,9 @@ describe('cart', () => {
     await call('sale.addItem', { productId: 'orange-juice', quantity: 3 });
     terminal.close();
     terminal = createTerminalSync({ dataDir, demo: true, clock });
+    // A restart signs everyone out; the shift and the cart stay.
+    expect((await call<SaleDto>('sale.get')).lines).toHaveLength(1);
+    await openTill(terminal);
     const sale = await call<SaleDto>('sale.get');
     expect(sale.lines.map((l) => [l.productId, l.quantity])).toEqual([['orange-juice', 3]]);
   });
@@ -108,6 +113,7 @@ describe('cash payment and completion', () => {
     db.prepare("UPDATE products SET price = 1234 WHERE id = 'peanuts'").run(); // 12.34
     db.close();
     terminal = createTerminalSync({ dataDir, demo: true, clock });
+    await openTill(terminal);
     const sale = await call<SaleDto>('sale.addItem', { productId: 'peanuts' });
     expect(sale.cashDue).toBe(1230); // 12.34 → 12.30
     const taxBefore = sale.totals.taxTotal;
@@ -156,14 +162,17 @@ describe('cash payment and completion', () => {
       { kind: 'cash', amount: 10000, tendered: 10000, change_given: 0 },
     ]);
     const journal = db.prepare('SELECT seq, type, payload FROM journal').all() as { seq: number; type: string; payload: string }[];
-    expect(journal).toHaveLength(1);
-    expect(journal[0]!.type).toBe('sale.completed');
-    expect((JSON.parse(journal[0]!.payload) as CompletedSaleDto).saleId).toBe(done.saleId);
+    // Before it: the sign-in and the shift's opening (openTill).
+    expect(journal.map((j) => j.type)).toEqual(['staff.signed_in', 'shift.opened', 'sale.completed']);
+    expect((JSON.parse(journal[2]!.payload) as CompletedSaleDto).saleId).toBe(done.saleId);
     const outbox = db.prepare('SELECT seq, type, payload FROM outbox').all() as { seq: number; type: string; payload: string }[];
-    expect(outbox.map((o) => [o.seq, o.type])).toEqual([[1, 'sale.completed']]);
-    const event = JSON.parse(outbox[0]!.payload) as { v: number; terminalId: string; seq: number; data: { saleId: string } };
-    expect(event).toMatchObject({ v: 2, terminalId: terminal.terminalId, seq: 1, data: { saleId: done.saleId } });
-    expect(verifyJournal(db)).toMatchObject({ ok: true, entries: 1 });
+    expect(outbox.map((o) => [o.seq, o.type])).toEqual([
+      [1, 'shift.opened'],
+      [2, 'sale.completed'],
+    ]);
+    const event = JSON.parse(outbox[1]!.payload) as { v: number; terminalId: string; seq: number; data: { saleId: string } };
+    expect(event).toMatchObject({ v: 2, terminalId: terminal.terminalId, seq: 2, data: { saleId: done.saleId } });
+    expect(verifyJournal(db)).toMatchObject({ ok: true, entries: 3 });
     db.close();
   });
 
@@ -178,6 +187,6 @@ describe('cash payment and completion', () => {
     expect((await call<SaleDto>('sale.get')).lines).toEqual([]);
     const status = await call<{ lastReceiptNo: number; network: { pendingEvents: number } }>('terminal.getStatus');
     expect(status.lastReceiptNo).toBe(5);
-    expect(status.network.pendingEvents).toBe(5);
+    expect(status.network.pendingEvents).toBe(6); // the shift's opening and 5 sales
   });
 });

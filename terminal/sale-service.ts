@@ -99,6 +99,8 @@ export interface SaleServiceDeps {
   authorize?: (request: OverrideRequest) => { approvedBy: string };
   /** The shift and person the completed sale belongs to. */
   attribution?: () => Attribution;
+  /** Throws unless someone may sell now (signed in, with an open shift). Default: anyone may. */
+  guard?: () => void;
 }
 
 export interface SaleCards {
@@ -114,10 +116,12 @@ export interface SaleService {
   get(): SaleDto;
   addItem(input: AddItemInput): SaleDto;
   returnDeposit(depositId: string, quantity?: number): SaleDto;
-  setDiscount(input: DiscountInput): SaleDto;
-  setQuantity(lineId: string, quantity: number): SaleDto;
-  removeLine(lineId: string): SaleDto;
-  clear(): SaleDto;
+  /** `approvedBy`: the supervisor who approved it at the till (over the actor's limit). */
+  setDiscount(input: Omit<DiscountInput, 'supervisorPin'>, approvedBy?: string | null): SaleDto;
+  /** Fewer units (or none) once a card paid part of the sale is a line void: `approvedBy` needed. */
+  setQuantity(lineId: string, quantity: number, approvedBy?: string | null): SaleDto;
+  removeLine(lineId: string, approvedBy?: string | null): SaleDto;
+  clear(approvedBy?: string | null): SaleDto;
   payCash(tendered: number): SaleDto;
   complete(): CompletedSaleDto;
 }
@@ -268,6 +272,12 @@ export function createSaleService(deps: SaleServiceDeps): SaleService {
     return extras.priceLevels.find((l) => l.id === sale.priceLevelId) ?? null;
   }
 
+  /** Taking items off a sale a card already paid part of is a line void: a supervisor approves. */
+  function assertVoidApproved(sale: OpenSaleRow, approvedBy: string | null): void {
+    if (approvedBy !== null || (deps.cards?.paying(sale.saleId).length ?? 0) === 0) return;
+    throw new PosError('auth.supervisor_required', 'a card already paid part of this sale: a supervisor must approve the line void');
+  }
+
   function nextPosition(sale: OpenSaleRow): number {
     return (sale.lines.at(-1)?.position ?? 0) + 1;
   }
@@ -309,7 +319,12 @@ export function createSaleService(deps: SaleServiceDeps): SaleService {
     }
   }
 
-  function giveDiscount(sale: OpenSaleRow, input: DiscountInput, extras: CatalogExtras): LineDiscountDto | null {
+  function giveDiscount(
+    sale: OpenSaleRow,
+    input: Omit<DiscountInput, 'supervisorPin'>,
+    extras: CatalogExtras,
+    approvedBy: string | null,
+  ): LineDiscountDto | null {
     if (input.reason === null) {
       if (input.percentBp !== undefined || input.amount !== undefined)
         throw new PosError('discount.invalid', 'a discount without a reason takes no value');
@@ -334,6 +349,7 @@ export function createSaleService(deps: SaleServiceDeps): SaleService {
     const who = actor();
     const why = discountNeedsOverride(who.role, { reason, percentBp, amount }, extras.discountLimits);
     if (why === null) return { ...d, approvedBy: null };
+    if (approvedBy) return { ...d, approvedBy };
     const request: OverrideRequest = { action: 'discount', reason: why, saleId: sale.saleId, lineId: input.lineId ?? null, discount: d };
     if (!deps.authorize) throw new PosError('discount.needs_supervisor', `${why}: a supervisor must approve it`);
     return { ...d, approvedBy: deps.authorize(request).approvedBy };
@@ -343,6 +359,7 @@ export function createSaleService(deps: SaleServiceDeps): SaleService {
     get: () => toDto(db.transaction(openSale)()),
 
     addItem(input) {
+      deps.guard?.();
       const quantity = input.quantity ?? 1;
       return mutate((sale) => {
         const extras = catalogExtras(db);
@@ -394,6 +411,7 @@ export function createSaleService(deps: SaleServiceDeps): SaleService {
     },
 
     returnDeposit(depositId, quantity = 1) {
+      deps.guard?.();
       return mutate((sale) => {
         const extras = catalogExtras(db);
         const deposit = extras.deposits.find((d) => d.id === depositId);
@@ -409,12 +427,13 @@ export function createSaleService(deps: SaleServiceDeps): SaleService {
       });
     },
 
-    setDiscount(input) {
+    setDiscount(input, approvedBy = null) {
+      deps.guard?.();
       return mutate((sale) => {
         if (sale.lines.length === 0) throw new PosError('sale.empty', 'the sale has no items');
         const extras = catalogExtras(db);
         if (input.lineId === undefined) {
-          setSaleDiscount(db, sale.saleId, giveDiscount(sale, input, extras));
+          setSaleDiscount(db, sale.saleId, giveDiscount(sale, input, extras, approvedBy));
           return;
         }
         const line = lineOf(sale, input.lineId);
@@ -424,13 +443,15 @@ export function createSaleService(deps: SaleServiceDeps): SaleService {
         if (input.amount !== undefined && input.amount > line.amount) {
           throw new PosError('discount.invalid', `the discount is more than the line's ${line.amount}`);
         }
-        setLineDiscount(db, line.lineId, giveDiscount(sale, input, extras));
+        setLineDiscount(db, line.lineId, giveDiscount(sale, input, extras, approvedBy));
       });
     },
 
-    setQuantity(lineId, quantity) {
+    setQuantity(lineId, quantity, approvedBy = null) {
+      deps.guard?.();
       return mutate((sale) => {
         const line = lineOf(sale, lineId);
+        if (quantity < line.quantity) assertVoidApproved(sale, approvedBy);
         if (line.kind === 'deposit') {
           throw new PosError('validation', 'a deposit follows its item: change the item instead');
         }
@@ -445,9 +466,11 @@ export function createSaleService(deps: SaleServiceDeps): SaleService {
       });
     },
 
-    removeLine(lineId) {
+    removeLine(lineId, approvedBy = null) {
+      deps.guard?.();
       return mutate((sale) => {
         const line = lineOf(sale, lineId);
+        assertVoidApproved(sale, approvedBy);
         if (line.kind === 'deposit') {
           throw new PosError('validation', 'a deposit follows its item: remove the item instead');
         }
@@ -455,11 +478,16 @@ export function createSaleService(deps: SaleServiceDeps): SaleService {
       });
     },
 
-    clear() {
-      return mutate((sale) => deleteAllLines(db, sale.saleId));
+    clear(approvedBy = null) {
+      deps.guard?.();
+      return mutate((sale) => {
+        if (sale.lines.length > 0) assertVoidApproved(sale, approvedBy);
+        deleteAllLines(db, sale.saleId);
+      });
     },
 
     payCash(tendered) {
+      deps.guard?.();
       const sale = db.transaction(openSale)();
       if (sale.lines.length === 0) throw new PosError('sale.empty', 'the sale has no items');
       const dto = toDto(sale);
@@ -496,6 +524,7 @@ export function createSaleService(deps: SaleServiceDeps): SaleService {
     },
 
     complete() {
+      deps.guard?.();
       const { completed, next } = db.transaction(() => {
         const sale = openSale();
         if (sale.lines.length === 0) throw new PosError('sale.empty', 'the sale has no items');

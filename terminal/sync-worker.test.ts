@@ -20,6 +20,7 @@ import type { HttpFetch, HttpRequest, HttpResponse } from './http-client';
 import { NetworkError } from './http-client';
 import { createSyncWorker, defaultSyncConfig, STOP_SALE_ACKED_SETTING, type SyncConfig, type SyncWorker } from './sync-worker';
 import { ensureTerminalKey, type TerminalKey } from './terminal-key';
+import { openTill } from './testing';
 
 const dirs: string[] = [];
 const cleanups: (() => unknown)[] = [];
@@ -369,8 +370,8 @@ describe('timing', () => {
     );
     addEvents(s.db, s.terminalId, 3);
     for (let i = 0; i < 5; i++) s.gw.overrides.push(() => new NetworkError('network', 'down'));
-    // The reference poll at start goes first (catalog, config, policy, blocked cards): let it pass (404s).
-    s.gw.overrides.unshift(() => undefined, () => undefined, () => undefined, () => undefined);
+    // The reference poll at start goes first (catalog, config, policy, blocked cards, staff): let it pass (404s).
+    s.gw.overrides.unshift(() => undefined, () => undefined, () => undefined, () => undefined, () => undefined);
     s.worker.start();
     await s.finished;
     expect(s.sleeps).toEqual([
@@ -389,7 +390,7 @@ describe('timing', () => {
   it('honours Retry-After on 429 and 503', async () => {
     const s = loopSetup({ reconnectJitterMs: 0, pollIntervalMs: 50, referencePollMs: 1e9 }, 4);
     addEvents(s.db, s.terminalId, 1);
-    s.gw.overrides.push(() => undefined, () => undefined, () => undefined, () => undefined); // reference pulls
+    s.gw.overrides.push(() => undefined, () => undefined, () => undefined, () => undefined, () => undefined); // reference pulls
     s.gw.overrides.push(() => s.gw.reply(429, { error: { code: 'rate', message: 'slow down' } }, { 'retry-after': '7' }));
     s.gw.overrides.push(() =>
       s.gw.reply(503, { error: { code: 'busy', message: 'busy' } }, { 'retry-after': new Date(Date.now() + 60_000).toUTCString() }),
@@ -571,6 +572,7 @@ describe('in a terminal', () => {
     let called = 0;
     const t = createTerminalSync({ dataDir: dir, demo: true, sync: { fetch: () => (called++, Promise.reject(new Error('no'))) } });
     cleanups.push(() => t.close());
+    await openTill(t);
     await call(t, 'sale.addItem', { productId: demoCatalog.products[0]!.id });
     const sale = await call<SaleDto>(t, 'sale.get');
     await call(t, 'payment.payCash', { tendered: sale.totals.total + 10_000 });
@@ -597,6 +599,7 @@ describe('in a terminal', () => {
       sync: { fetch: gw.fetch, reconnectJitterMs: 0, pollIntervalMs: 60_000, referencePollMs: 60_000 },
     });
     cleanups.push(() => t.close());
+    await openTill(t);
     const product = demoCatalog.products[0]!;
     await call(t, 'sale.addItem', { productId: product.id });
     gw.references.set('catalog', { version: 2, body: newCatalog });
@@ -629,6 +632,7 @@ describe('in a terminal', () => {
       sync: { fetch: gw.fetch, reconnectJitterMs: 0, pollIntervalMs: 60_000, referencePollMs: 1e9, controlPollMs: 60_000 },
     });
     cleanups.push(() => t.close());
+    await openTill(t);
     await call(t, 'sale.addItem', { productId: 'tsingtao', ageChecked: true });
     const seen: string[] = [];
     let lastSale: SaleDto | undefined;
@@ -656,6 +660,7 @@ describe('in a terminal', () => {
     const gw = fakeGateway(key);
     const t = createTerminalSync({ dataDir: dir, demo: true, sync: { fetch: gw.fetch, reconnectJitterMs: 0, pollIntervalMs: 5, referencePollMs: 1e9 } });
     cleanups.push(() => t.close());
+    await openTill(t);
     await call(t, 'sale.addItem', { productId: demoCatalog.products[0]!.id });
     const sale = await call<SaleDto>(t, 'sale.get');
     await call(t, 'payment.payCash', { tendered: sale.totals.total + 10_000 });

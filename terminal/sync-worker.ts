@@ -18,6 +18,9 @@ import { isoUtc } from '../lib/clock';
 import { signChainHead } from '../lib/http-signature';
 import { logger } from '../lib/log';
 import { replaceCatalog } from '../db/catalog';
+import { replaceStaff } from '../db/staff';
+import { checkCatalog } from '../contract/catalog-check';
+import type { CatalogBody } from '../contract/api';
 import { appendJournal, journalHead } from '../db/journal';
 import type { Db } from '../db/open';
 import { getSetting, setSetting } from '../db/settings';
@@ -74,6 +77,7 @@ export const PULLED_KINDS = [
   'config',
   'policy',
   'blocked-cards',
+  'staff',
 ] as const satisfies readonly ReferenceKind[];
 /** Settings the card payments' offline policy reads (terminal/payments/offline-policy.ts). */
 export const RISK_POLICY_SETTING = 'risk_policy';
@@ -435,6 +439,12 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
         })();
         log.info({ version: item.version }, 'catalog applied');
         deps.onCatalogApplied?.();
+      } else if (kind === 'staff') {
+        db.transaction(() => {
+          replaceStaff(db, ReferenceBodies.staff.parse(item.body).staff);
+          setSetting(db, ETAGS_SETTING, stored);
+        })();
+        log.info({ version: item.version, count: ReferenceBodies.staff.parse(item.body).staff.length }, 'staff list applied');
       } else if (kind === 'policy' || kind === 'blocked-cards') {
         db.transaction(() => {
           setSetting(
@@ -487,6 +497,13 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
       try {
         const reply = ReferenceReply.parse(JSON.parse(res.body.toString('utf8')));
         const body = ReferenceBodies[kind].parse(reply.body);
+        if (kind === 'catalog') {
+          // A catalog that names what it does not define would strand a cashier mid-sale.
+          const check = checkCatalog(body as CatalogBody);
+          if (!check.ok) {
+            throw new Error(`catalog v${reply.version} is inconsistent: ${check.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+          }
+        }
         pending.set(kind, {
           body,
           etag: res.headers.etag ?? `"${reply.version}"`,

@@ -6,15 +6,19 @@ import { trapSignals } from '../till';
 export const usage = `Usage: pos loadtest --gateway URL --admin-token T --terminals N --sales M
                     [--concurrency C] [--keep-data DIR] [--timeout S] [--json]
 
-Enrolls N terminals with the gateway (one enrollment code each) and has each sell M cash sales of
-2-5 lines from the gateway's catalog, through the real terminal services and sync worker on real
-SQLite files, at most C terminals selling at once. Then waits until the gateway has acknowledged
-every sale, and checks the gateway's summary counts each exactly once. Prints progress every
-second and a summary; exits 1 if not every sale is acknowledged within the timeout.
+Enrolls N terminals with the gateway (one enrollment code each) and runs a whole day on each:
+the demo supervisor signs in (PIN 2222, from the gateway's staff) and opens a shift with a float,
+sells M cash sales of 2-5 lines from the gateway's catalog (sizes, options and ID checks as a
+cashier would), counts the drawer exactly (blind count) and closes the day with a Z; all through
+the real terminal services and sync worker on real SQLite files, at most C terminals at once.
+Then waits until the gateway has acknowledged every sale, and checks the gateway's summary counts
+each exactly once. Prints progress every second and a summary; exits 1 if not every sale is
+acknowledged, or not every day closed to the cent, within the timeout.
 
 With --json the last line is {"sent","acked","duplicates","seconds","salesPerSecond",...}, all
 counting sales: sent = completed at the terminals, acked = acknowledged by the gateway
-(N x M when all arrived), duplicates = sales the gateway reported as already stored.
+(N x M when all arrived), duplicates = sales the gateway reported as already stored,
+daysClosed = terminals whose day ran from float to Z.
 The terminals stay enrolled at the gateway (named "loadtest HH:MM:SS #i"): use a test gateway.
 
 Options:
@@ -90,9 +94,10 @@ export async function run(argv: string[], out: Reporter): Promise<Outcome> {
       salesPerTerminal: r.salesPerTerminal,
       stored: r.stored,
       enrollSeconds: r.enrollSeconds,
+      daysClosed: r.daysClosed,
       ...(r.dataDir ? { dataDir: r.dataDir } : {}),
     };
-    if (!r.complete) {
+    if (!r.complete || r.daysClosed !== terminals) {
       for (const p of r.problems.slice(0, 20)) out.warn(p);
       const why = abort.signal.aborted
         ? 'interrupted'
@@ -104,7 +109,7 @@ export async function run(argv: string[], out: Reporter): Promise<Outcome> {
       );
     }
     return {
-      message: `${r.acked}/${r.sent} sales acknowledged (${r.duplicates} duplicates) in ${r.seconds.toFixed(1)} s: ${r.salesPerSecond} sales/s (enrollment of ${terminals} took ${r.enrollSeconds.toFixed(1)} s)`,
+      message: `${r.acked}/${r.sent} sales acknowledged (${r.duplicates} duplicates) in ${r.seconds.toFixed(1)} s: ${r.salesPerSecond} sales/s (enrollment of ${terminals} took ${r.enrollSeconds.toFixed(1)} s); ${r.daysClosed} days closed from float to Z`,
       data,
     };
   } finally {

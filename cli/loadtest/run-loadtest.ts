@@ -6,7 +6,8 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { CatalogDto, CommandInput, SaleDto, TerminalStatusDto } from '../../contract/api';
+import type { CatalogDto, CommandInput, SaleDto, ShiftDto, TerminalStatusDto } from '../../contract/api';
+import { countFor, type ReportDto } from '../../contract/shifts';
 import { firstChoices } from '../../contract/menu';
 import type { SummaryReport } from '../../contract/gateway';
 import type { Db } from '../../db/open';
@@ -51,6 +52,8 @@ export interface LoadtestResult {
   salesPerSecond: number;
   enrollSeconds: number;
   complete: boolean;
+  /** Tills whose day ran from float to Z (exact blind count, Z counting every sale). */
+  daysClosed: number;
   problems: string[];
   dataDir: string | null;
 }
@@ -65,6 +68,14 @@ export const LOADTEST_SYNC: Partial<SyncConfig> = {
 };
 const ADMIN_RETRY: RetryPolicy = { attempts: 12, baseMs: 100, capMs: 5000 };
 const SALE_EVENT = 'sale.completed';
+/** The demo venue's supervisor (contract/demo-venue.ts; PIN 2222) and a ¥250 float. */
+const LOADTEST_SUPERVISOR = { staffId: 'demo-supervisor', pin: '2222' };
+const LOADTEST_FLOAT = [
+  { denomination: 10000, count: 1 },
+  { denomination: 2000, count: 4 },
+  { denomination: 1000, count: 5 },
+  { denomination: 100, count: 20 },
+];
 
 interface Till {
   index: number;
@@ -74,6 +85,8 @@ interface Till {
   sold: number;
   duplicateSales: number;
   problem: string | null;
+  /** The Z that closed the till's day. */
+  zNumber: number | null;
 }
 
 async function call<T>(t: Terminal, method: string, input: unknown = {}): Promise<T> {
@@ -200,6 +213,7 @@ export async function runLoadtest(opts: LoadtestOptions): Promise<LoadtestResult
     reader: null,
     sold: 0,
     duplicateSales: 0,
+    zNumber: null,
     problem: null,
   }));
   const total = opts.terminals * opts.sales;
@@ -262,11 +276,25 @@ export async function runLoadtest(opts: LoadtestOptions): Promise<LoadtestResult
       catalog = await call<CatalogDto>(t, 'catalog.list');
     }
     const status = await call<TerminalStatusDto>(t, 'terminal.getStatus');
+    // A whole day: the supervisor signs in (the staff came with the catalog) and opens a shift
+    // with a float, the sales, then an exact blind count closes the shift and a Z the day.
+    await call(t, 'staff.login', LOADTEST_SUPERVISOR);
+    const shift = await call<ShiftDto>(t, 'shift.open', { cashierId: LOADTEST_SUPERVISOR.staffId, float: LOADTEST_FLOAT });
     for (let i = 0; i < opts.sales; i++) {
       if (expired()) throw new Error(`stopped after ${i} of ${opts.sales} sales (timeout)`);
       await sellOne(t, catalog, status, random);
       till.sold++;
     }
+    const x = await call<ReportDto>(t, 'report.x');
+    const counts = countFor(x.expectedCash, shift.denominations);
+    if (!counts) throw new Error(`expected cash ${x.expectedCash} cannot be counted in ${shift.denominations.join(', ')}`);
+    const closed = await call<ShiftDto>(t, 'shift.count', { counts });
+    if (closed.status !== 'closed' || closed.overShort !== 0) {
+      throw new Error(`the exact count left the shift ${closed.status} with over/short ${closed.overShort}`);
+    }
+    const z = await call<ReportDto>(t, 'day.close', {});
+    if (z.sales.count !== opts.sales) throw new Error(`Z counts ${z.sales.count} sales, not ${opts.sales}`);
+    till.zNumber = z.zNumber;
   }
 
   const problems: string[] = [];
@@ -350,6 +378,7 @@ export async function runLoadtest(opts: LoadtestOptions): Promise<LoadtestResult
     salesPerSecond: seconds > 0 ? Math.round((final.acked / seconds) * 10) / 10 : 0,
     enrollSeconds: Math.round((enrollDoneAt || finishedAt) - started) / 1000,
     complete,
+    daysClosed: tills.filter((t) => t.zNumber !== null).length,
     problems,
     dataDir: opts.keepData ? root : null,
   };

@@ -106,6 +106,8 @@ export interface CardServiceDeps {
   /** The sync worker's view (ISO time), null when online or unknown. */
   offlineSince: () => string | null;
   /** The open sale as the sale service shows it (created if missing). */
+  /** Throws unless someone may take payment now (signed in, shift open). */
+  guard?: () => void;
   openSale: () => SaleDto;
   onUpdated: (payment: CardPaymentDto) => void;
   onReaderStatus: (status: ReaderStatusDto) => void;
@@ -312,6 +314,7 @@ export function createCardService(deps: CardServiceDeps): CardService {
   // ---------- starting and cancelling ----------
 
   function startCard(amount?: number): CardPaymentDto {
+    deps.guard?.();
     if (!deps.device || !reader)
       throw new PosError('reader.not_configured', 'no card reader is configured for this terminal');
     if (active())

@@ -12,6 +12,7 @@ import { renderText } from '../../drivers/sim/render';
 import { serveTcp, type SimServer } from '../../drivers/sim/serve';
 import { createTerminalSync } from '../create-terminal';
 import type { Terminal } from '../terminal';
+import { openTill } from '../testing';
 
 let dataDir: string;
 let terminal: Terminal | undefined;
@@ -75,6 +76,7 @@ it('a TCP reset mid-receipt: reconnect, the receipt prints again whole marked CO
     if (!reply.ok) throw new Error(reply.error.message);
     return reply.value as T;
   };
+  await openTill(terminal);
   await call('sale.addItem', { productId: 'hot-dog' });
   await call('payment.payCash', { tendered: 10000 });
   const sale = await call<CompletedSaleDto>('sale.complete');

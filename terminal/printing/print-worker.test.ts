@@ -11,6 +11,7 @@ import type { PrinterSim } from '../../drivers/sim/printer-sim';
 import { renderText } from '../../drivers/sim/render';
 import { createTerminalSync } from '../create-terminal';
 import type { Terminal } from '../terminal';
+import { openTill } from '../testing';
 
 let dataDir: string;
 let terminal: Terminal | undefined;
@@ -34,6 +35,7 @@ async function call<T>(t: Terminal, method: string, input: unknown = {}): Promis
 }
 
 async function sell(t: Terminal): Promise<CompletedSaleDto> {
+  await openTill(t);
   await call(t, 'sale.addItem', { productId: 'hot-dog', quantity: 2 });
   await call(t, 'payment.payCash', { tendered: 10000 });
   return call<CompletedSaleDto>(t, 'sale.complete');

@@ -70,11 +70,15 @@ export interface RefundServiceDeps {
   /** False when no printer is configured: the drawer kick is recorded as cancelled. */
   printReceipts?: boolean;
   /**
-   * HOOK for the supervisor approval (a later issue: PIN on the till). Called before anything is
-   * written; throws to refuse, returns who approved (stored in refunds.approved_by). Default:
-   * approved by nobody (null).
+   * The supervisor's approval (signed in, or by the PIN given with the refund). Called after the
+   * refund is checked and before anything is written; throws to refuse, returns who approved
+   * (stored in refunds.approved_by). Default: approved by nobody (null).
    */
-  approve?: (draft: RefundDraft) => { approvedBy: string | null };
+  approve?: (draft: RefundDraft, supervisorPin: string | undefined, reason: string | null) => Promise<{ approvedBy: string | null }>;
+  /** The open shift the refund's cash leaves from (null: none). */
+  shiftId?: () => string | null;
+  /** Throws unless someone may refund now (signed in, shift open). */
+  guard?: () => void;
   onCompleted?: (refund: RefundDto) => void;
 }
 
@@ -82,9 +86,14 @@ export interface RefundService {
   findByReceipt(receipt: string): RefundableSaleDto;
   create(input: {
     saleId: string;
-    lines?: { lineId: string; quantity: number }[];
-    amount?: number;
+    lines?: { lineId: string; quantity: number }[] | undefined;
+    amount?: number | undefined;
+    supervisorPin?: string | undefined;
+    /** 'void': the whole sale cancelled (reported as a void, not a refund). */
+    reason?: string | undefined;
   }): Promise<RefundDto>;
+  /** Voids a completed sale: everything left of it back to its tenders, recorded as a void. */
+  void(saleId: string, reason: string, supervisorPin?: string): Promise<RefundDto>;
 }
 
 const RECEIPT_URL = /\/r\/([A-Z2-7]+)\/?$/i;
@@ -429,7 +438,19 @@ export function createRefundService(deps: RefundServiceDeps): RefundService {
         );
       return view(sale);
     },
+    async void(saleId, reason, supervisorPin) {
+      const sale = completedSaleById(db, saleId);
+      if (!sale) throw new PosError('refund.sale_not_found', `no completed sale ${saleId} on this till`);
+      const v = view(sale);
+      const lines = v.lines
+        .filter((l) => l.quantity > l.refundedQuantity && l.unitPrice >= 0)
+        .map((l) => ({ lineId: l.lineId, quantity: l.quantity - l.refundedQuantity }));
+      if (lines.length === 0) throw new PosError('refund.exceeds', `sale ${saleId} has nothing left to void`);
+      return this.create({ saleId, lines, reason: `void: ${reason}`, ...(supervisorPin !== undefined ? { supervisorPin } : {}) });
+    },
+
     async create(input) {
+      deps.guard?.();
       const sale = completedSaleById(db, input.saleId);
       if (!sale)
         throw new PosError(
@@ -461,7 +482,9 @@ export function createRefundService(deps: RefundServiceDeps): RefundService {
           'card refunds need the gateway and this till is offline: only cash refunds now',
         );
       }
-      const { approvedBy } = deps.approve?.(d) ?? { approvedBy: null };
+      const { approvedBy } = deps.approve
+        ? await deps.approve(d, input.supervisorPin, input.reason ?? null)
+        : { approvedBy: null };
       const refundId = newId();
       const at = now();
       const cancelled: string[] = [];
@@ -473,6 +496,8 @@ export function createRefundService(deps: RefundServiceDeps): RefundService {
           currency: sale.currency,
           basis: input.lines ? 'lines' : 'amount',
           approvedBy,
+          reason: input.reason ?? null,
+          shiftId: deps.shiftId?.() ?? null,
           at,
           lines: d.lines,
           tenders: d.tenders.map((t) => ({

@@ -2,8 +2,8 @@
 // paid-in and paid-out, the drawer opened with no sale, the X report, the blind count with
 // over/short, and the Z that closes the terminal's day. Every step is one transaction with its
 // journal entry and outbox event; supervisor approvals are journaled naming both people.
-import { PosError, type ShiftDto, type StaffRef } from '../../contract/api';
-import { roleAtLeast, type Role } from '../../contract/menu';
+import { PosError, type ShiftDto } from '../../contract/api';
+import type { Role } from '../../contract/menu';
 import {
   CountError,
   countTotal,
@@ -121,28 +121,6 @@ export function createShiftService(deps: ShiftServiceDeps): ShiftService {
     }
   }
 
-  /**
-   * Who approves: the signed-in person when their role is enough, else the supervisor whose PIN
-   * was typed. The actor (signed in) is returned too.
-   */
-  async function approval(pin: string | undefined, role: Role, what: string): Promise<{ actor: StaffRef; approver: StaffRef }> {
-    const actor = staff.require('cashier');
-    if (roleAtLeast(actor.role, role)) return { actor, approver: actor };
-    if (pin === undefined) throw new PosError('auth.supervisor_required', `${what} needs a ${role}: sign in as one or give the PIN`);
-    return { actor, approver: await staff.approve(pin, role) };
-  }
-
-  function journalOverride(at: string, action: string, actor: StaffRef, approver: StaffRef, reason: string | null): void {
-    if (actor.id === approver.id) return;
-    appendJournal(db, at, 'override', {
-      terminalId: deps.terminalId,
-      action,
-      reason,
-      by: actor,
-      approvedBy: approver,
-    });
-  }
-
   function event(type: string, at: string, data: Record<string, unknown>): void {
     const record = { terminalId: deps.terminalId, ...data };
     appendJournal(db, at, type, record);
@@ -236,7 +214,7 @@ export function createShiftService(deps: ShiftServiceDeps): ShiftService {
     pin: string | undefined,
     role: Role,
   ): Promise<ShiftDto> {
-    const { actor, approver } = await approval(pin, role, kind === 'no_sale' ? 'opening the drawer with no sale' : `a ${kind.replace('_', '-')}`);
+    const { actor, approver } = await staff.authorize(pin, role, kind === 'no_sale' ? 'drawer.no_sale' : `cash.${kind}`, reason);
     const at = now();
     db.transaction(() => {
       const shift = sellingShift();
@@ -253,7 +231,6 @@ export function createShiftService(deps: ShiftServiceDeps): ShiftService {
         at,
         businessDate: today(),
       });
-      journalOverride(at, kind, actor, approver, reason);
       event('cash.movement', at, { movementId, shiftId: shift.shiftId, kind, amount, reason, by: actor, approvedBy: approver });
       // Every movement needs the drawer open: the kick is a row of this same commit.
       enqueueDrawerKick(db, at, deps.printReceipts === false ? { cancelledReason: 'no printer configured' } : {});
@@ -273,10 +250,13 @@ export function createShiftService(deps: ShiftServiceDeps): ShiftService {
     },
 
     async open(cashierId, float, supervisorPin) {
-      const { actor, approver } = await approval(supervisorPin, 'supervisor', 'opening a shift');
+      // What can be refused is refused before anyone is asked to approve it.
+      staff.require('cashier');
       const cashier = staffMembers(db).find((m) => m.id === cashierId);
-      if (!cashier) throw new PosError('auth.bad_pin', `no staff member ${cashierId}`);
+      if (!cashier) throw new PosError('validation', `no staff member ${cashierId}`);
       const openingFloat = total(float);
+      if (openShiftOf(db, drawerId)) throw new PosError('shift.already_open', `drawer ${drawerId} already has a shift`);
+      const { approver } = await staff.authorize(supervisorPin, 'supervisor', 'shift.open', null);
       const at = now();
       db.transaction(() => {
         if (openShiftOf(db, drawerId)) throw new PosError('shift.already_open', `drawer ${drawerId} already has a shift`);
@@ -292,7 +272,6 @@ export function createShiftService(deps: ShiftServiceDeps): ShiftService {
           openingFloat,
           floatCounts: float,
         });
-        journalOverride(at, 'shift.open', actor, approver, null);
         event('shift.opened', at, {
           shiftId,
           drawerId,
@@ -306,6 +285,7 @@ export function createShiftService(deps: ShiftServiceDeps): ShiftService {
     },
 
     cashMovement(input) {
+      sellingShift();
       const amount = input.counts ? total(input.counts) : (input.amount ?? 0);
       if (amount <= 0) throw new PosError('shift.bad_count', 'the amount must be positive');
       if (input.kind !== 'drop' && input.reason === undefined) {
@@ -322,6 +302,7 @@ export function createShiftService(deps: ShiftServiceDeps): ShiftService {
     },
 
     noSale(reason, supervisorPin) {
+      sellingShift();
       return move('no_sale', 0, null, reason, supervisorPin, 'supervisor');
     },
 
@@ -352,14 +333,14 @@ export function createShiftService(deps: ShiftServiceDeps): ShiftService {
     },
 
     async close(note, supervisorPin) {
-      const { actor, approver } = await approval(supervisorPin, 'supervisor', 'closing a shift over the tolerance');
+      if (openShift().counts === null) throw new PosError('shift.not_open', 'count the drawer first (blind count)');
+      const { actor, approver } = await staff.authorize(supervisorPin, 'supervisor', 'shift.close', note);
       const at = now();
       const shiftId = db.transaction(() => {
         const shift = openShift();
         if (shift.counts === null) throw new PosError('shift.not_open', 'count the drawer first (blind count)');
         const report = build('shift', [{ ...shift, closedAt: at }]);
         closeShiftRow(db, shift.shiftId, { closedAt: at, closedBy: actor.id, approvedBy: approver.id, note, report });
-        journalOverride(at, 'shift.close', actor, approver, note);
         event('shift.closed', at, { shiftId: shift.shiftId, report, approvedBy: approver, note });
         return shift.shiftId;
       })();
@@ -368,8 +349,10 @@ export function createShiftService(deps: ShiftServiceDeps): ShiftService {
     },
 
     async closeDay(supervisorPin) {
-      const { actor, approver } = await approval(supervisorPin, 'supervisor', 'closing the day (Z)');
+      staff.require('cashier');
       if (deps.cardInProgress()) throw new PosError('day.not_ready', 'a card payment is in progress: finish it first');
+      if (openShifts(db).length > 0) throw new PosError('day.not_ready', 'close every shift first');
+      const { approver } = await staff.authorize(supervisorPin, 'supervisor', 'day.close', null);
       const at = now();
       const zNo = db.transaction(() => {
         const open = openShifts(db);
@@ -391,7 +374,6 @@ export function createShiftService(deps: ShiftServiceDeps): ShiftService {
           to: at,
         };
         insertZ(db, { zNo: no, businessDate: report.businessDate, closedAt: at, closedBy: approver.id, grandTotal, report, shiftIds: shifts.map((s) => s.shiftId) });
-        journalOverride(at, 'day.close', actor, approver, null);
         event('day.closed', at, { zNumber: no, report });
         return no;
       })();

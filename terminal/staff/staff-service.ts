@@ -17,6 +17,8 @@ export interface StaffConfig {
   /** First lockout; each further wrong PIN doubles it. */
   lockoutBaseMs: number;
   lockoutMaxMs: number;
+  /** Overrides the venue's idle lock (tests that jump the clock by hours set 0: never). */
+  idleLockSeconds?: number;
 }
 
 export const defaultStaffConfig: StaffConfig = { lockoutBaseMs: 30_000, lockoutMaxMs: 60 * 60_000 };
@@ -52,6 +54,17 @@ export interface StaffService {
    * terminal-wide lockout. Returns who approved.
    */
   approve(pin: string, role?: Role): Promise<StaffRef>;
+  /**
+   * What a supervisor must approve: the signed-in person when their role is enough, else the
+   * person whose PIN was typed. An approval by someone else is journaled at once (`override`,
+   * naming both people, the action and the reason), before the action it approves.
+   */
+  authorize(
+    pin: string | undefined,
+    role: Role,
+    action: string,
+    reason: string | null,
+  ): Promise<{ actor: StaffRef; approver: StaffRef }>;
 }
 
 const ref = (m: StaffMember): StaffRef => ({ id: m.id, name: m.name, role: m.role });
@@ -65,13 +78,14 @@ export function createStaffService(deps: StaffServiceDeps): StaffService {
   let lastTouch = clock.now();
 
   const now = (): string => isoUtc(clock.now());
+  const idleLimit = (): number => cfg.idleLockSeconds ?? deps.idleLockSeconds();
 
   function session(): SessionDto {
     return {
       state: who === null ? 'signed_out' : locked ? 'locked' : 'active',
       staff: who,
       since,
-      idleLockSeconds: deps.idleLockSeconds(),
+      idleLockSeconds: idleLimit(),
     };
   }
 
@@ -164,7 +178,7 @@ export function createStaffService(deps: StaffServiceDeps): StaffService {
     },
 
     checkIdle() {
-      const limit = deps.idleLockSeconds();
+      const limit = idleLimit();
       if (who === null || locked || limit === 0) return false;
       if (clock.now() - lastTouch < limit * 1000) return false;
       locked = true;
@@ -182,6 +196,17 @@ export function createStaffService(deps: StaffServiceDeps): StaffService {
       if (!found) throw failed(OVERRIDE_KEY, 'supervisor approval');
       succeeded(OVERRIDE_KEY);
       return ref(found);
+    },
+
+    async authorize(pin, role, action, reason) {
+      const actor = this.require('cashier');
+      if (roleAtLeast(actor.role, role)) return { actor, approver: actor };
+      if (pin === undefined) {
+        throw new PosError('auth.supervisor_required', `${action} needs a ${role}: sign in as one or give the PIN`);
+      }
+      const approver = await this.approve(pin, role);
+      journal('override', { action, reason, by: actor, approvedBy: approver });
+      return { actor, approver };
     },
   };
 }

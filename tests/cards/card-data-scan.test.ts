@@ -15,6 +15,7 @@ import type { GatewayStore } from '../../gateway/store';
 import { createTerminalSync } from '../../terminal/create-terminal';
 import type { Terminal } from '../../terminal/terminal';
 import { enrollCardTill, startCardGateway } from '../support/card-rig';
+import { openTill } from '../../terminal/testing';
 
 // Logs at debug level, captured: lib/log reads the level when it loads, before the imports above.
 vi.hoisted(() => {
@@ -58,6 +59,7 @@ beforeAll(async () => {
   });
   t.on('payment.updated', (p) => states.set(p.paymentId, p.state));
   await t.cards.ready;
+  await openTill(t);
 });
 
 afterAll(async () => {

@@ -18,6 +18,7 @@ import { httpRequest } from '../../terminal/http-client';
 import type { Terminal } from '../../terminal/terminal';
 import { startFaultProxy, type Fault, type FaultProxy } from '../support/fault-proxy';
 import { enrollCardTill, startCardGateway } from '../support/card-rig';
+import { openTill } from '../../terminal/testing';
 
 const ADMIN = 'card-faults-admin-token-0123456789';
 const root = mkdtempSync(path.join(tmpdir(), 'pos-card-faults-'));
@@ -80,6 +81,7 @@ beforeEach(async () => {
     states.set(p.paymentId, [...(states.get(p.paymentId) ?? []), p.state]),
   );
   await t.cards.ready;
+  await openTill(t);
 });
 afterEach(async () => {
   t?.close();

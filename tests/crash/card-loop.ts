@@ -16,6 +16,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import type { CardPaymentDto, CompletedSaleDto, SaleDto } from '../../contract/api';
 import { createTerminalSync } from '../../terminal/create-terminal';
+import { openTill } from '../../terminal/testing';
 
 const dataDir = process.argv[2];
 const parity = Number(process.argv[3] ?? 0);
@@ -38,6 +39,8 @@ const terminal = createTerminalSync({
   },
   cards: { pollMs: 60_000, gatewayTimeoutMs: 3000 },
 });
+// Every start signs in again; the shift stays open across the kills.
+await openTill(terminal);
 
 let reached = 0;
 const waiters = new Map<string, (p: CardPaymentDto) => void>();

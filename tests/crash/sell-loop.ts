@@ -2,10 +2,13 @@
 // one line per sale on stdout ("done <saleId> <receiptNo>"), until it is killed.
 import type { CompletedSaleDto } from '../../contract/api';
 import { createTerminalSync } from '../../terminal/create-terminal';
+import { openTill } from '../../terminal/testing';
 
 const dataDir = process.argv[2];
 if (!dataDir) throw new Error('usage: sell-loop DATA_DIR');
 const terminal = createTerminalSync({ dataDir, demo: true });
+// Every start signs in again; the shift stays open across the kills.
+await openTill(terminal);
 const products = ['hot-dog', 'cola-m', 'scarf', 'water', 'pretzel', 'programme'];
 
 async function call(method: string, input: unknown = {}): Promise<unknown> {

@@ -14,6 +14,7 @@ import { systemClock } from '../../lib/clock';
 import { createTerminalSync } from '../../terminal/create-terminal';
 import { enrollTerminal } from '../../terminal/enroll';
 import type { Terminal } from '../../terminal/terminal';
+import { openTill } from '../../terminal/testing';
 
 const TILLS = 50;
 /** The claim: every online till applies and confirms a stop within this. */
@@ -85,6 +86,7 @@ beforeAll(async () => {
       if (Date.now() > deadline) throw new Error(`${name} has no catalog after 20 s`);
       await new Promise((r) => setTimeout(r, 50));
     }
+    await openTill(t);
   }
 }, 120_000);
 

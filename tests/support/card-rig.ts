@@ -10,10 +10,13 @@ import { seedDemoVenue } from '../../gateway/start';
 import { createStore, storeTargetFromUrl } from '../../gateway/storage/create-store';
 import type { GatewayStore } from '../../gateway/store';
 import { demoCatalog } from '../../terminal/demo-venue';
+import { demoStaff } from '../../contract/demo-venue';
 import { createTerminalSync } from '../../terminal/create-terminal';
 import { enrollTerminal } from '../../terminal/enroll';
 import { httpRequest } from '../../terminal/http-client';
 import type { Terminal, TerminalConfig } from '../../terminal/terminal';
+import { openTill } from '../../terminal/testing';
+import { replaceStaff } from '../../db/staff';
 
 export interface CardGateway {
   app: FastifyInstance;
@@ -61,8 +64,8 @@ export async function startCardGateway(opts: {
 }
 
 /**
- * Enrolls `dataDir` with the gateway under `name`, and seeds the demo catalog the sync worker
- * would otherwise pull (card tests run with sync off).
+ * Enrolls `dataDir` with the gateway under `name`, and seeds the demo catalog and staff the sync
+ * worker would otherwise pull (card tests run with sync off).
  */
 export async function enrollCardTill(
   gw: Pick<CardGateway, 'url' | 'adminToken'>,
@@ -81,6 +84,7 @@ export async function enrollCardTill(
   const db = openTerminalDb(dataDir);
   try {
     replaceCatalog(db, demoCatalog);
+    replaceStaff(db, demoStaff);
   } finally {
     db.close();
   }
@@ -100,8 +104,11 @@ export async function openCardTill(
       device: { sim: { tapDelayMs: 5, stepDelayMs: 2, timeoutMs: 300 } },
     },
     cards: { pollMs: 60_000, gatewayTimeoutMs: 3000, ...cards },
+    // Card tests jump the clock by hours (offline limits): no idle lock.
+    staff: { idleLockSeconds: 0 },
   });
   await t.cards.ready;
+  await openTill(t);
   return t;
 }
 

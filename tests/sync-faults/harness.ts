@@ -11,6 +11,7 @@ import { httpRequest } from '../../terminal/http-client';
 import type { SyncConfig } from '../../terminal/sync-worker';
 import type { Terminal } from '../../terminal/terminal';
 import { salesSummary } from '../support/gateway-client';
+import { openTill } from '../../terminal/testing';
 
 export const ADMIN = 'sync-faults-admin-token-0123456789';
 
@@ -82,6 +83,8 @@ export async function productIds(t: Terminal): Promise<string[]> {
   await expect
     .poll(async () => (await call<CatalogDto>(t, 'catalog.list')).products.length, { timeout: 10_000 })
     .toBeGreaterThan(0);
+  // The staff came with the catalog: sign in and open a shift before selling.
+  await openTill(t);
   return (await call<CatalogDto>(t, 'catalog.list')).products.filter(isQuickSale).map((p) => p.id);
 }
 

@@ -14,6 +14,7 @@ import { createTerminalSync } from '../../terminal/create-terminal';
 import { enrollTerminal } from '../../terminal/enroll';
 import { httpRequest } from '../../terminal/http-client';
 import type { Terminal } from '../../terminal/terminal';
+import { openTill } from '../../terminal/testing';
 
 const ADMIN = 'integration-admin-token-0123456789';
 const root = mkdtempSync(path.join(tmpdir(), 'pos-sync-it-'));
@@ -75,6 +76,7 @@ describe('terminal ↔ gateway', () => {
       await expect.poll(() => pushed.length, { timeout: 5000 }).toBeGreaterThan(0);
       expect(pushed.at(-1)!.products.length).toBe((await call<CatalogDto>(t, 'catalog.list')).products.length);
       const productId = (await call<CatalogDto>(t, 'catalog.list')).products[0]!.id;
+      await openTill(t);
 
       for (let i = 0; i < 20; i++) await sell(t, productId);
       await expect.poll(async () => (await network(t)).pendingEvents, { timeout: 10_000 }).toBe(0);
