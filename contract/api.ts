@@ -433,6 +433,17 @@ export const ShiftDto = z.object({
 });
 export type ShiftDto = z.infer<typeof ShiftDto>;
 
+/** A supervisor's approval at the till, as journaled. */
+export const OverrideDto = z.object({
+  seq: z.number().int(),
+  at: z.string(),
+  action: z.string(),
+  reason: z.string().nullable(),
+  by: StaffRef,
+  approvedBy: StaffRef,
+});
+export type OverrideDto = z.infer<typeof OverrideDto>;
+
 export const NetworkState = z.enum(['standalone', 'online', 'offline']);
 export type NetworkState = z.infer<typeof NetworkState>;
 
@@ -653,6 +664,14 @@ export const commands = {
   },
   /** Closes the business day (Z) once every shift is closed; a supervisor approves. */
   'day.close': { input: z.object({ supervisorPin: Pin.optional() }).strict() },
+  /** A stored report: a closed shift's (by id, else the last) or a Z (by number, else the last). */
+  'report.get': {
+    input: z
+      .object({ kind: z.enum(['shift', 'z']), shiftId: Id.optional(), number: z.number().int().positive().optional() })
+      .strict(),
+  },
+  /** Supervisor approvals journaled at this till, newest first (at most `limit`, default 100). */
+  'report.overrides': { input: z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict() },
   'sale.get': { input: NoInput },
   /**
    * Adds an item. Products with sizes need `variantId`; modifier groups their choices (`options`,
@@ -795,6 +814,8 @@ export interface CommandOutputs {
   'shift.count': ShiftDto;
   'shift.close': ReportDto;
   'day.close': ReportDto;
+  'report.get': ReportDto | null;
+  'report.overrides': OverrideDto[];
   'sale.get': SaleDto;
   'sale.addItem': SaleDto;
   'sale.returnDeposit': SaleDto;

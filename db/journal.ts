@@ -102,3 +102,14 @@ export function verifyJournal(db: Db): JournalVerdict {
   }
   return { ok: true, entries, headHash: entries ? prev : null };
 }
+
+/** Journal entries of one type, newest first. */
+export function journalOfType(db: Db, type: string, limit: number): { seq: number; at: string; payload: unknown }[] {
+  return (
+    prep(db, 'SELECT seq, at, payload FROM journal WHERE type = ? ORDER BY seq DESC LIMIT ?').all(type, limit) as {
+      seq: number;
+      at: string;
+      payload: string;
+    }[]
+  ).map((r) => ({ seq: r.seq, at: r.at, payload: JSON.parse(r.payload) as unknown }));
+}

@@ -71,6 +71,8 @@ const bad: Record<CommandName, unknown[]> = {
   'reader.selectTestCard': [...notObjects, {}, { name: '' }, { name: 5 }, { name: HUGE_STRING }, { name: 'visa-approve', x: 1 }],
   'sync.setForcedOffline': [...notObjects, {}, { offline: 'yes' }, { offline: 1 }, { offline: null }, { offline: true, x: 1 }],
   'shift.current': [...notObjects, ...withExtraKeys],
+  'report.get': [...notObjects, {}, { kind: 'x' }, { kind: 'z', number: 0 }, { kind: 'shift', shiftId: '' }, { kind: 'z', y: 1 }],
+  'report.overrides': [...notObjects, { limit: 0 }, { limit: 1001 }, { limit: 'all' }, { x: 1 }],
   'sale.void': [...notObjects, {}, { saleId: 'S1' }, { saleId: 'S1', reason: '' }, { saleId: 'S1', reason: 'x', supervisorPin: '1' }, { saleId: 'S1', reason: 'x', y: 1 }],
   'report.x': [...notObjects, ...withExtraKeys],
   'shift.open': [

@@ -3,6 +3,7 @@
 import packageJson from '../package.json' with { type: 'json' };
 import {
   PosError,
+  type StaffRef,
   type NetworkStatusDto,
   type PrinterStatusDto,
   type ReaderStatusDto,
@@ -31,6 +32,7 @@ import { createPrintWorker, enqueueReprint, notConfiguredPrinterStatus, type Pri
 import { COUNTER_ACTOR, createSaleService } from './sale-service';
 import { createStaffService } from './staff/staff-service';
 import { createShiftService } from './shifts/shift-service';
+import { journalOfType } from '../db/journal';
 import { cardPaymentsInStates } from '../db/card-payments';
 import { replaceStaff, setBootstrapAdmin } from '../db/staff';
 import { hashPinSync, randomPin } from '../lib/pin';
@@ -415,6 +417,14 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
       'shift.count': ({ counts }) => shifts.count(counts),
       'shift.close': ({ note, supervisorPin }) => shifts.close(note, supervisorPin),
       'day.close': ({ supervisorPin }) => shifts.closeDay(supervisorPin),
+      'report.get': ({ kind, shiftId, number }) => shifts.report(kind, kind === 'shift' ? shiftId : number) ?? null,
+      'report.overrides': ({ limit }) => {
+        staff.require('supervisor');
+        return journalOfType(db, 'override', limit ?? 100).map(({ seq, at, payload }) => {
+          const p = payload as { action: string; reason: string | null; by: StaffRef; approvedBy: StaffRef };
+          return { seq, at, action: p.action, reason: p.reason, by: p.by, approvedBy: p.approvedBy };
+        });
+      },
       'staff.list': () => staff.list(),
       'staff.login': ({ staffId, pin }) => staff.login(staffId, pin),
       'staff.logout': () => staff.logout(),

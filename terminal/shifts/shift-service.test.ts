@@ -161,6 +161,25 @@ describe('a shift from float to close', () => {
     expect(exact).toMatchObject({ status: 'closed', overShort: 0 });
     expect(await call<ReportDto>('day.close', { supervisorPin: '2222' })).toMatchObject({ zNumber: 2, grandTotal: 5000 });
     expect(journal('day.closed')).toHaveLength(2);
+    // Stored reports and the overrides list, for the supervisor's views.
+    expect(await call<ReportDto>('report.get', { kind: 'z', number: 1 })).toMatchObject({ zNumber: 1, overShort: -1000 });
+    expect(await call<ReportDto>('report.get', { kind: 'z' })).toMatchObject({ zNumber: 2 });
+    expect(await call<ReportDto>('report.get', { kind: 'shift' })).toMatchObject({ kind: 'shift', overShort: 0 });
+    expect(await call('report.get', { kind: 'z', number: 9 })).toBeNull();
+    expect(await fail('report.overrides', {})).toBe('auth.forbidden');
+    await call('staff.login', { staffId: 'demo-supervisor', pin: '2222' });
+    const overrides = await call<{ action: string; by: { id: string }; approvedBy: { id: string } }[]>('report.overrides', {});
+    expect(overrides.map((o) => o.action)).toEqual([
+      'day.close',
+      'shift.open',
+      'day.close',
+      'shift.close',
+      'drawer.no_sale',
+      'cash.paid_out',
+      'cash.drop',
+      'shift.open',
+    ]);
+    expect(overrides.every((o) => o.by.id === 'demo-cashier' && o.approvedBy.id === 'demo-supervisor')).toBe(true);
   });
 
   it('closes at once when the count is within tolerance (5.00 short)', async () => {
