@@ -17,7 +17,12 @@ import { isoUtc } from '../lib/clock';
 import { safeJson, type GatewayContext } from './context';
 import { enrollmentCodeHash } from './enrollment-code';
 import { HttpError } from './errors';
-import { RECEIPT_HEADERS, renderReceiptNotFound, renderReceiptPage } from './receipt-page';
+import {
+  RECEIPT_HEADERS,
+  receiptDetails,
+  renderReceiptNotFound,
+  renderReceiptPage,
+} from './receipt-page';
 import type { EnrollmentCodeRecord } from './store';
 
 /** What a receipt token looks like (ARCHITECTURE §4: ≥ 96 random bits, base32). */
@@ -144,7 +149,8 @@ export function registerPublicRoutes(app: FastifyInstance, ctx: GatewayContext):
       void reply.headers(RECEIPT_HEADERS);
       const { token } = request.params;
       const found = TOKEN.test(token) ? await store.saleByReceiptToken(token) : undefined;
-      const sale = found && SaleCompletedData.safeParse(safeJson(found.document));
+      const document = found && safeJson(found.document);
+      const sale = found && SaleCompletedData.safeParse(document);
       if (!found || !sale?.success) return reply.code(404).send(renderReceiptNotFound());
       const venue = await ctx.venue();
       const taxNames = new Map<string, LocalizedText>();
@@ -161,7 +167,14 @@ export function registerPublicRoutes(app: FastifyInstance, ctx: GatewayContext):
         }
       }
       return reply.send(
-        renderReceiptPage({ sale: sale.data, venue, terminalName: found.terminalName, taxNames }),
+        renderReceiptPage({
+          sale: sale.data,
+          venue,
+          terminalName: found.terminalName,
+          taxNames,
+          // Options, combo parts and discount reasons: in the stored document, not in SaleCompletedData.
+          details: receiptDetails(document),
+        }),
       );
     },
   );

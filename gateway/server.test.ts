@@ -204,6 +204,52 @@ describe('e-receipt page', () => {
     expect(html).toMatch(/合计.*Total/s);
   });
 
+  it('shows the options, combo parts and discount reasons the terminal sent with the sale', async () => {
+    gw = await startTestGateway();
+    const t = await enrollTerminal(gw.app);
+    const sale = saleData(t.terminalId, 8);
+    const [first, second] = sale.lines;
+    const document = {
+      ...sale,
+      lines: [
+        {
+          ...first!,
+          discount: 500,
+          modifiers: [{ name: { en: 'Extra <mustard>', zh: '加芥末' }, priceDelta: 300 }],
+          components: [],
+          lineDiscount: {
+            kind: 'discount',
+            name: { en: 'Happy hour', zh: '欢乐时光' },
+            percentBp: null,
+            amount: 500,
+          },
+        },
+        {
+          ...second!,
+          modifiers: [],
+          components: [{ name: { en: 'Fries', zh: '薯条' } }],
+          lineDiscount: null,
+        },
+      ],
+      saleDiscount: null,
+    };
+    const up = await signedInject(gw.app, t, {
+      url: '/v1/events',
+      body: {
+        terminalId: t.terminalId,
+        events: [envelope(t.terminalId, 1, 'sale.completed', document)],
+      },
+      now: gw.clock.now(),
+    });
+    expect(up.statusCode, up.body).toBe(200);
+    const html = (await gw.app.inject({ url: `/r/${sale.receiptToken}` })).body;
+    expect(html).toContain('Extra &lt;mustard&gt;');
+    expect(html).toContain('加芥末');
+    expect(html).toContain('薯条');
+    expect(html).toContain('欢乐时光');
+    expect(html).toContain('Happy hour');
+  });
+
   it('answers an unknown token with a bilingual 404 page, and a non-token without asking the store', async () => {
     gw = await startTestGateway();
     let lookups = 0;
