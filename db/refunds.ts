@@ -186,6 +186,8 @@ export interface RefundRecord extends Omit<RefundDto, 'receiptRef' | 'tenders'> 
   approvedBy: string | null;
   reason: string | null;
   businessDate: string | null;
+  /** The shift the refund's cash left from (null before shifts). */
+  shiftId: string | null;
   tenders: (RefundDto['tenders'][number] & { tenderId: string; acquirerRef: string | null })[];
 }
 
@@ -198,6 +200,7 @@ interface RefundRaw {
   basis: 'lines' | 'amount';
   approved_by: string | null;
   reason: string | null;
+  shift_id: string | null;
   created_at: string;
   completed_at: string | null;
   business_date: string | null;
@@ -232,6 +235,7 @@ function toRecord(db: Db, r: RefundRaw): RefundRecord {
     createdAt: r.created_at,
     completedAt: r.completed_at,
     businessDate: r.business_date,
+    shiftId: r.shift_id,
     lines: lines.map((l) => ({ lineId: l.line_id, quantity: l.quantity, amount: l.amount })),
     tenders: tenders.map((t) => ({
       tenderId: t.tender_id,

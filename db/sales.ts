@@ -222,8 +222,9 @@ export interface Attribution {
 /** Writes the completion of the open sale. Call inside the completing transaction. */
 export function writeCompletedSale(db: Db, sale: CompletedSaleDto, by: Attribution = { shiftId: null, staffId: null }): void {
   // The lines' final discounts first: once the sale is completed its lines are frozen.
-  const disc = prep(db, 'UPDATE sale_lines SET discount = ? WHERE line_id = ? AND discount <> ?');
-  for (const l of sale.lines) disc.run(l.discount, l.lineId, l.discount);
+  // (Lines start at 0: only discounted ones are written.)
+  const disc = prep(db, 'UPDATE sale_lines SET discount = ? WHERE line_id = ?');
+  for (const l of sale.lines) if (l.discount !== 0) disc.run(l.discount, l.lineId);
   const changed = prep(
     db,
     `UPDATE sales SET status = 'completed', completed_at = ?, business_date = ?, receipt_no = ?,
@@ -250,7 +251,9 @@ export function writeCompletedSale(db: Db, sale: CompletedSaleDto, by: Attributi
   ).changes;
   if (changed !== 1) throw new Error(`sale ${sale.saleId} is not open`);
   // Its card payments belong to the same shift: a later refusal is charged to it, never another.
-  if (by.shiftId !== null) prep(db, 'UPDATE card_payments SET shift_id = ? WHERE sale_id = ?').run(by.shiftId, sale.saleId);
+  if (by.shiftId !== null && sale.payments.some((p) => p.kind === 'card')) {
+    prep(db, 'UPDATE card_payments SET shift_id = ? WHERE sale_id = ?').run(by.shiftId, sale.saleId);
+  }
   const tax = prep(
     db,
     'INSERT INTO sale_taxes (sale_id, tax_rate_id, rate_bp, inclusive, net, tax, gross) VALUES (?, ?, ?, ?, ?, ?, ?)',

@@ -594,8 +594,10 @@ export function createSaleService(deps: SaleServiceDeps): SaleService {
           cashRounding: paid?.rounding ?? 0,
           change: paid?.change ?? 0,
         };
-        writeCompletedSale(db, doc, deps.attribution?.());
-        const record = { terminalId: deps.terminalId, ...doc };
+        const by = deps.attribution?.() ?? { shiftId: null, staffId: null };
+        writeCompletedSale(db, doc, by);
+        // The journal and the gateway learn whose shift and which person the sale belongs to.
+        const record = { terminalId: deps.terminalId, ...doc, shiftId: by.shiftId, staffId: by.staffId };
         appendJournal(db, doc.completedAt, 'sale.completed', record);
         appendOutbox(db, {
           terminalId: deps.terminalId,
