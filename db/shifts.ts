@@ -212,13 +212,19 @@ export function zReport(db: Db, zNo?: number): unknown {
   return r ? (JSON.parse(r.report) as unknown) : undefined;
 }
 
-/** Card payments refused since `since` (exclusive), with the shift they belong to. */
-export function refusalsSince(db: Db, since: string | null): { paymentId: string; shiftId: string | null; amount: number; at: string }[] {
+/** Card payments refused and not yet on any Z, with the shift they belong to. */
+export function unreportedRefusals(db: Db): { paymentId: string; shiftId: string | null; amount: number }[] {
   return (
     prep(
       db,
-      `SELECT payment_id, shift_id, amount, updated_at FROM card_payments
-        WHERE state = 'refused' AND (? IS NULL OR updated_at > ?) ORDER BY updated_at, payment_id`,
-    ).all(since, since) as { payment_id: string; shift_id: string | null; amount: number; updated_at: string }[]
-  ).map((r) => ({ paymentId: r.payment_id, shiftId: r.shift_id, amount: r.amount, at: r.updated_at }));
+      `SELECT payment_id, shift_id, amount FROM card_payments
+        WHERE state = 'refused' AND reported_z IS NULL ORDER BY updated_at, payment_id`,
+    ).all() as { payment_id: string; shift_id: string | null; amount: number }[]
+  ).map((r) => ({ paymentId: r.payment_id, shiftId: r.shift_id, amount: r.amount }));
+}
+
+/** Marks refusals as reported on Z `zNo`. */
+export function markRefusalsReported(db: Db, paymentIds: readonly string[], zNo: number): void {
+  const mark = prep(db, 'UPDATE card_payments SET reported_z = ? WHERE payment_id = ? AND reported_z IS NULL');
+  for (const id of paymentIds) mark.run(zNo, id);
 }

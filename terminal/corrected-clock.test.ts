@@ -50,4 +50,20 @@ describe('corrected clock', () => {
     observeOnce(clock, base, 3_600_000, 10, 0.5);
     expect(Math.abs(clock.offsetMs() - 3_600_000)).toBeLessThan(1000);
   });
+
+  it('never dates a record earlier than the last one for a correction of a second, but takes a real step back', () => {
+    const base = manualClock(Date.UTC(2026, 10, 21, 12, 0, 0, 0));
+    const clock = createCorrectedClock(base, 900);
+    const first = clock.now();
+    // A response proves the offset is really about 0: the corrected time moves back 900 ms.
+    clock.observe(new Date(base.now()).toUTCString(), base.now() - 5, base.now());
+    expect(clock.offsetMs()).toBeLessThan(900);
+    expect(clock.now()).toBe(first); // held
+    base.advance(1000);
+    expect(clock.now()).toBeGreaterThan(first); // the base clock caught up: moving again
+    // A correction of an hour back is a wrong clock being fixed: taken at once.
+    const before = clock.now();
+    clock.observe(new Date(base.now() - 3_600_000).toUTCString(), base.now() - 5, base.now());
+    expect(clock.now()).toBeLessThan(before - 3_000_000);
+  });
 });

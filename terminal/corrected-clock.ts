@@ -15,6 +15,12 @@ export interface CorrectedClock extends Clock {
 
 /** Moves smaller than this, while the offset still fits every observation, are not made. */
 const SETTLE_MS = 25;
+/**
+ * A correction that would move time back by at most this much holds the clock instead, until the
+ * base clock catches up: records never go back in time by a Date header's second of doubt. A
+ * bigger step back is a real fix of a wrong clock and is taken.
+ */
+const HOLD_BACK_MS = 2000;
 
 export function createCorrectedClock(base: Clock, initialOffsetMs = 0): CorrectedClock {
   let offset = Number.isFinite(initialOffsetMs) ? Math.round(initialOffsetMs) : 0;
@@ -22,8 +28,14 @@ export function createCorrectedClock(base: Clock, initialOffsetMs = 0): Correcte
   // each response (as NTP intersects its samples), so the offset settles instead of hopping by
   // up to a second between the middles of single, coarse observations.
   let bounds: { lo: number; hi: number } | null = null;
+  let last = -Infinity;
   return {
-    now: () => base.now() + offset,
+    now: () => {
+      const t = base.now() + offset;
+      if (t < last && last - t <= HOLD_BACK_MS) return last;
+      last = t;
+      return t;
+    },
     offsetMs: () => offset,
     observe(dateHeader, sentAt, receivedAt) {
       const server = dateHeader ? Date.parse(dateHeader) : NaN;

@@ -5,6 +5,7 @@ import { migration003 } from './003-card-payments';
 import { migration004 } from './004-refunds';
 import { migration005 } from './005-menu';
 import { migration006 } from './006-staff-shifts';
+import { migration007 } from './007-refusals-on-z';
 
 /** Every terminal migration in order. Append only: never edit one that has shipped. */
 export const terminalMigrations: readonly Migration[] = [
@@ -14,4 +15,5 @@ export const terminalMigrations: readonly Migration[] = [
   migration004,
   migration005,
   migration006,
+  migration007,
 ];

@@ -27,7 +27,8 @@ import {
   openShiftOf,
   openShifts,
   recordCount,
-  refusalsSince,
+  markRefusalsReported,
+  unreportedRefusals,
   shiftReport,
   shiftsAwaitingZ,
   zReport,
@@ -363,7 +364,10 @@ export function createShiftService(deps: ShiftServiceDeps): ShiftService {
         const previous = lastZ(db);
         const no = (previous?.zNo ?? 0) + 1;
         const base = build('z', shifts);
-        const late = refusalsSince(db, previous?.closedAt ?? null).filter((r) => !shifts.some((s) => s.shiftId === r.shiftId));
+        // Refusals no Z has shown yet: those of this Z's own shifts are in its figures; the others
+        // came after their shift's day closed (late refusals), charged to their own shift.
+        const unreported = unreportedRefusals(db);
+        const late = unreported.filter((r) => !shifts.some((s) => s.shiftId === r.shiftId));
         const grandTotal = (previous?.grandTotal ?? 0) + base.sales.amount - base.refunds.amount;
         const report: ReportDto = {
           ...base,
@@ -373,6 +377,7 @@ export function createShiftService(deps: ShiftServiceDeps): ShiftService {
           from: shifts[0]?.openedAt ?? previous?.closedAt ?? null,
           to: at,
         };
+        markRefusalsReported(db, unreported.map((r) => r.paymentId), no);
         insertZ(db, { zNo: no, businessDate: report.businessDate, closedAt: at, closedBy: approver.id, grandTotal, report, shiftIds: shifts.map((s) => s.shiftId) });
         event('day.closed', at, { zNumber: no, report });
         return no;
