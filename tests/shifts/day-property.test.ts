@@ -120,7 +120,7 @@ async function play(t: Terminal, a: Action, sales: CompletedSaleDto[], perCard: 
 /** Closes the open shift with an exact blind count (what the X says the drawer holds). */
 async function closeExactly(t: Terminal): Promise<void> {
   const x = await call<ReportDto>(t, 'report.x');
-  const shift = (await call<ShiftDto>(t, 'shift.current'))!;
+  const shift = (await call<ShiftDto>(t, 'shift.current'));
   // A day that paid out more than came in would need cash from nowhere: top it up first.
   if (x.expectedCash < 0) {
     await call(t, 'shift.cashMovement', { kind: 'paid_in', amount: -x.expectedCash, reason: 'from the safe' });
@@ -172,7 +172,7 @@ function fromJournal(entries: readonly Entry[], shiftIds: ReadonlySet<string>): 
     stored: { count: 0, amount: 0 },
   };
   for (const { type, payload: p } of entries) {
-    const shift = (p.shiftId ?? null) as string | null;
+    const shift = (p.shiftId ?? null);
     if (type === 'shift.opened' && shiftIds.has(shift!)) f.float += p.openingFloat as number;
     if (type === 'sale.completed' && shift !== null && shiftIds.has(shift)) {
       const totals = p.totals as { total: number; deposits: number; discounts: number; comps: number };
@@ -193,7 +193,7 @@ function fromJournal(entries: readonly Entry[], shiftIds: ReadonlySet<string>): 
     if (type === 'refund.completed' && shift !== null && shiftIds.has(shift)) {
       f.refunds.count++;
       f.refunds.amount += p.amount as number;
-      if (String(p.reason ?? '').startsWith('void')) f.voids += p.amount as number;
+      if (typeof p.reason === 'string' && p.reason.startsWith('void')) f.voids += p.amount as number;
       for (const tender of p.tenders as { kind: string; status: string; amount: number }[]) {
         if (tender.kind === 'cash' && tender.status === 'paid') f.cashRefunds += tender.amount;
       }
