@@ -18,24 +18,15 @@ import { createCatalogService } from './catalog-service';
 import { createTerminalSync } from './create-terminal';
 import { COUNTER_ACTOR, createSaleService, type Actor, type OverrideRequest } from './sale-service';
 import type { Terminal } from './terminal';
-import { openTill } from './testing';
+import { must, openTill, refused } from './testing';
 
 let dataDir: string;
 let terminal: Terminal;
 // 19:30 in Shanghai: no happy hour.
 const clock = manualClock(Date.UTC(2026, 6, 1, 11, 30));
 
-async function call<T>(method: string, input: unknown = {}): Promise<T> {
-  const reply = await terminal.dispatch(method, input);
-  if (!reply.ok) throw new Error(`${method}: ${reply.error.code} ${reply.error.message}`);
-  return reply.value as T;
-}
-
-async function fail(method: string, input: unknown = {}): Promise<string> {
-  const reply = await terminal.dispatch(method, input);
-  if (reply.ok) throw new Error(`${method} unexpectedly succeeded`);
-  return reply.error.code;
-}
+const call = <T,>(method: string, input: unknown = {}): Promise<T> => must<T>(terminal, method, input);
+const fail = async (method: string, input: unknown = {}): Promise<string> => (await refused(terminal, method, input)).code;
 
 const vat6 = { rateBp: 600, inclusive: true };
 const LAGER_LARGE = { productId: 'draft-lager', variantId: 'large', ageChecked: true };

@@ -9,23 +9,14 @@ import { manualClock } from '../lib/clock';
 import { verifyJournal } from '../db/journal';
 import { createTerminalSync } from './create-terminal';
 import type { Terminal } from './terminal';
-import { openTill } from './testing';
+import { must, openTill, refused } from './testing';
 
 let dataDir: string;
 let terminal: Terminal;
 const clock = manualClock(Date.UTC(2026, 6, 1, 11, 30)); // 19:30 in Shanghai
 
-async function call<T>(method: string, input: unknown = {}): Promise<T> {
-  const reply = await terminal.dispatch(method, input);
-  if (!reply.ok) throw new Error(`${method}: ${reply.error.code} ${reply.error.message}`);
-  return reply.value as T;
-}
-
-async function fail(method: string, input: unknown = {}): Promise<string> {
-  const reply = await terminal.dispatch(method, input);
-  if (reply.ok) throw new Error(`${method} unexpectedly succeeded`);
-  return reply.error.code;
-}
+const call = <T,>(method: string, input: unknown = {}): Promise<T> => must<T>(terminal, method, input);
+const fail = async (method: string, input: unknown = {}): Promise<string> => (await refused(terminal, method, input)).code;
 
 function readDb(): Database.Database {
   return new Database(join(dataDir, 'terminal.db'), { readonly: true });

@@ -10,10 +10,18 @@ export const DEMO_FLOAT = [
   { denomination: 100, count: 20 },
 ];
 
-async function must(t: Terminal, method: string, input: unknown): Promise<unknown> {
+/** Runs a command and returns its value; a refusal fails the test with its code and message. */
+export async function must<T = unknown>(t: Terminal, method: string, input: unknown = {}): Promise<T> {
   const reply = await t.dispatch(method, input);
   if (!reply.ok) throw new Error(`${method}: ${reply.error.code} ${reply.error.message}`);
-  return reply.value;
+  return reply.value as T;
+}
+
+/** Runs a command that must be refused and returns the refusal. */
+export async function refused(t: Terminal, method: string, input: unknown = {}): Promise<{ code: string; message: string }> {
+  const reply = await t.dispatch(method, input);
+  if (reply.ok) throw new Error(`${method} unexpectedly succeeded`);
+  return reply.error;
 }
 
 /**
@@ -26,7 +34,7 @@ export async function openTill(
 ): Promise<void> {
   // An enrolled till gets its staff with the gateway's reference data: wait for them.
   for (let waited = 0; ; waited += 20) {
-    const staff = (await must(t, 'staff.list', {})) as { id: string }[];
+    const staff = await must<{ id: string }[]>(t, 'staff.list', {});
     if (staff.some((m) => m.id === as.staffId)) break;
     if (waited > 10_000) throw new Error(`${as.staffId} never arrived in the staff list`);
     await new Promise((r) => setTimeout(r, 20));

@@ -10,28 +10,15 @@ import { openDatabase } from '../../db/open';
 import { manualClock } from '../../lib/clock';
 import { createTerminalSync } from '../create-terminal';
 import type { Terminal } from '../terminal';
+import { DEMO_FLOAT, must, refused } from '../testing';
 
 let dataDir: string;
 let terminal: Terminal;
 const clock = manualClock(Date.UTC(2026, 10, 22, 10, 0)); // 18:00 in Shanghai
 
-async function call<T>(method: string, input: unknown = {}): Promise<T> {
-  const reply = await terminal.dispatch(method, input);
-  if (!reply.ok) throw new Error(`${method}: ${reply.error.code} ${reply.error.message}`);
-  return reply.value as T;
-}
-async function fail(method: string, input: unknown = {}): Promise<string> {
-  const reply = await terminal.dispatch(method, input);
-  if (reply.ok) throw new Error(`${method} unexpectedly succeeded`);
-  return reply.error.code;
-}
+const call = <T,>(method: string, input: unknown = {}): Promise<T> => must<T>(terminal, method, input);const fail = async (method: string, input: unknown = {}): Promise<string> => (await refused(terminal, method, input)).code;
 
-const FLOAT = [
-  { denomination: 10000, count: 1 },
-  { denomination: 2000, count: 4 },
-  { denomination: 1000, count: 5 },
-  { denomination: 100, count: 20 },
-]; // ¥250.00
+const FLOAT = DEMO_FLOAT; // ¥250.00
 
 async function sellCash(productId: string, tendered: number): Promise<CompletedSaleDto> {
   await call<SaleDto>('sale.addItem', { productId });

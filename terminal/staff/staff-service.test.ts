@@ -10,22 +10,15 @@ import { manualClock } from '../../lib/clock';
 import { verifyPin } from '../../lib/pin';
 import { createTerminalSync } from '../create-terminal';
 import type { Terminal } from '../terminal';
+import { must, refused } from '../testing';
 
 let dataDir: string;
 let terminal: Terminal;
 const clock = manualClock(Date.UTC(2026, 10, 22, 11, 0));
 const sessions: SessionDto[] = [];
 
-async function call<T>(method: string, input: unknown = {}): Promise<T> {
-  const reply = await terminal.dispatch(method, input);
-  if (!reply.ok) throw new Error(`${method}: ${reply.error.code} ${reply.error.message}`);
-  return reply.value as T;
-}
-async function fail(method: string, input: unknown = {}): Promise<{ code: string; message: string }> {
-  const reply = await terminal.dispatch(method, input);
-  if (reply.ok) throw new Error(`${method} unexpectedly succeeded`);
-  return reply.error;
-}
+const call = <T,>(method: string, input: unknown = {}): Promise<T> => must<T>(terminal, method, input);
+const fail = (method: string, input: unknown = {}): Promise<{ code: string; message: string }> => refused(terminal, method, input);
 
 function start(demo = true): void {
   terminal = createTerminalSync({ dataDir, demo, clock, staff: { lockoutBaseMs: 30_000 } });
