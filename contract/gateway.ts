@@ -174,10 +174,61 @@ export const SaleCompletedData = z.object({
   ),
   cashRounding: Minor,
   change: Minor,
+  /**
+   * The shift the sale was taken in, when the terminal sends it. Without it the gateway places the
+   * sale in the terminal's shift that was open when it completed (docs/gateway.md).
+   */
+  shiftId: Id.nullable().optional(),
 });
 export type SaleCompletedData = z.infer<typeof SaleCompletedData>;
 /** As a terminal (or a version-1 terminal) sends it: the newer fields may be absent. */
 export type SaleCompletedInput = z.input<typeof SaleCompletedData>;
+
+// ---------- shift and day events (what the gateway reads of them) ----------
+
+const ShiftCountAmount = z.object({ count: z.number().int().nonnegative(), amount: Minor });
+
+/** `shift.opened`: a cashier's drawer session begins. */
+export const ShiftOpenedData = z.object({
+  shiftId: Id,
+  cashier: z.object({ id: z.string(), name: z.string() }),
+});
+export type ShiftOpenedData = z.infer<typeof ShiftOpenedData>;
+
+/** `shift.closed`: the stored shift report (contract/shifts.ts ReportDto); the gateway reads a few fields. */
+export const ShiftClosedData = z.object({
+  shiftId: Id,
+  report: z.object({
+    businessDate: BusinessDate,
+    cashier: z.string().nullable(),
+    from: z.string().nullable(),
+    sales: ShiftCountAmount,
+    overShort: z.number().int().nullable(),
+  }),
+});
+export type ShiftClosedData = z.infer<typeof ShiftClosedData>;
+
+/** `day.closed`: the Z report with its gapless number and perpetual grand total. */
+export const DayClosedData = z.object({
+  zNumber: z.number().int().positive(),
+  report: z.object({
+    businessDate: BusinessDate,
+    grandTotal: z.number().int().nullable(),
+  }),
+});
+export type DayClosedData = z.infer<typeof DayClosedData>;
+
+/** `refund.completed`: money given back on a sale (cash or card). */
+export const RefundCompletedData = z.object({
+  refundId: Id,
+  saleId: Id,
+  amount: Minor,
+  currency: CurrencyCode,
+  completedAt: IsoInstant.nullable().optional(),
+  businessDate: BusinessDate.nullable().optional(),
+  shiftId: Id.nullable().optional(),
+});
+export type RefundCompletedData = z.infer<typeof RefundCompletedData>;
 
 // ---------- reference data ----------
 
@@ -362,6 +413,47 @@ export const SummaryReport = z.object({
   byHour: z.array(z.object({ hour: z.string(), count: z.number().int(), amount: Minor })),
 });
 export type SummaryReport = z.infer<typeof SummaryReport>;
+
+/** `GET /v1/reports/shifts`: business dates (inclusive) and one terminal, each optional. */
+export const ShiftsQuery = z.object({
+  from: BusinessDate.optional(),
+  to: BusinessDate.optional(),
+  terminal: Id.optional(),
+});
+export type ShiftsQuery = z.infer<typeof ShiftsQuery>;
+
+/**
+ * Every terminal's shifts, oldest first. `sales` is what the shift report says (revenue, as in the
+ * summary) once closed, and what the gateway holds of it while open. `overShort` = counted −
+ * expected (null while open); `zNumber` is the Z that closed the shift's day (null before it).
+ * `lateRefusals`: card payments of this shift's sales refused after it closed (a venue loss of
+ * this shift, never of another cashier's drawer), in minor units.
+ */
+export const ShiftSummary = z.object({
+  terminalId: Id,
+  shiftId: Id,
+  businessDate: BusinessDate,
+  status: z.enum(['open', 'closed']),
+  sales: CountAmount,
+  overShort: z.number().int().nullable(),
+  zNumber: z.number().int().nullable(),
+  lateRefusals: Minor,
+});
+export type ShiftSummary = z.infer<typeof ShiftSummary>;
+export const ShiftsReport = z.object({ shifts: z.array(ShiftSummary) });
+export type ShiftsReport = z.infer<typeof ShiftsReport>;
+
+/** One stored Z report of a terminal (for the shifts page). */
+export const ZReportSummary = z.object({
+  terminalId: Id,
+  zNumber: z.number().int(),
+  businessDate: BusinessDate,
+  closedAt: z.string(),
+  grandTotal: z.number().int(),
+  /** The report as the terminal sent it (contract/shifts.ts ReportDto), JSON. */
+  report: z.string(),
+});
+export type ZReportSummary = z.infer<typeof ZReportSummary>;
 
 /** One settlement row per payment (CSV export columns, in this order). */
 export const SETTLEMENT_COLUMNS = [

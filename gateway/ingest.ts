@@ -2,15 +2,27 @@
 // JSON and its SHA-256, and the report rows of every `sale.completed`. All checks that can refuse
 // the batch run here, before the store's transaction, so a refused batch stores nothing.
 import { createHash } from 'node:crypto';
-import { ACCEPTED_EVENT_VERSIONS, SaleCompletedData, type EventsBatch } from '../contract/gateway';
+import type { z } from 'zod';
+import {
+  ACCEPTED_EVENT_VERSIONS,
+  DayClosedData,
+  RefundCompletedData,
+  SaleCompletedData,
+  ShiftClosedData,
+  ShiftOpenedData,
+  type EventEnvelope,
+  type EventsBatch,
+} from '../contract/gateway';
 import { canonicalJson } from '../lib/canonical-json';
 import { HttpError } from './errors';
-import type { DerivedSale, IngestEvent } from './store';
+import type { DerivedRecord, DerivedSale, IngestEvent } from './store';
 import { localHour } from './venue-time';
 
 export interface PreparedBatch {
   events: IngestEvent[];
   sales: DerivedSale[];
+  /** Shift, day and refund rows, in seq order. */
+  derived: DerivedRecord[];
 }
 
 const accepted: readonly number[] = ACCEPTED_EVENT_VERSIONS;
@@ -35,6 +47,7 @@ export function prepareBatch(
   }
   const events: IngestEvent[] = [];
   const sales: DerivedSale[] = [];
+  const derived: DerivedRecord[] = [];
   let previous = 0;
   batch.events.forEach((e, i) => {
     if (e.terminalId !== signer) {
@@ -71,8 +84,88 @@ export function prepareBatch(
       payloadHash: createHash('sha256').update(payload).digest('hex'),
     });
     if (e.type === 'sale.completed') sales.push(deriveSale(signer, e.seq, e.data, timeZone));
+    else {
+      const record = deriveRecord(signer, e);
+      if (record) derived.push(record);
+    }
   });
-  return { events, sales };
+  return { events, sales, derived };
+}
+
+function readData<T>(schema: z.ZodType<T>, e: EventEnvelope): T {
+  const parsed = schema.safeParse(e.data);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const where = issue ? `${issue.path.join('.') || '(data)'}: ${issue.message}` : 'unreadable';
+  throw new HttpError(400, 'events.invalid_data', `event seq ${e.seq} (${e.type}) is invalid at data.${where}`);
+}
+
+/** UTC with milliseconds, as sales.completed_at: shifts and sales compare as text. */
+const instant = (value: string): string => new Date(Date.parse(value)).toISOString();
+
+/**
+ * The report rows of shift, day and refund events. Only the fields the reports use are checked;
+ * the rest of the event is the terminal's (stored whole in `events`).
+ */
+function deriveRecord(terminalId: string, e: EventEnvelope): DerivedRecord | undefined {
+  const base = { seq: e.seq, terminalId };
+  switch (e.type) {
+    case 'shift.opened': {
+      const d = readData(ShiftOpenedData, e);
+      return {
+        ...base,
+        kind: 'shift.opened',
+        shiftId: d.shiftId,
+        businessDate: e.businessDate,
+        cashier: d.cashier.name,
+        openedAt: instant(e.at),
+      };
+    }
+    case 'shift.closed': {
+      const d = readData(ShiftClosedData, e);
+      const from = d.report.from !== null && !Number.isNaN(Date.parse(d.report.from)) ? d.report.from : null;
+      return {
+        ...base,
+        kind: 'shift.closed',
+        shiftId: d.shiftId,
+        businessDate: d.report.businessDate,
+        cashier: d.report.cashier,
+        openedAt: from === null ? null : instant(from),
+        closedAt: instant(e.at),
+        sales: d.report.sales,
+        overShort: d.report.overShort,
+      };
+    }
+    case 'day.closed': {
+      const d = readData(DayClosedData, e);
+      const raw = (e.data as { report?: unknown }).report;
+      return {
+        ...base,
+        kind: 'day.closed',
+        zNumber: d.zNumber,
+        businessDate: d.report.businessDate,
+        closedAt: instant(e.at),
+        grandTotal: d.report.grandTotal ?? 0,
+        report: JSON.stringify(raw),
+      };
+    }
+    case 'refund.completed': {
+      const d = readData(RefundCompletedData, e);
+      return {
+        ...base,
+        kind: 'refund.completed',
+        refundId: d.refundId,
+        saleId: d.saleId,
+        amount: d.amount,
+        currency: d.currency,
+        completedAt: instant(d.completedAt ?? e.at),
+        businessDate: d.businessDate ?? e.businessDate,
+        shiftId: d.shiftId ?? null,
+      };
+    }
+    default:
+      return undefined;
+  }
 }
 
 function deriveSale(terminalId: string, seq: number, data: unknown, timeZone: string): DerivedSale {
@@ -132,5 +225,6 @@ function deriveSale(terminalId: string, seq: number, data: unknown, timeZone: st
     // The sale as the terminal sent it (all fields), for the receipt page. Not hashed, so plain
     // JSON: canonicalising it again cost ~17 µs per sale on the ingest path.
     document: JSON.stringify(data),
+    shiftId: sale.shiftId ?? null,
   };
 }

@@ -1,7 +1,15 @@
 // The gateway's repository layer: everything the routes need from storage, one interface over two
 // dialects (SQLite embedded, PostgreSQL for production). Implemented with Kysely in
 // gateway/storage/. Routes never see SQL.
-import type { ReferenceKind, SummaryQuery, SummaryReport, TerminalInfo } from '../contract/gateway';
+import type {
+  ReferenceKind,
+  ShiftsQuery,
+  ShiftSummary,
+  SummaryQuery,
+  SummaryReport,
+  TerminalInfo,
+  ZReportSummary,
+} from '../contract/gateway';
 import type { DeclineReason, PaymentStatus, RefundStatus } from '../contract/payments';
 
 export interface EnrollmentCodeRecord {
@@ -73,7 +81,66 @@ export interface DerivedSale {
   payments: { paymentId: string; tender: string; amount: number; rounding: number }[];
   /** The whole sale document (JSON) for the receipt page. */
   document: string;
+  /** The shift the terminal says the sale belongs to; else the gateway finds it by time. */
+  shiftId?: string | null;
 }
+
+/** A shift as the reports show it: the route's summary plus who and when, for the page. */
+export interface ShiftRecord extends ShiftSummary {
+  cashier: string;
+  openedAt: string;
+  closedAt: string | null;
+}
+
+/**
+ * Rows derived from the shift and day events (`shift.opened`, `shift.closed`, `day.closed`) and
+ * from `refund.completed`, written with their events and only for newly stored ones.
+ */
+export type DerivedRecord =
+  | {
+      kind: 'shift.opened';
+      seq: number;
+      terminalId: string;
+      shiftId: string;
+      businessDate: string;
+      cashier: string;
+      openedAt: string;
+    }
+  | {
+      kind: 'shift.closed';
+      seq: number;
+      terminalId: string;
+      shiftId: string;
+      businessDate: string;
+      cashier: string | null;
+      openedAt: string | null;
+      closedAt: string;
+      sales: { count: number; amount: number };
+      overShort: number | null;
+    }
+  | {
+      kind: 'day.closed';
+      seq: number;
+      terminalId: string;
+      zNumber: number;
+      businessDate: string;
+      closedAt: string;
+      grandTotal: number;
+      /** The Z report as sent (JSON). */
+      report: string;
+    }
+  | {
+      kind: 'refund.completed';
+      seq: number;
+      terminalId: string;
+      refundId: string;
+      saleId: string;
+      amount: number;
+      currency: string;
+      completedAt: string;
+      businessDate: string;
+      shiftId: string | null;
+    };
 
 export type IngestOutcome =
   | {
@@ -250,6 +317,8 @@ export interface GatewayStore {
     events: IngestEvent[],
     sales: DerivedSale[],
     receivedAt: string,
+    /** Shift, day and refund rows (applied in seq order, only for newly stored events). */
+    derived?: DerivedRecord[],
   ): Promise<IngestOutcome>;
   storeChainHead(terminalId: string, head: ChainHeadRecord): Promise<void>;
   getChainHead(terminalId: string): Promise<ChainHeadRecord | undefined>;
@@ -285,6 +354,10 @@ export interface GatewayStore {
     token: string,
   ): Promise<{ terminalName: string; document: string } | undefined>;
   settlement(query: SummaryQuery): Promise<SettlementRow[]>;
+  /** Every terminal's shifts in the range (business dates), oldest first. */
+  shifts(query: ShiftsQuery): Promise<ShiftRecord[]>;
+  /** Every terminal's Z reports in the range (business dates), by terminal and number. */
+  zReports(query: ShiftsQuery): Promise<ZReportSummary[]>;
 
   // card payments (ARCHITECTURE §5)
   /**

@@ -156,6 +156,7 @@ export function registerTerminalRoutes(app: FastifyInstance, ctx: GatewayContext
           prepared.events,
           prepared.sales,
           receivedAt,
+          prepared.derived,
         );
         if (!outcome.ok) {
           throw new HttpError(

@@ -11,13 +11,16 @@ import {
 } from 'kysely';
 import type {
   ReferenceKind,
+  ShiftsQuery,
   SummaryQuery,
   SummaryReport,
   TerminalInfo,
+  ZReportSummary,
 } from '../../contract/gateway';
 import type {
   CaptureBatchRecord,
   ChainHeadRecord,
+  DerivedRecord,
   DerivedSale,
   EnrollmentCodeRecord,
   GatewayStore,
@@ -28,6 +31,7 @@ import type {
   RefundRecord,
   RefundReservation,
   SettlementRow,
+  ShiftRecord,
   StandInDecision,
   StandInLimits,
   StandInTotals,
@@ -119,6 +123,20 @@ function salesFilter(eb: SalesEb, query: SummaryQuery): Expression<SqlBool> {
   return eb.and(conds);
 }
 
+function shiftsFilter(
+  eb: ExpressionBuilder<GatewayDatabase, 'shifts'> | ExpressionBuilder<GatewayDatabase & { h: GatewayDatabase['shifts'] }, 'h'>,
+  query: ShiftsQuery,
+  table: 'shifts' | 'h' = 'shifts',
+): Expression<SqlBool> {
+  const e = eb as unknown as ExpressionBuilder<GatewayDatabase, 'shifts'>;
+  const col = (name: 'business_date' | 'terminal_id') => sql.ref<string>(`${table}.${name}`);
+  const conds: Expression<SqlBool>[] = [];
+  if (query.from !== undefined) conds.push(e(col('business_date'), '>=', query.from));
+  if (query.to !== undefined) conds.push(e(col('business_date'), '<=', query.to));
+  if (query.terminal !== undefined) conds.push(e(col('terminal_id'), '=', query.terminal));
+  return e.and(conds);
+}
+
 type Db = Kysely<GatewayDatabase>;
 
 type HotTable = 'events' | 'sales' | 'sale_lines' | 'sale_payments';
@@ -153,6 +171,7 @@ const HOT_COLUMNS: { [T in HotTable]: readonly (keyof GatewayDatabase[T] & strin
     'deposits',
     'discounts',
     'comps',
+    'shift_id',
   ],
   sale_lines: [
     'sale_id',
@@ -374,11 +393,12 @@ export class KyselyGatewayStore implements GatewayStore {
     events: IngestEvent[],
     sales: DerivedSale[],
     receivedAt: string,
+    derived: DerivedRecord[] = [],
   ): Promise<IngestOutcome> {
     try {
       return await this.db
         .transaction()
-        .execute((trx) => this.ingestIn(trx, terminalId, events, sales, receivedAt));
+        .execute((trx) => this.ingestIn(trx, terminalId, events, sales, receivedAt, derived));
     } catch (err) {
       if (err instanceof ConflictRollback) return { ok: false, conflicts: err.conflicts };
       throw err;
@@ -391,6 +411,7 @@ export class KyselyGatewayStore implements GatewayStore {
     events: IngestEvent[],
     sales: DerivedSale[],
     receivedAt: string,
+    derived: DerivedRecord[],
   ): Promise<IngestOutcome & { ok: true }> {
     // First, take the terminal's row: two batches of one terminal take turns over acked_seq.
     // PostgreSQL: SELECT … FOR UPDATE holds the row lock until commit. SQLite has no row locks;
@@ -455,8 +476,18 @@ export class KyselyGatewayStore implements GatewayStore {
       if (conflicts.length > 0) throw new ConflictRollback(conflicts.sort((a, b) => a - b));
     }
 
+    // Shift and day rows first (seq order), so a sale of this batch finds the shift it was sold in.
+    const newDerived = derived
+      .filter((d) => d.terminalId === terminalId && insertedSet.has(d.seq))
+      .sort((a, b) => a.seq - b.seq);
+    for (const d of newDerived) await this.applyDerived(trx, d);
     const newSales = sales.filter((s) => s.terminalId === terminalId && insertedSet.has(s.seq));
-    if (newSales.length > 0) await this.insertSales(trx, newSales);
+    if (newSales.length > 0) await this.insertSales(trx, await this.placeInShifts(trx, terminalId, newSales));
+    // Events may arrive out of order (a resend fills a gap later): a shift event places the
+    // terminal's sales stored before it.
+    for (const d of newDerived) {
+      if (d.kind === 'shift.opened' || d.kind === 'shift.closed') await this.replaceSales(trx, d);
+    }
 
     // Advance acked_seq: from the old value, walk the stored seqs to the first one whose
     // successor is missing. Seqs this batch just stored (or found stored) need no probe: the walk
@@ -577,6 +608,7 @@ export class KyselyGatewayStore implements GatewayStore {
       deposits: s.deposits,
       discounts: s.discounts,
       comps: s.comps,
+      shift_id: s.shiftId ?? null,
     }));
     // A second guard besides the event key: a sale already derived is never counted twice.
     const written = new Set(
@@ -608,6 +640,157 @@ export class KyselyGatewayStore implements GatewayStore {
       })),
     );
     await this.insertNew(trx, 'sale_payments', payments, ['payment_id']);
+  }
+
+  /** The terminal's shift open when each sale completed, for sales that do not name theirs. */
+  private async placeInShifts(trx: Trx, terminalId: string, sales: DerivedSale[]): Promise<DerivedSale[]> {
+    const unplaced = sales.filter((s) => !s.shiftId);
+    if (unplaced.length === 0) return sales;
+    const times = unplaced.map((s) => normaliseInstant(s.completedAt)).sort();
+    const shifts = await trx
+      .selectFrom('shifts')
+      .select(['shift_id', 'opened_at', 'closed_at'])
+      .where('terminal_id', '=', terminalId)
+      .where('opened_at', '<=', times.at(-1)!)
+      .where((eb) => eb.or([eb('closed_at', 'is', null), eb('closed_at', '>=', times[0]!)]))
+      .orderBy('opened_at', 'desc')
+      .execute();
+    if (shifts.length === 0) return sales;
+    return sales.map((s) => {
+      if (s.shiftId) return s;
+      const at = normaliseInstant(s.completedAt);
+      const shift = shifts.find((h) => h.opened_at <= at && (h.closed_at === null || h.closed_at >= at));
+      return shift ? { ...s, shiftId: shift.shift_id } : s;
+    });
+  }
+
+  /**
+   * After a shift event: sales placed in this shift that completed after it closed leave it (they
+   * were placed while its close was not known yet), and the terminal's unplaced sales of its days
+   * are placed again.
+   */
+  private async replaceSales(trx: Trx, d: DerivedRecord & { kind: 'shift.opened' | 'shift.closed' }): Promise<void> {
+    if (d.kind === 'shift.closed') {
+      await trx
+        .updateTable('sales')
+        .set({ shift_id: null })
+        .where('terminal_id', '=', d.terminalId)
+        .where('shift_id', '=', d.shiftId)
+        .where('completed_at', '>', d.closedAt)
+        .execute();
+    }
+    const shiftOf = sql<string | null>`(select s.shift_id from shifts s
+      where s.terminal_id = sales.terminal_id and s.opened_at <= sales.completed_at
+        and (s.closed_at is null or s.closed_at >= sales.completed_at)
+      order by s.opened_at desc limit 1)`;
+    await trx
+      .updateTable('sales')
+      .set({ shift_id: shiftOf })
+      .where('terminal_id', '=', d.terminalId)
+      .where('shift_id', 'is', null)
+      .where('business_date', '>=', d.businessDate)
+      .where(sql<SqlBool>`${shiftOf} is not null`)
+      .execute();
+  }
+
+  /** Writes one shift, day or refund row; a row already there stays as it is (idempotent). */
+  private async applyDerived(trx: Trx, d: DerivedRecord): Promise<void> {
+    switch (d.kind) {
+      case 'shift.opened':
+        await trx
+          .insertInto('shifts')
+          .values({
+            terminal_id: d.terminalId,
+            shift_id: d.shiftId,
+            business_date: d.businessDate,
+            status: 'open',
+            cashier: d.cashier,
+            opened_at: d.openedAt,
+            closed_at: null,
+            sales_count: 0,
+            sales_amount: 0,
+            over_short: null,
+            z_number: null,
+          })
+          .onConflict((oc) => oc.columns(['terminal_id', 'shift_id']).doNothing())
+          .execute();
+        return;
+      case 'shift.closed': {
+        // A Z already stored that closed after this shift (its events arrived first) holds it.
+        const z = await trx
+          .selectFrom('z_reports')
+          .select((eb) => eb.fn.min('z_number').as('z'))
+          .where('terminal_id', '=', d.terminalId)
+          .where('closed_at', '>=', d.closedAt)
+          .executeTakeFirst();
+        const zNumber = z?.z === null || z?.z === undefined ? null : num(z.z);
+        const closed = {
+          business_date: d.businessDate,
+          status: 'closed' as const,
+          closed_at: d.closedAt,
+          sales_count: d.sales.count,
+          sales_amount: d.sales.amount,
+          over_short: d.overShort,
+        };
+        await trx
+          .insertInto('shifts')
+          .values({
+            terminal_id: d.terminalId,
+            shift_id: d.shiftId,
+            cashier: d.cashier ?? '',
+            opened_at: d.openedAt ?? d.closedAt,
+            z_number: zNumber,
+            ...closed,
+          })
+          .onConflict((oc) =>
+            oc.columns(['terminal_id', 'shift_id']).doUpdateSet((eb) => ({
+              ...closed,
+              z_number: eb.fn.coalesce('shifts.z_number', eb.val(zNumber)),
+            })),
+          )
+          .execute();
+        return;
+      }
+      case 'day.closed':
+        await trx
+          .insertInto('z_reports')
+          .values({
+            terminal_id: d.terminalId,
+            z_number: d.zNumber,
+            business_date: d.businessDate,
+            closed_at: d.closedAt,
+            grand_total: d.grandTotal,
+            report: d.report,
+          })
+          .onConflict((oc) => oc.columns(['terminal_id', 'z_number']).doNothing())
+          .execute();
+        // The Z closes the terminal's closed shifts not yet in a Z (as the terminal marks them).
+        await trx
+          .updateTable('shifts')
+          .set({ z_number: d.zNumber })
+          .where('terminal_id', '=', d.terminalId)
+          .where('status', '=', 'closed')
+          .where('z_number', 'is', null)
+          .where('closed_at', '<=', d.closedAt)
+          .execute();
+        return;
+      case 'refund.completed':
+        await trx
+          .insertInto('sale_refunds')
+          .values({
+            refund_id: d.refundId,
+            terminal_id: d.terminalId,
+            sale_id: d.saleId,
+            amount: d.amount,
+            currency: d.currency,
+            completed_at: d.completedAt,
+            business_date: d.businessDate,
+            shift_id: d.shiftId,
+          })
+          .onConflict((oc) => oc.column('refund_id').doNothing())
+          .execute();
+        return;
+    }
   }
 
   /**
@@ -888,6 +1071,28 @@ export class KyselyGatewayStore implements GatewayStore {
       .orderBy('sales.local_hour')
       .execute();
 
+    const refunds = await trx
+      .selectFrom('sale_refunds')
+      .select((eb) => [eb.fn.countAll().as('count'), eb.fn.sum('amount').as('amount')])
+      .where((eb) => {
+        const conds: Expression<SqlBool>[] = [eb('currency', '=', query.currency)];
+        for (const [key, op, bound] of [
+          ['from', '>=', 'lower'],
+          ['to', '<=', 'upper'],
+        ] as const) {
+          const value = query[key];
+          if (value === undefined) continue;
+          conds.push(
+            DATE_ONLY.test(value)
+              ? eb('business_date', op, value)
+              : eb('completed_at', op, normaliseInstant(value, bound)),
+          );
+        }
+        if (query.terminal !== undefined) conds.push(eb('terminal_id', '=', query.terminal));
+        return eb.and(conds);
+      })
+      .executeTakeFirstOrThrow();
+
     return {
       currency: query.currency,
       from: query.from ?? null,
@@ -896,8 +1101,8 @@ export class KyselyGatewayStore implements GatewayStore {
       deposits: { count: num(totals.deposits_count), amount: num(totals.deposits) },
       discounts: { count: num(totals.discounts_count), amount: num(totals.discounts) },
       comps: { count: num(totals.comps_count), amount: num(totals.comps) },
-      // No refund events exist yet; the shape is kept so reports need no change when they do.
-      refunds: { count: 0, amount: 0 },
+      // Completed refunds (`refund.completed` events) in the range, by their own date or time.
+      refunds: { count: num(refunds.count), amount: num(refunds.amount) },
       byTender: byTender.map((r) => ({
         tender: r.tender,
         count: num(r.count),
@@ -968,6 +1173,99 @@ export class KyselyGatewayStore implements GatewayStore {
       currency: r.currency,
       amount: num(r.amount),
       rounding: num(r.rounding),
+    }));
+  }
+
+  async shifts(query: ShiftsQuery): Promise<ShiftRecord[]> {
+    const tx =
+      this.dialect === 'postgres'
+        ? this.db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only')
+        : this.db.transaction();
+    return tx.execute(async (trx) => {
+      const rows = await trx
+        .selectFrom('shifts')
+        .selectAll()
+        .where((eb) => shiftsFilter(eb, query))
+        .orderBy('opened_at')
+        .orderBy('terminal_id')
+        .orderBy('shift_id')
+        .execute();
+      if (rows.length === 0) return [];
+      const key = (terminalId: string, shiftId: string) => `${terminalId} ${shiftId}`;
+      // An open shift has no report yet: what the gateway holds of its sales.
+      const open = rows.filter((r) => r.status === 'open').map((r) => r.shift_id);
+      const live = new Map<string, { count: number; amount: number }>();
+      if (open.length > 0) {
+        const sums = await trx
+          .selectFrom('sales')
+          .select((eb) => [
+            'terminal_id',
+            'shift_id',
+            eb.fn.countAll().as('count'),
+            sql<number>`sum(sales.total - sales.deposits)`.as('amount'),
+          ])
+          .where('shift_id', 'in', open)
+          .groupBy(['terminal_id', 'shift_id'])
+          .execute();
+        for (const r of sums)
+          live.set(key(r.terminal_id, r.shift_id ?? ''), { count: num(r.count), amount: num(r.amount) });
+      }
+      // Card payments refused after their shift closed (the acquirer's answer on a stored or
+      // stood-in payment): a loss of the shift the sale was taken in.
+      const late = await trx
+        .selectFrom('payments as p')
+        .innerJoin('sales as s', 's.sale_id', 'p.sale_id')
+        .innerJoin('shifts as h', (j) =>
+          j.onRef('h.terminal_id', '=', 's.terminal_id').onRef('h.shift_id', '=', 's.shift_id'),
+        )
+        .select((eb) => ['h.terminal_id', 'h.shift_id', eb.fn.sum('p.amount').as('amount')])
+        .where('p.status', '=', 'refused')
+        .where('h.status', '=', 'closed')
+        .whereRef('p.updated_at', '>', 'h.closed_at')
+        .where((eb) => shiftsFilter(eb, query, 'h'))
+        .groupBy(['h.terminal_id', 'h.shift_id'])
+        .execute();
+      const lateBy = new Map(late.map((r) => [key(r.terminal_id, r.shift_id), num(r.amount)]));
+      return rows.map((r) => ({
+        terminalId: r.terminal_id,
+        shiftId: r.shift_id,
+        businessDate: r.business_date,
+        status: r.status,
+        sales:
+          r.status === 'open'
+            ? (live.get(key(r.terminal_id, r.shift_id)) ?? { count: 0, amount: 0 })
+            : { count: num(r.sales_count), amount: num(r.sales_amount) },
+        overShort: r.over_short === null ? null : num(r.over_short),
+        zNumber: r.z_number === null ? null : num(r.z_number),
+        lateRefusals: lateBy.get(key(r.terminal_id, r.shift_id)) ?? 0,
+        cashier: r.cashier,
+        openedAt: r.opened_at,
+        closedAt: r.closed_at,
+      }));
+    });
+  }
+
+  async zReports(query: ShiftsQuery): Promise<ZReportSummary[]> {
+    const rows = await this.db
+      .selectFrom('z_reports')
+      .selectAll()
+      .where((eb) => {
+        const conds: Expression<SqlBool>[] = [];
+        if (query.from !== undefined) conds.push(eb('business_date', '>=', query.from));
+        if (query.to !== undefined) conds.push(eb('business_date', '<=', query.to));
+        if (query.terminal !== undefined) conds.push(eb('terminal_id', '=', query.terminal));
+        return eb.and(conds);
+      })
+      .orderBy('terminal_id')
+      .orderBy('z_number')
+      .execute();
+    return rows.map((r) => ({
+      terminalId: r.terminal_id,
+      zNumber: num(r.z_number),
+      businessDate: r.business_date,
+      closedAt: r.closed_at,
+      grandTotal: num(r.grand_total),
+      report: r.report,
     }));
   }
 

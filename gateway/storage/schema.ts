@@ -71,6 +71,8 @@ export interface SalesTable {
   deposits: Generated<number>;
   discounts: Generated<number>;
   comps: Generated<number>;
+  /** Migration 4: the shift the sale was taken in (sent by the terminal, else found by time). */
+  shift_id: string | null;
 }
 
 export interface SaleLinesTable {
@@ -172,6 +174,45 @@ export interface StopSaleAcksTable {
   acked_at: string;
 }
 
+/** Migration 4: a terminal's shift (a cashier's drawer session), from its shift events. */
+export interface ShiftsTable {
+  terminal_id: string;
+  shift_id: string;
+  business_date: string;
+  status: 'open' | 'closed';
+  cashier: string;
+  /** UTC, normalised as `sales.completed_at`, so sales are placed in shifts by text comparison. */
+  opened_at: string;
+  closed_at: string | null;
+  /** From the shift report once closed (revenue, as in the summary). */
+  sales_count: number;
+  sales_amount: number;
+  over_short: number | null;
+  z_number: number | null;
+}
+
+/** Migration 4: a terminal's Z reports (business day closes), with the report as sent. */
+export interface ZReportsTable {
+  terminal_id: string;
+  z_number: number;
+  business_date: string;
+  closed_at: string;
+  grand_total: number;
+  report: string;
+}
+
+/** Migration 4: completed refunds of sales (`refund.completed` events), for reports. */
+export interface SaleRefundsTable {
+  refund_id: string;
+  terminal_id: string;
+  sale_id: string;
+  amount: number;
+  currency: string;
+  completed_at: string;
+  business_date: string;
+  shift_id: string | null;
+}
+
 export interface SchemaVersionTable {
   version: number;
   applied_at: string;
@@ -191,6 +232,9 @@ export interface GatewayDatabase {
   refunds: RefundsTable;
   capture_batches: CaptureBatchesTable;
   stop_sale_acks: StopSaleAcksTable;
+  shifts: ShiftsTable;
+  z_reports: ZReportsTable;
+  sale_refunds: SaleRefundsTable;
   gateway_schema: SchemaVersionTable;
 }
 
@@ -477,6 +521,66 @@ export const MIGRATIONS: readonly Migration[] = [
         .addColumn('acked_at', 'text', (c) => c.notNull())
         .modifyEnd(strict)
         .execute();
+    },
+  },
+  {
+    // Shifts and business days (issue 7): each terminal's shifts and Z reports, the shift of each
+    // sale, and completed refunds, all derived at ingest from the terminal's events.
+    version: 4,
+    async up(db, dialect) {
+      const int = dialect === 'sqlite' ? 'integer' : 'bigint';
+      const strict = dialect === 'sqlite' ? sql`strict` : sql``;
+      await db.schema.alterTable('sales').addColumn('shift_id', 'text').execute();
+      await db.schema
+        .createTable('shifts')
+        .addColumn('terminal_id', 'text', (c) => c.notNull())
+        .addColumn('shift_id', 'text', (c) => c.notNull())
+        .addColumn('business_date', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('open', 'closed')`))
+        .addColumn('cashier', 'text', (c) => c.notNull())
+        .addColumn('opened_at', 'text', (c) => c.notNull())
+        .addColumn('closed_at', 'text')
+        .addColumn('sales_count', int, (c) => c.notNull().defaultTo(0))
+        .addColumn('sales_amount', int, (c) => c.notNull().defaultTo(0))
+        .addColumn('over_short', int)
+        .addColumn('z_number', int)
+        .addPrimaryKeyConstraint('shifts_pk', ['terminal_id', 'shift_id'])
+        .modifyEnd(strict)
+        .execute();
+      await db.schema
+        .createIndex('shifts_business_date')
+        .on('shifts')
+        .columns(['business_date', 'terminal_id'])
+        .execute();
+      await db.schema
+        .createTable('z_reports')
+        .addColumn('terminal_id', 'text', (c) => c.notNull())
+        .addColumn('z_number', int, (c) => c.notNull())
+        .addColumn('business_date', 'text', (c) => c.notNull())
+        .addColumn('closed_at', 'text', (c) => c.notNull())
+        .addColumn('grand_total', int, (c) => c.notNull())
+        .addColumn('report', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('z_reports_pk', ['terminal_id', 'z_number'])
+        .modifyEnd(strict)
+        .execute();
+      await db.schema
+        .createTable('sale_refunds')
+        .addColumn('refund_id', 'text', (c) => c.primaryKey())
+        .addColumn('terminal_id', 'text', (c) => c.notNull())
+        .addColumn('sale_id', 'text', (c) => c.notNull())
+        .addColumn('amount', int, (c) => c.notNull())
+        .addColumn('currency', 'text', (c) => c.notNull())
+        .addColumn('completed_at', 'text', (c) => c.notNull())
+        .addColumn('business_date', 'text', (c) => c.notNull())
+        .addColumn('shift_id', 'text')
+        .modifyEnd(strict)
+        .execute();
+      await db.schema
+        .createIndex('sale_refunds_business_date')
+        .on('sale_refunds')
+        .columns(['business_date', 'terminal_id'])
+        .execute();
+      await db.schema.createIndex('sales_shift').on('sales').columns(['shift_id']).execute();
     },
   },
 ];
