@@ -52,6 +52,8 @@ describe('gateway basics', () => {
         'PUT /v1/admin/reference/{kind}',
         'GET /v1/admin/export',
         'GET /v1/reports/summary',
+        'GET /v1/reports/shifts',
+        'GET /reports/shifts',
         'GET /r/{token}',
         'POST /v1/payments/authorize',
         'GET /v1/payments/{key}',

@@ -22,6 +22,7 @@ import { registerPaymentRoutes, type PaymentOptions } from './payment-routes';
 import { registerPublicRoutes } from './public-routes';
 import { checkAdmin, createSignatureCheck, parseBody } from './request-auth';
 import type { GatewayStore } from './store';
+import { registerShiftReportRoutes } from './shift-report-routes';
 import { registerStopSaleRoutes } from './stop-sale-routes';
 import { registerTerminalRoutes } from './terminal-routes';
 
@@ -56,7 +57,8 @@ export const DEFAULT_LIMITS: GatewayLimits = {
 
 /** Receipt tokens are secrets: the URL of a receipt page is logged without one. */
 export function redactUrl(url: string): string {
-  return url.replace(/^\/r\/[^?#]*/, '/r/[token]');
+  // The shifts page may carry the admin token in its query (a browser cannot send a header).
+  return url.replace(/^\/r\/[^?#]*/, '/r/[token]').replace(/([?&]token=)[^&#]*/g, '$1[token]');
 }
 
 function createLogger(
@@ -218,6 +220,7 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
   registerPublicRoutes(app, ctx);
   registerTerminalRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
+  registerShiftReportRoutes(app, ctx);
   registerStopSaleRoutes(app, ctx);
   registerPaymentRoutes(app, ctx, opts.payments);
 
