@@ -5,6 +5,7 @@
 // A fault reported after bytes left puts the job back as COPY (some of it may be on paper); a
 // crash in between is found as 'printing' at the next start and treated the same way.
 import type { CompletedSaleDto, PrinterStatusDto } from '../../contract/api';
+import type { ReportDto } from '../../contract/shifts';
 import type { VenueConfig } from '../../contract/venue';
 import { renderReceipt } from '../../drivers/escpos/render';
 import type { Db } from '../../db/open';
@@ -25,6 +26,7 @@ import { isoUtc, type Clock } from '../../lib/clock';
 import { logger } from '../../lib/log';
 import type { PrinterPort, PrinterStatus } from './printer-port';
 import { receiptDocument, testPageDocument, type ReceiptLanguage } from './receipt-layout';
+import { reportDocument } from './report-layout';
 
 const log = logger('print-worker');
 
@@ -48,6 +50,11 @@ export const defaultPrintWorkerConfig: PrintWorkerConfig = {
 
 export interface ReceiptJobPayload {
   sale: CompletedSaleDto;
+}
+
+/** An X, shift or Z report as it was when taken (the shift service queues it in its commit). */
+export interface ReportJobPayload {
+  report: ReportDto;
 }
 
 export interface PrintWorkerDeps {
@@ -115,7 +122,7 @@ export function createPrintWorker(deps: PrintWorkerDeps): PrintWorker {
       drawerOpen: last?.drawerOpen ?? null,
       queued: stopped ? 0 : waitingJobCount(db),
       detail: last === null ? 'not asked yet' : last.detail,
-      lastPrintedAt: lastPrintedJob(db, ['receipt', 'reprint', 'test'])?.printedAt ?? null,
+      lastPrintedAt: lastPrintedJob(db, ['receipt', 'reprint', 'test', 'report'])?.printedAt ?? null,
     };
   };
 
@@ -155,8 +162,17 @@ export function createPrintWorker(deps: PrintWorkerDeps): PrintWorker {
       }
       case 'test':
         return renderReceipt(testPageDocument({ title: 'Terminal test print', address: port.address, at: job.createdAt }), port.profile);
+      case 'report': {
+        const { report } = job.payload as ReportJobPayload;
+        const doc = reportDocument(report, {
+          venue: deps.venue(),
+          terminalShortId: deps.terminalShortId,
+          language: deps.language,
+          copy: job.copy,
+        });
+        return renderReceipt(doc, port.profile);
+      }
       case 'drawer':
-      case 'report':
         throw new Error(`a ${job.kind} job has no page to render`);
     }
   }
@@ -176,10 +192,6 @@ export function createPrintWorker(deps: PrintWorkerDeps): PrintWorker {
     if (job.kind === 'drawer' && deps.clock.now() - Date.parse(job.createdAt) > config.drawerMaxAgeMs) {
       cancelPrintJob(db, job.jobId, 'drawer kick expired while the printer could not take it');
       log.warn({ jobId: job.jobId }, 'drawer kick expired');
-      return true;
-    }
-    if (job.kind === 'report') {
-      cancelPrintJob(db, job.jobId, 'reports are not printable yet');
       return true;
     }
     let bytes: Uint8Array | null = null;

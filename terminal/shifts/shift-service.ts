@@ -38,7 +38,8 @@ import {
 import { staffMembers } from '../../db/staff';
 import { businessDate, isoUtc, wallClock, type Clock } from '../../lib/clock';
 import { newId } from '../../lib/ids';
-import { enqueueDrawerKick } from '../printing/print-worker';
+import { enqueuePrintJob } from '../../db/print-jobs';
+import { enqueueDrawerKick, type ReportJobPayload } from '../printing/print-worker';
 import type { StaffService } from '../staff/staff-service';
 
 export interface ShiftServiceDeps {
@@ -126,6 +127,21 @@ export function createShiftService(deps: ShiftServiceDeps): ShiftService {
     const record = { terminalId: deps.terminalId, ...data };
     appendJournal(db, at, type, record);
     appendOutbox(db, { terminalId: deps.terminalId, type, at, businessDate: today(), data: record });
+  }
+
+  /**
+   * The report's paper copy: a print job in the caller's transaction, so a report that is stored
+   * is also queued, and nothing prints for one that did not commit. Without a printer the job is
+   * recorded as cancelled, as sale receipts are.
+   */
+  function queueReport(report: ReportDto, at: string): void {
+    const payload: ReportJobPayload = { report };
+    enqueuePrintJob(db, {
+      kind: 'report',
+      payload,
+      at,
+      ...(deps.printReceipts === false ? { cancelledReason: 'no printer configured' } : {}),
+    });
   }
 
   function openShift(): ShiftRow {
@@ -309,7 +325,13 @@ export function createShiftService(deps: ShiftServiceDeps): ShiftService {
 
     x() {
       staff.require('cashier');
-      return build('x', [openShift()]);
+      const report = db.transaction(() => {
+        const r = build('x', [openShift()]);
+        queueReport(r, r.generatedAt);
+        return r;
+      })();
+      publish();
+      return report;
     },
 
     count(counts) {
@@ -326,6 +348,7 @@ export function createShiftService(deps: ShiftServiceDeps): ShiftService {
           const report = build('shift', [{ ...closed, closedAt: at }]);
           closeShiftRow(db, shift.shiftId, { closedAt: at, closedBy: actor.id, approvedBy: null, note: null, report });
           event('shift.closed', at, { shiftId: shift.shiftId, report });
+          queueReport(report, at);
         }
         return shift.shiftId;
       })();
@@ -343,6 +366,7 @@ export function createShiftService(deps: ShiftServiceDeps): ShiftService {
         const report = build('shift', [{ ...shift, closedAt: at }]);
         closeShiftRow(db, shift.shiftId, { closedAt: at, closedBy: actor.id, approvedBy: approver.id, note, report });
         event('shift.closed', at, { shiftId: shift.shiftId, report, approvedBy: approver, note });
+        queueReport(report, at);
         return shift.shiftId;
       })();
       publish();
@@ -380,8 +404,10 @@ export function createShiftService(deps: ShiftServiceDeps): ShiftService {
         markRefusalsReported(db, unreported.map((r) => r.paymentId), no);
         insertZ(db, { zNo: no, businessDate: report.businessDate, closedAt: at, closedBy: approver.id, grandTotal, report, shiftIds: shifts.map((s) => s.shiftId) });
         event('day.closed', at, { zNumber: no, report });
+        queueReport(report, at);
         return no;
       })();
+      publish();
       return report('z', zNo)!;
     },
 
