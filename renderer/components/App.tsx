@@ -20,6 +20,13 @@ import { RefundScreen } from './RefundScreen';
 import { SellScreen } from './SellScreen';
 import { StatusBar } from './StatusBar';
 import { TenderScreen } from './TenderScreen';
+import { ManagerMenu } from './ManagerMenu';
+import { NoShiftScreen } from './NoShiftScreen';
+import { SignInScreen } from './SignInScreen';
+import { SupervisorPinPrompt } from './SupervisorPinPrompt';
+import { sessionStore } from '../state/session';
+import { shiftStore } from '../state/shift';
+import { supervisorStore } from '../state/supervisor';
 
 function moveInDialog(step: 1 | -1): void {
   const dialogs = document.querySelectorAll<HTMLElement>('[role="dialog"], [role="alertdialog"]');
@@ -36,6 +43,8 @@ function useGlobalKeys(): void {
   useEffect(() => {
     function onKeyDown(e: KeyboardEvent) {
       if (e.defaultPrevented) return; // the product grid already moved focus
+      // Signed out, locked, no shift to sell in, or the manager's screens: the sale takes no keys.
+      if (!sellingOnScreen()) return;
       // The tap screen takes only Esc (cancel): a stray digit or Enter must not touch the sale.
       if (cardStore.getState().open) {
         if (e.key === 'Escape') {
@@ -82,10 +91,47 @@ function HelpLine() {
   );
 }
 
+/** True while the sell screens are what the cashier works on (nothing above them takes keys). */
+function sellingOnScreen(): boolean {
+  const session = sessionStore.getState().session;
+  const { shift, managerOpen } = shiftStore.getState();
+  return session?.state === 'active' && shift?.status === 'open' && !managerOpen && !supervisorStore.getState().open;
+}
+
 export function App() {
+  const t = useT();
   const screen = useStore(saleStore, (s) => s.screen);
   const card = useStore(cardStore, (s) => s.open);
+  const sessionState = useStore(sessionStore, (s) => s.session?.state ?? null);
+  const shiftLoaded = useStore(shiftStore, (s) => s.loaded);
+  const shiftOpen = useStore(shiftStore, (s) => s.shift?.status === 'open');
   useGlobalKeys();
+  if (sessionState !== 'active') {
+    return (
+      <div className="app">
+        <StatusBar />
+        <main className="main" data-screen={sessionState ?? 'loading'}>
+          {sessionState === null ? <p className="placeholder">{t('sell.loading')}</p> : <SignInScreen />}
+        </main>
+        <ErrorToast />
+      </div>
+    );
+  }
+  if (!shiftOpen) {
+    return (
+      <div className="app">
+        <StatusBar />
+        <PrinterBanner />
+        <main className="main" data-screen="no-shift">
+          {shiftLoaded ? <NoShiftScreen /> : <p className="placeholder">{t('sell.loading')}</p>}
+        </main>
+        <DevicesScreen />
+        <ManagerMenu />
+        <SupervisorPinPrompt />
+        <ErrorToast />
+      </div>
+    );
+  }
   return (
     <div className="app">
       <StatusBar />
@@ -104,6 +150,8 @@ export function App() {
       <DevicesScreen />
       <RefundScreen />
       <RecoveryPrompt />
+      <ManagerMenu />
+      <SupervisorPinPrompt />
       <ErrorToast />
     </div>
   );

@@ -7,7 +7,9 @@ import {
   pickAll,
   refundStore,
   setReceipt,
+  setVoidReason,
   toggleLine,
+  voidSale,
 } from '../state/refund';
 import { TouchButton } from './TouchButton';
 
@@ -22,6 +24,7 @@ export function RefundScreen() {
   const picked = useStore(refundStore, (s) => s.picked);
   const result = useStore(refundStore, (s) => s.result);
   const busy = useStore(refundStore, (s) => s.busy);
+  const voidReason = useStore(refundStore, (s) => s.voidReason);
   if (!open) return null;
   const anyPicked = Object.values(picked).some((q) => q > 0);
   return (
@@ -107,6 +110,22 @@ export function RefundScreen() {
                 disabled={busy || !anyPicked}
               >
                 {t('refund.confirm')}
+              </TouchButton>
+            </div>
+            <div className="refund-void">
+              <input
+                data-testid="void-reason"
+                value={voidReason}
+                placeholder={t('refund.voidReason')}
+                disabled={busy || sale.refundable === 0}
+                onChange={(e) => setVoidReason(e.target.value)}
+              />
+              <TouchButton
+                data-testid="void-sale"
+                onClick={() => void voidSale()}
+                disabled={busy || sale.refundable === 0 || voidReason.trim() === ''}
+              >
+                {t('refund.void')}
               </TouchButton>
             </div>
           </section>

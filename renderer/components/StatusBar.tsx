@@ -6,6 +6,8 @@ import { openDevices } from '../state/printer';
 import { setForcedOffline, statusStore } from '../state/status';
 import { toggleLanguage } from '../state/ui';
 import { openRefund } from '../state/refund';
+import { lockTill, sessionStore, signOut } from '../state/session';
+import { openManager, shiftStore } from '../state/shift';
 import { TouchButton } from './TouchButton';
 
 function Device({ label, state }: { label: string; state: DeviceState }) {
@@ -97,25 +99,51 @@ function Network({ network }: { network: NetworkStatusDto }) {
   );
 }
 
+/** Who is signed in (and whose shift it is), with Lock, Sign out and the Shift menu. */
+function StaffSession() {
+  const t = useT();
+  const session = useStore(sessionStore, (s) => s.session);
+  const shift = useStore(shiftStore, (s) => s.shift);
+  const active = session?.state === 'active' && session.staff !== null;
+  return (
+    <span className="status-item staff-session" data-testid="status-cashier" data-state={session?.state}>
+      {active ? (
+        <>
+          <strong data-testid="status-staff" title={t(`role.${session.staff!.role}`)}>
+            {session.staff!.name}
+          </strong>
+          {shift && shift.cashier.id !== session.staff!.id && (
+            <span className="muted"> · {t('status.shiftOf', { name: shift.cashier.name })}</span>
+          )}
+          <TouchButton className="devices-open" data-testid="manager-open" onClick={() => openManager()}>
+            {t('manager.open')}
+          </TouchButton>
+          <TouchButton className="devices-open" data-testid="lock-till" onClick={() => void lockTill()}>
+            {t('status.lock')}
+          </TouchButton>
+          <TouchButton className="devices-open" data-testid="sign-out" onClick={() => void signOut()}>
+            {t('status.signOut')}
+          </TouchButton>
+        </>
+      ) : (
+        <span className="placeholder">{t('status.noCashier')}</span>
+      )}
+    </span>
+  );
+}
+
 export function StatusBar() {
   const t = useT();
+  const signedIn = useStore(sessionStore, (s) => s.session?.state === 'active');
   const text = useLocalized();
   const status = useStore(statusStore, (s) => s.status);
   return (
-    <header className="status-bar">
+    <header className={signedIn ? 'status-bar signed-in' : 'status-bar'}>
       <span className="venue">{status ? text(status.venueName) : t('app.title')}</span>
       <span className="status-item" data-testid="status-terminal">
         <span className="muted">{t('status.terminal')}</span> <strong>{status?.shortId ?? '—'}</strong>
       </span>
-      <span className="status-item" data-testid="status-cashier">
-        {status?.cashier ? (
-          <>
-            <span className="muted">{t('status.cashier')}</span> <strong>{status.cashier.name}</strong>
-          </>
-        ) : (
-          <span className="placeholder">{t('status.noCashier')}</span>
-        )}
-      </span>
+      <StaffSession />
       {status && (
         <span className="devices">
           <Device label={t('status.printer')} state={status.devices.printer} />
@@ -133,7 +161,7 @@ export function StatusBar() {
           {t('devices.open')}
         </TouchButton>
       )}
-      {status && (
+      {status && signedIn && (
         <TouchButton className="devices-open" data-testid="refund-open" onClick={() => openRefund()}>
           {t('refund.open')}
         </TouchButton>

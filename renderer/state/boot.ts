@@ -7,6 +7,8 @@ import { loadCatalog, setCatalog } from './catalog';
 import { setPrinterStatus } from './printer';
 import { loadSale, saleStore, setSale } from './sale';
 import { loadStatus, setStatus } from './status';
+import { loadSession, loadStaff, setSession } from './session';
+import { loadShift, setShift } from './shift';
 import { setLanguage } from './ui';
 
 /**
@@ -26,7 +28,17 @@ export async function startApp(): Promise<() => void> {
   const offPrinter = api.on('printer.status', setPrinterStatus);
   const offPayment = api.on('payment.updated', onPaymentUpdated);
   const offReader = api.on('reader.status', setReaderStatus);
-  const [status] = await Promise.all([loadStatus(), loadCatalog(), loadSale(), loadRecovered()]);
+  const offSession = api.on('staff.session', setSession);
+  const offShift = api.on('shift.updated', setShift);
+  const [status] = await Promise.all([
+    loadStatus(),
+    loadCatalog(),
+    loadSale(),
+    loadRecovered(),
+    loadSession(),
+    loadStaff(),
+    loadShift(),
+  ]);
   if (status) setLanguage(status.defaultLocale);
   resumeCard();
   return () => {
@@ -36,5 +48,7 @@ export async function startApp(): Promise<() => void> {
     offPrinter();
     offPayment();
     offReader();
+    offSession();
+    offShift();
   };
 }

@@ -30,6 +30,7 @@ import {
 import { typeQuantityDigit } from './entry';
 import { saleStore, selectLine } from './sale';
 import { statusStore } from './status';
+import { submitSupervisorPin, supervisorStore, typeSupervisorDigit } from './supervisor';
 import { uiStore } from './ui';
 
 let fake: FakePos;
@@ -107,26 +108,38 @@ describe('discounts and comps', () => {
     expect(fake.calls.at(-1)?.input).toEqual({ lineId: 'C', reason: 'damaged', amount: 550 });
   });
 
-  it('over the limit: "needs a supervisor" in the dialog, which stays open; no toast', async () => {
-    fake.reply('sale.setDiscount', () => ({
-      ok: false,
-      error: {
-        code: 'discount.needs_supervisor',
-        message: '50 % is over the cashier limit of 10 %: a supervisor must approve it',
-      },
-    }));
+  it('over the limit: the supervisor PIN prompt opens, and the same discount goes again with the PIN', async () => {
+    fake.reply('sale.setDiscount', (input) =>
+      input.supervisorPin === '2222'
+        ? ok({ ...twoItems, totals: { ...twoItems.totals, discounts: 2500 } })
+        : input.supervisorPin === undefined
+          ? {
+              ok: false,
+              error: { code: 'discount.needs_supervisor', message: '50 % is over the cashier limit of 10 %: a supervisor must approve it' },
+            }
+          : { ok: false, error: { code: 'auth.bad_pin', message: 'wrong PIN; 4 tries left before a lockout' } },
+    );
     openDiscount();
     await chooseReason('promo');
     for (const k of '50') typeDiscountKey(k);
-    await applyDiscount();
-    expect(discountStore.getState()).toMatchObject({
-      open: true,
-      refused: { code: 'discount.needs_supervisor' },
-    });
+    const applying = applyDiscount();
+    await vi.waitFor(() => expect(supervisorStore.getState()).toMatchObject({ open: true, method: 'sale.setDiscount' }));
+    // The dialog stays open behind the prompt; nothing went wrong, so no toast.
+    expect(discountStore.getState().open).toBe(true);
     expect(uiStore.getState().toast).toBeNull();
-    // Typing a lower value clears the notice.
-    typeDiscountKey('0');
-    expect(discountStore.getState().refused).toBeNull();
+    for (const d of '1111') typeSupervisorDigit(d);
+    await submitSupervisorPin();
+    expect(supervisorStore.getState()).toMatchObject({ open: true, pin: '', problem: { code: 'auth.bad_pin', triesLeft: 4 } });
+    for (const d of '2222') typeSupervisorDigit(d);
+    await submitSupervisorPin();
+    await applying;
+    expect(supervisorStore.getState().open).toBe(false);
+    expect(discountStore.getState().open).toBe(false);
+    expect(fake.calls.filter((c) => c.method === 'sale.setDiscount').map((c) => c.input)).toEqual([
+      { reason: 'promo', percentBp: 5000 },
+      { reason: 'promo', percentBp: 5000, supervisorPin: '1111' },
+      { reason: 'promo', percentBp: 5000, supervisorPin: '2222' },
+    ]);
   });
 
   it('Remove discount sends no reason', async () => {

@@ -1,11 +1,12 @@
 // Discounts, comps and staff meals on a line or the whole sale, and cup returns. A reason with a
 // fixed percentage (comp, staff meal, season ticket) applies at once; others ask for a percentage
 // or an amount on the keypad. Over the cashier's limit the terminal answers
-// discount.needs_supervisor: the dialog says so and stays open (the PIN flow comes later).
+// discount.needs_supervisor: the supervisor PIN prompt opens over the dialog and sends it again.
 import { createStore } from 'zustand/vanilla';
 import type { CommandInput, LineDiscountDto, SaleDto, SaleLineDto } from '../../contract/api';
 import { discountOf } from '../../contract/pricing';
-import { call, callOr } from './call';
+import { call } from './call';
+import { callWithSupervisor } from './supervisor';
 import { catalogStore } from './catalog';
 import { appendTenderKey, takeQuantity, tenderAmount } from './entry';
 import { saleStore, setSale } from './sale';
@@ -124,11 +125,11 @@ async function send(input: Omit<CommandInput<'sale.setDiscount'>, 'lineId'>): Pr
   if (busy) return false;
   discountStore.setState({ busy: true, refused: null });
   try {
-    const updated = await callOr(
+    const updated = await callWithSupervisor(
       'sale.setDiscount',
       lineId === null ? input : { ...input, lineId },
       (e) => {
-        if (e.code !== 'discount.needs_supervisor' && e.code !== 'discount.invalid') return false;
+        if (e.code !== 'discount.invalid') return false;
         discountStore.setState({ refused: { code: e.code, detail: e.message } });
         return true;
       },

@@ -3,6 +3,7 @@
 import { createStore } from 'zustand/vanilla';
 import type { RefundableSaleDto, RefundDto } from '../../contract/api';
 import { call } from './call';
+import { callWithSupervisor } from './supervisor';
 
 export interface RefundState {
   open: boolean;
@@ -12,6 +13,8 @@ export interface RefundState {
   picked: Record<string, number>;
   result: RefundDto | null;
   busy: boolean;
+  /** Why the whole sale is voided (sale.void needs one). */
+  voidReason: string;
 }
 
 export const initialRefundState: RefundState = {
@@ -21,6 +24,7 @@ export const initialRefundState: RefundState = {
   picked: {},
   result: null,
   busy: false,
+  voidReason: '',
 };
 export const refundStore = createStore<RefundState>()(() => initialRefundState);
 
@@ -70,7 +74,8 @@ export async function confirmRefund(): Promise<void> {
     .map(([lineId, quantity]) => ({ lineId, quantity }));
   if (lines.length === 0) return;
   refundStore.setState({ busy: true });
-  const result = await call('refund.create', { saleId: sale.saleId, lines });
+  // Every refund is a supervisor's: signed in, or by PIN at the cashier's screen.
+  const result = await callWithSupervisor('refund.create', { saleId: sale.saleId, lines });
   // The sale again: what is refunded now (also after a refused or pending attempt).
   const fresh = await call('sale.findByReceipt', { receipt: sale.receiptRef });
   // After a refused or unanswered attempt the picks stay: Refund again retries the same lines
@@ -81,4 +86,19 @@ export async function confirmRefund(): Promise<void> {
     sale: fresh ?? sale,
     ...(result ? { picked: {} } : {}),
   });
+}
+
+export function setVoidReason(voidReason: string): void {
+  refundStore.setState({ voidReason: voidReason.slice(0, 200) });
+}
+
+/** Voids the whole completed sale back to its tenders (reported as a void; a supervisor approves). */
+export async function voidSale(): Promise<void> {
+  const { sale, busy, voidReason } = refundStore.getState();
+  const reason = voidReason.trim();
+  if (!sale || busy || reason === '') return;
+  refundStore.setState({ busy: true });
+  const result = await callWithSupervisor('sale.void', { saleId: sale.saleId, reason });
+  const fresh = await call('sale.findByReceipt', { receipt: sale.receiptRef });
+  refundStore.setState({ busy: false, result, sale: fresh ?? sale, ...(result ? { picked: {}, voidReason: '' } : {}) });
 }

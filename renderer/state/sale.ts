@@ -5,6 +5,7 @@ import { createStore } from 'zustand/vanilla';
 import type { CompletedSaleDto, SaleDto } from '../../contract/api';
 import type { Minor } from '../../contract/money';
 import { call } from './call';
+import { callWithSupervisor } from './supervisor';
 import { clearQuantity, clearTender, takeQuantity, tenderAmount } from './entry';
 import { showError } from './ui';
 
@@ -78,16 +79,17 @@ export async function changeQuantity(lineId: string, delta: 1 | -1): Promise<voi
   if (!line) return;
   const quantity = line.quantity + delta;
   if (quantity < 1 || quantity > 999) return;
-  keep(await call('sale.setQuantity', { lineId, quantity }));
+  // Fewer once a card paid part of the sale is a line void: a supervisor approves by PIN.
+  keep(await callWithSupervisor('sale.setQuantity', { lineId, quantity }));
 }
 
 export async function removeLine(lineId: string): Promise<void> {
-  keep(await call('sale.removeLine', { lineId }));
+  keep(await callWithSupervisor('sale.removeLine', { lineId }));
 }
 
 export async function clearSale(): Promise<void> {
   clearQuantity();
-  keep(await call('sale.clear', {}));
+  keep(await callWithSupervisor('sale.clear', {}));
 }
 
 export function openTender(): void {

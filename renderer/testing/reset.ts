@@ -5,7 +5,10 @@ import { entryStore, initialEntryState } from '../state/entry';
 import { initialMenuState, menuStore } from '../state/menu';
 import { initialPrinterState, printerStore } from '../state/printer';
 import { initialSaleState, saleStore } from '../state/sale';
+import { initialSessionState, sessionStore } from '../state/session';
+import { initialShiftState, shiftStore } from '../state/shift';
 import { initialStatusState, statusStore } from '../state/status';
+import { cancelSupervisor, initialSupervisorState, supervisorStore } from '../state/supervisor';
 import { dismissError, initialUiState, uiStore } from '../state/ui';
 
 export function resetStores(): void {
@@ -19,4 +22,8 @@ export function resetStores(): void {
   printerStore.setState(initialPrinterState, true);
   statusStore.setState(initialStatusState, true);
   uiStore.setState(initialUiState, true);
+  cancelSupervisor();
+  supervisorStore.setState(initialSupervisorState, true);
+  sessionStore.setState(initialSessionState, true);
+  shiftStore.setState(initialShiftState, true);
 }
