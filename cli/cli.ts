@@ -81,6 +81,16 @@ const COMMANDS: CommandEntry[] = [
     load: () => import('./commands/gateway-summary'),
   },
   {
+    words: ['gateway', 'stop-sale'],
+    summary: "stop (or resume) a tag's products at every till; --status shows who confirmed",
+    load: () => import('./commands/gateway-stop-sale'),
+  },
+  {
+    words: ['gateway', 'sold-out'],
+    summary: 'a product sold out (or back in stock) venue-wide',
+    load: () => import('./commands/gateway-sold-out'),
+  },
+  {
     words: ['loadtest'],
     summary: 'enroll N simulated tills that sell M sales each; measure the gateway',
     load: () => import('./commands/loadtest'),
@@ -109,6 +119,11 @@ const COMMANDS: CommandEntry[] = [
     words: ['reader', 'test'],
     summary: "a contactless reader's Echo and a transaction up to the card's ARQC",
     load: () => import('./commands/reader').then((m) => m.test),
+  },
+  {
+    words: ['report'],
+    summary: "print a terminal's X, shift or Z report (read-only; --json)",
+    load: () => import('./commands/report'),
   },
   {
     words: ['journal', 'verify'],
