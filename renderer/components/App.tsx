@@ -25,7 +25,7 @@ import { NoShiftScreen } from './NoShiftScreen';
 import { SignInScreen } from './SignInScreen';
 import { SupervisorPinPrompt } from './SupervisorPinPrompt';
 import { sessionStore } from '../state/session';
-import { shiftStore } from '../state/shift';
+import { escapeManager, shiftStore } from '../state/shift';
 import { supervisorStore } from '../state/supervisor';
 
 function moveInDialog(step: 1 | -1): void {
@@ -43,6 +43,11 @@ function useGlobalKeys(): void {
   useEffect(() => {
     function onKeyDown(e: KeyboardEvent) {
       if (e.defaultPrevented) return; // the product grid already moved focus
+      if (e.key === 'Escape' && shiftStore.getState().managerOpen && !supervisorStore.getState().open) {
+        e.preventDefault();
+        escapeManager();
+        return;
+      }
       // Signed out, locked, no shift to sell in, or the manager's screens: the sale takes no keys.
       if (!sellingOnScreen()) return;
       // The tap screen takes only Esc (cancel): a stray digit or Enter must not touch the sale.

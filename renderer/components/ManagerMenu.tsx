@@ -6,6 +6,7 @@ import {
   cashDrop,
   closeDay,
   closeManager,
+  escapeManager,
   loadOverrides,
   noSale,
   paidInOut,
@@ -240,6 +241,21 @@ function CloseView() {
   );
 }
 
+/** Journaled override actions with a text of their own (others show as journaled). */
+const OVERRIDE_ACTIONS: ReadonlySet<string> = new Set([
+  'shift.open',
+  'cash.drop',
+  'cash.paid_out',
+  'cash.paid_in',
+  'drawer.no_sale',
+  'shift.close',
+  'day.close',
+  'refund',
+  'sale.void',
+  'line.void',
+  'discount',
+]);
+
 function OverridesView() {
   const t = useT();
   const overrides = useStore(shiftStore, (s) => s.overrides);
@@ -260,7 +276,7 @@ function OverridesView() {
         {overrides.map((o) => (
           <tr key={o.seq} data-testid="override-row" data-action={o.action}>
             <td>{new Date(o.at).toLocaleTimeString()}</td>
-            <td>{o.action}</td>
+            <td title={o.action}>{OVERRIDE_ACTIONS.has(o.action) ? t(`overrides.action.${o.action}` as TextKey) : o.action}</td>
             <td>{o.by.name}</td>
             <td>{o.approvedBy.name}</td>
             <td>{o.reason ?? ''}</td>
@@ -296,7 +312,10 @@ export function ManagerMenu() {
       aria-modal="true"
       aria-labelledby="manager-title"
       // Typed amounts and notes must not reach the sell screen's keys.
-      onKeyDown={(e) => e.stopPropagation()}
+      onKeyDown={(e) => {
+        e.stopPropagation();
+        if (e.key === 'Escape') escapeManager();
+      }}
     >
       <div className="devices-panel manager-panel">
         <header className="devices-header">

@@ -451,6 +451,17 @@ export const en = {
   "status.signOut": "Sign out",
   "refund.voidReason": "Reason to void the whole sale",
   "refund.void": "Void sale",
+  "overrides.action.shift.open": "Open shift",
+  "overrides.action.cash.drop": "Cash drop",
+  "overrides.action.cash.paid_out": "Paid out",
+  "overrides.action.cash.paid_in": "Paid in",
+  "overrides.action.drawer.no_sale": "Drawer opened, no sale",
+  "overrides.action.shift.close": "Shift closed over tolerance",
+  "overrides.action.day.close": "Day closed (Z)",
+  "overrides.action.refund": "Refund",
+  "overrides.action.sale.void": "Sale voided",
+  "overrides.action.line.void": "Line voided after a card payment",
+  "overrides.action.discount": "Discount over the limit",
 };
 
 export type MessageKey = keyof typeof en;

@@ -177,6 +177,12 @@ export function closeManager(): void {
   shiftStore.setState({ ...FRESH_FORM, managerOpen: false, view: 'menu', countResult: null, report: null, overrides: null });
 }
 
+/** Esc in the menu: a sub-view goes back to the menu, the menu closes. */
+export function escapeManager(): void {
+  if (shiftStore.getState().view === 'menu') closeManager();
+  else showView('menu');
+}
+
 export function showView(view: ManagerView): void {
   if (shiftStore.getState().busy) return;
   // A counted shift waiting for approval stays on screen in the close view.

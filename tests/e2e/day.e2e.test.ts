@@ -181,5 +181,20 @@ describe('a day at the till in the browser', () => {
     await page.getByTestId('lock-screen').waitFor();
     await shot(page, 'lock');
     expect(await page.getByTestId('lock-who').textContent()).toBe('当前登录：Li Na');
+
+    // The supervisor takes over the locked till and reads the overrides: who asked, who approved.
+    await signIn(page, 'demo-supervisor', DEMO_SUPERVISOR_PIN);
+    await page.getByTestId('manager-open').click();
+    await page.getByTestId('manager-overrides').click();
+    await page.getByTestId('overrides').waitFor();
+    const actions: (string | null)[] = [];
+    for (const row of await page.getByTestId('override-row').all()) actions.push(await row.getAttribute('data-action'));
+    expect(actions).toEqual(['day.close', 'refund', 'cash.drop']);
+    expect(await page.getByTestId('override-row').first().textContent()).toMatch(/日结（Z）.*Li Na.*Wang Wei/);
+    // Esc leaves the view, then the menu.
+    await page.keyboard.press('Escape');
+    await page.getByTestId('manager-overrides').waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('manager-screen').waitFor({ state: 'detached' });
   }, 120_000);
 });
