@@ -88,6 +88,16 @@ function HelpLine() {
   const card = useStore(cardStore, (s) => s.open);
   const menu = useStore(menuStore, (s) => (s.ageCheck ? 'age' : s.pick ? 'choices' : s.soldOutMode ? 'soldOut' : null));
   const dialog = useStore(discountStore, (s) => (s.open ? 'discount' : s.cupsOpen ? 'cups' : null));
+  const pin = useStore(supervisorStore, (s) => s.open);
+  const manager = useStore(shiftStore, (s) => s.managerOpen);
+  const shiftOpen = useStore(shiftStore, (s) => s.shift?.status === 'open');
+  if (pin || manager || !shiftOpen) {
+    return (
+      <footer className="help-line" data-testid="help-line">
+        {t(pin ? 'help.supervisor' : manager ? 'help.manager' : 'help.openShift')}
+      </footer>
+    );
+  }
   const sellHelp = menu === 'age' ? 'help.age' : menu === 'choices' ? 'help.choices' : dialog === 'discount' ? 'help.discount' : dialog === 'cups' ? 'help.cups' : menu === 'soldOut' ? 'help.soldOut' : 'help.sell';
   return (
     <footer className="help-line" data-testid="help-line">
@@ -118,6 +128,10 @@ export function App() {
         <main className="main" data-screen={sessionState ?? 'loading'}>
           {sessionState === null ? <p className="placeholder">{t('sell.loading')}</p> : <SignInScreen />}
         </main>
+        <footer className="help-line" data-testid="help-line">
+          {t('help.signin')}
+        </footer>
+        <DevicesScreen />
         <ErrorToast />
       </div>
     );
@@ -130,6 +144,7 @@ export function App() {
         <main className="main" data-screen="no-shift">
           {shiftLoaded ? <NoShiftScreen /> : <p className="placeholder">{t('sell.loading')}</p>}
         </main>
+        <HelpLine />
         <DevicesScreen />
         <ManagerMenu />
         <SupervisorPinPrompt />

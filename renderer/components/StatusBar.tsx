@@ -125,6 +125,10 @@ function StaffSession() {
             {t('status.signOut')}
           </TouchButton>
         </>
+      ) : session?.state === 'locked' && session.staff ? (
+        <span className="placeholder" data-testid="status-locked">
+          {t('status.lockedBy', { name: session.staff.name })}
+        </span>
       ) : (
         <span className="placeholder">{t('status.noCashier')}</span>
       )}

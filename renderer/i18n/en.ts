@@ -462,6 +462,11 @@ export const en = {
   "overrides.action.sale.void": "Sale voided",
   "overrides.action.line.void": "Line voided after a card payment",
   "overrides.action.discount": "Discount over the limit",
+  "status.lockedBy": "Locked: {{name}}",
+  "help.signin": "Keys: 0–9 PIN · Backspace delete · Enter OK · Esc clear · Tab choose a name",
+  "help.supervisor": "Keys: 0–9 supervisor PIN · Backspace delete · Enter OK · Esc cancel",
+  "help.manager": "Keys: Tab move · Enter/Space choose · type counts and amounts · Esc back / close",
+  "help.openShift": "Keys: Tab move · Enter/Space choose · type the counts",
 };
 
 export type MessageKey = keyof typeof en;

@@ -463,4 +463,9 @@ export const zh: Record<MessageKey, string> = {
   "overrides.action.sale.void": "交易作废",
   "overrides.action.line.void": "刷卡后删除商品",
   "overrides.action.discount": "超限折扣",
+  "status.lockedBy": "已锁定：{{name}}",
+  "help.signin": "按键：0–9 输入密码 · Backspace 删除 · Enter 确定 · Esc 清除 · Tab 选择姓名",
+  "help.supervisor": "按键：0–9 主管密码 · Backspace 删除 · Enter 确定 · Esc 取消",
+  "help.manager": "按键：Tab 移动 · Enter/空格 选择 · 输入数量和金额 · Esc 返回/关闭",
+  "help.openShift": "按键：Tab 移动 · Enter/空格 选择 · 输入数量",
 };
