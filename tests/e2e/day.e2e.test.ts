@@ -13,7 +13,7 @@ afterEach(async () => {
   pos = null;
 });
 
-const digits = (s: string | null) => (s ?? '').replace(/[^\d.−-]/g, '');
+const digits = (s: string | null) => (s ?? '').replace(/[^\d.+−-]/g, '');
 
 /** E2E_SHOTS=dir saves screenshots of the screens along the way (to look at the layout). */
 async function shot(page: Page, name: string): Promise<void> {
@@ -79,7 +79,9 @@ describe('a day at the till in the browser', () => {
     await tapPin(page, 'signin', '1234');
     await expect.poll(() => page.getByTestId('signin-problem').textContent()).toMatch(/4 tries left/);
     await shot(page, 'bad-pin');
-    await tapPin(page, 'signin', '1111');
+    // The right one from the keyboard: digits and Enter reach the pad.
+    await page.keyboard.type('1111');
+    await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('status-staff').textContent()).toBe('Li Na');
 
     // A cash sale, exact amount.
@@ -197,4 +199,44 @@ describe('a day at the till in the browser', () => {
     await page.keyboard.press('Escape');
     await page.getByTestId('manager-screen').waitFor({ state: 'detached' });
   }, 120_000);
+
+  it('a count beyond tolerance waits for a supervisor, who closes it with a note; no-sale needs the PIN too', async () => {
+    // The fixture's till: the demo cashier signed in, a shift open with an empty float.
+    pos = await startPos();
+    const { page, command } = pos;
+    page.setDefaultTimeout(10_000);
+    await english(page);
+    await page.getByTestId('pay-cash').waitFor();
+
+    await page.getByTestId('manager-open').click();
+    await page.getByTestId('manager-no-sale').click();
+    await page.getByTestId('reason-customerChange').click();
+    await page.getByTestId('no-sale-submit').click();
+    await approve(page, 'drawer.noSale');
+    await expect.poll(() => page.getByTestId('manager-done').getAttribute('data-done')).toBe('no_sale');
+
+    // X report: the expected cash so far, nothing counted.
+    await page.getByTestId('manager-x').click();
+    await expect.poll(() => page.getByTestId('report').getAttribute('data-kind')).toBe('x');
+    expect(await page.getByTestId('report-no-sale').textContent()).toBe('1');
+    expect(await page.getByTestId('report-counted').textContent()).toBe('—');
+
+    // 10.00 in a drawer that should be empty: +10.00, over the 5.00 tolerance.
+    await page.getByTestId('manager-back').click();
+    await page.getByTestId('manager-close-shift').click();
+    await page.getByTestId('close-plus-1000').click();
+    await page.getByTestId('count-submit').click();
+    await expect.poll(() => page.getByTestId('count-result').getAttribute('data-status')).toBe('counted');
+    expect(digits(await page.getByTestId('count-over-short').textContent())).toBe('+10.00');
+    expect(await page.getByTestId('close-approve').isDisabled()).toBe(true);
+    await page.getByTestId('close-note').fill('float was not counted in');
+    await page.getByTestId('close-approve').click();
+    await approve(page, 'shift.close');
+    await expect.poll(() => page.getByTestId('count-result').getAttribute('data-status')).toBe('closed');
+    expect(digits(await page.getByTestId('report-over-short').textContent())).toBe('+10.00');
+    expect(await command('shift.current')).toBeNull();
+    // Closing the menu leaves the till on the Open shift screen.
+    await page.getByTestId('manager-close').click();
+    await page.getByTestId('open-shift-screen').waitFor();
+  }, 60_000);
 });
