@@ -214,6 +214,10 @@ export const DayClosedData = z.object({
   report: z.object({
     businessDate: BusinessDate,
     grandTotal: z.number().int().nullable(),
+    /** Card payments refused after their shift closed, each with that (original) shift. */
+    lateRefusals: z
+      .array(z.object({ paymentId: Id, shiftId: Id.nullable(), amount: Minor }))
+      .default([]),
   }),
 });
 export type DayClosedData = z.infer<typeof DayClosedData>;

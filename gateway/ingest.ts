@@ -147,6 +147,7 @@ function deriveRecord(terminalId: string, e: EventEnvelope): DerivedRecord | und
         closedAt: instant(e.at),
         grandTotal: d.report.grandTotal ?? 0,
         report: JSON.stringify(raw),
+        lateRefusals: d.report.lateRefusals,
       };
     }
     case 'refund.completed': {

@@ -128,6 +128,8 @@ export type DerivedRecord =
       grandTotal: number;
       /** The Z report as sent (JSON). */
       report: string;
+      /** The refusals this Z reported, with the shift the terminal says they belong to. */
+      lateRefusals: { paymentId: string; shiftId: string | null; amount: number }[];
     }
   | {
       kind: 'refund.completed';

@@ -764,6 +764,21 @@ export class KyselyGatewayStore implements GatewayStore {
           })
           .onConflict((oc) => oc.columns(['terminal_id', 'z_number']).doNothing())
           .execute();
+        if (d.lateRefusals.length > 0) {
+          await trx
+            .insertInto('late_refusals')
+            .values(
+              d.lateRefusals.map((r) => ({
+                terminal_id: d.terminalId,
+                payment_id: r.paymentId,
+                shift_id: r.shiftId,
+                amount: r.amount,
+                z_number: d.zNumber,
+              })),
+            )
+            .onConflict((oc) => oc.columns(['terminal_id', 'payment_id']).doNothing())
+            .execute();
+        }
         // The Z closes the terminal's closed shifts not yet in a Z (as the terminal marks them).
         await trx
           .updateTable('shifts')
@@ -1210,22 +1225,36 @@ export class KyselyGatewayStore implements GatewayStore {
         for (const r of sums)
           live.set(key(r.terminal_id, r.shift_id ?? ''), { count: num(r.count), amount: num(r.amount) });
       }
-      // Card payments refused after their shift closed (the acquirer's answer on a stored or
-      // stood-in payment): a loss of the shift the sale was taken in.
-      const late = await trx
+      // Card payments refused after their shift closed: a loss of the shift the sale was taken
+      // in. The gateway knows its own refusals at once (the acquirer's answer on a stored payment it
+      // forwarded, or on a stand-in approval), placed by the sale's shift and the refusal's time;
+      // a terminal's Z then reports the refusals it learnt, with the sale's shift as the terminal
+      // recorded it, which wins for that payment.
+      const decided = await trx
         .selectFrom('payments as p')
         .innerJoin('sales as s', 's.sale_id', 'p.sale_id')
         .innerJoin('shifts as h', (j) =>
           j.onRef('h.terminal_id', '=', 's.terminal_id').onRef('h.shift_id', '=', 's.shift_id'),
         )
-        .select((eb) => ['h.terminal_id', 'h.shift_id', eb.fn.sum('p.amount').as('amount')])
+        .select(['h.terminal_id', 'h.shift_id', 'p.key', 'p.amount'])
         .where('p.status', '=', 'refused')
         .where('h.status', '=', 'closed')
         .whereRef('p.updated_at', '>', 'h.closed_at')
         .where((eb) => shiftsFilter(eb, query, 'h'))
-        .groupBy(['h.terminal_id', 'h.shift_id'])
         .execute();
-      const lateBy = new Map(late.map((r) => [key(r.terminal_id, r.shift_id), num(r.amount)]));
+      const reported = await trx
+        .selectFrom('late_refusals')
+        .select(['terminal_id', 'shift_id', 'payment_id', 'amount'])
+        .where('shift_id', 'is not', null)
+        .where((eb) => (query.terminal === undefined ? eb.and([]) : eb('terminal_id', '=', query.terminal)))
+        .execute();
+      const byPayment = new Map<string, { shift: string; amount: number }>();
+      for (const r of decided) byPayment.set(`${r.terminal_id} ${r.key}`, { shift: key(r.terminal_id, r.shift_id), amount: num(r.amount) });
+      for (const r of reported) {
+        byPayment.set(`${r.terminal_id} ${r.payment_id}`, { shift: key(r.terminal_id, r.shift_id ?? ''), amount: num(r.amount) });
+      }
+      const lateBy = new Map<string, number>();
+      for (const { shift, amount } of byPayment.values()) lateBy.set(shift, (lateBy.get(shift) ?? 0) + amount);
       return rows.map((r) => ({
         terminalId: r.terminal_id,
         shiftId: r.shift_id,

@@ -213,6 +213,18 @@ export interface SaleRefundsTable {
   shift_id: string | null;
 }
 
+/**
+ * Migration 5: card payments a terminal's Z reported as refused after their shift closed, with the
+ * shift the terminal attributes them to (its own record of the sale's shift).
+ */
+export interface LateRefusalsTable {
+  terminal_id: string;
+  payment_id: string;
+  shift_id: string | null;
+  amount: number;
+  z_number: number;
+}
+
 export interface SchemaVersionTable {
   version: number;
   applied_at: string;
@@ -235,6 +247,7 @@ export interface GatewayDatabase {
   shifts: ShiftsTable;
   z_reports: ZReportsTable;
   sale_refunds: SaleRefundsTable;
+  late_refusals: LateRefusalsTable;
   gateway_schema: SchemaVersionTable;
 }
 
@@ -581,6 +594,25 @@ export const MIGRATIONS: readonly Migration[] = [
         .columns(['business_date', 'terminal_id'])
         .execute();
       await db.schema.createIndex('sales_shift').on('sales').columns(['shift_id']).execute();
+    },
+  },
+  {
+    // The late refusals each Z reports, so the shifts report follows the terminal's attribution
+    // (the sale's own shift) and knows refusals the gateway did not decide itself.
+    version: 5,
+    async up(db, dialect) {
+      const int = dialect === 'sqlite' ? 'integer' : 'bigint';
+      const strict = dialect === 'sqlite' ? sql`strict` : sql``;
+      await db.schema
+        .createTable('late_refusals')
+        .addColumn('terminal_id', 'text', (c) => c.notNull())
+        .addColumn('payment_id', 'text', (c) => c.notNull())
+        .addColumn('shift_id', 'text')
+        .addColumn('amount', int, (c) => c.notNull())
+        .addColumn('z_number', int, (c) => c.notNull())
+        .addPrimaryKeyConstraint('late_refusals_pk', ['terminal_id', 'payment_id'])
+        .modifyEnd(strict)
+        .execute();
     },
   },
 ];

@@ -76,7 +76,14 @@ const closed = (
   sales,
   overShort,
 });
-const zClosed = (terminalId: string, seq: number, zNumber: number, at: string, grandTotal: number): DerivedRecord => ({
+const zClosed = (
+  terminalId: string,
+  seq: number,
+  zNumber: number,
+  at: string,
+  grandTotal: number,
+  lateRefusals: { paymentId: string; shiftId: string | null; amount: number }[] = [],
+): DerivedRecord => ({
   kind: 'day.closed',
   seq,
   terminalId,
@@ -84,7 +91,8 @@ const zClosed = (terminalId: string, seq: number, zNumber: number, at: string, g
   businessDate: DAY,
   closedAt: at,
   grandTotal,
-  report: JSON.stringify({ kind: 'z', zNumber, sales: { count: 2, amount: grandTotal } }),
+  report: JSON.stringify({ kind: 'z', zNumber, sales: { count: 2, amount: grandTotal }, lateRefusals }),
+  lateRefusals,
 });
 
 function refused(key: string, saleId: string, amount: number, at: string): PaymentRecord {
@@ -254,6 +262,33 @@ describe.each(backends)('shifts and Z reports on $name', (backend) => {
     expect(shifts.map((s) => [s.shiftId, s.lateRefusals])).toEqual([
       ['A', 2500],
       ['B', 0],
+    ]);
+  });
+
+  it("counts the refusals a later Z reports for the original shift, once, with the terminal's attribution", async () => {
+    await store.ingest(T1, day.events, day.sales, NOW, day.derived);
+    // The gateway refused K1 (sale of shift A) after A closed: A's, at once.
+    await store.insertPayment(refused('K1', `${T1}-s3`, 2500, '2026-11-21T11:30:00.000Z'));
+    // Z 2 reports K1 again and K3, which the gateway never saw refused (another gateway instance's
+    // database, or forwarded before an upgrade), both for shift A.
+    const late = [
+      { paymentId: 'K1', shiftId: 'A', amount: 2500 },
+      { paymentId: 'K3', shiftId: 'A', amount: 900 },
+    ];
+    await store.ingest(
+      T1,
+      [event(T1, 9, 'shift.closed'), event(T1, 10, 'day.closed')],
+      [],
+      NOW,
+      [
+        closed(T1, 9, 'B', '2026-11-21T11:10:00.000Z', '2026-11-21T12:00:00.000Z', { count: 1, amount: 700 }, 0),
+        zClosed(T1, 10, 2, '2026-11-21T12:05:00.000Z', 4200, late),
+      ],
+    );
+    const shifts = await store.shifts({});
+    expect(shifts.map((s) => [s.shiftId, s.lateRefusals, s.zNumber])).toEqual([
+      ['A', 3400, 1],
+      ['B', 0, 2],
     ]);
   });
 
