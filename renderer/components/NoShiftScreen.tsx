@@ -73,7 +73,7 @@ export function NoShiftScreen() {
       </section>
       <section className="no-shift-side">
         <h3>{t('manager.title')}</h3>
-        <TouchButton data-testid="day-close-open" onClick={() => openManager('menu')}>
+        <TouchButton data-testid="no-shift-menu" onClick={() => openManager('menu')}>
           {t('manager.open')}
         </TouchButton>
         <TouchButton data-testid="no-shift-last-shift" onClick={() => {

@@ -1,6 +1,7 @@
 // A refund of a card payment as the cashier does it: pay by card online (the demo's simulated
 // reader, a real gateway with the test acquirer), then open Refund, type the receipt number, pick
-// the line and confirm; the card tender shows refunded, and the gateway holds the refund.
+// the line and confirm; a supervisor approves on the PIN prompt; the card tender shows refunded, and
+// the gateway holds the refund.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -53,8 +54,7 @@ describe('refunds in the browser', () => {
     expect(receiptRef).toMatch(/^[0-9A-Z]+-\d+$/);
     await page.getByTestId('next-sale').click();
 
-    // Refunds are a supervisor's: the supervisor signs in at the till to give it.
-    await p.command('staff.login', { staffId: 'demo-supervisor', pin: DEMO_SUPERVISOR_PIN });
+    // Refunds are a supervisor's: the cashier stays signed in and the supervisor types their PIN.
     await page.getByTestId('refund-open').click();
     await page.getByTestId('refund-receipt-input').fill(receiptRef.split('-')[1] ?? '');
     await page.getByTestId('refund-find').click();
@@ -63,6 +63,10 @@ describe('refunds in the browser', () => {
     const line = found.lines[0]!;
     await page.getByTestId(`refund-line-${line.lineId}`).check();
     await page.getByTestId('refund-confirm').click();
+    await page.getByTestId('supervisor-prompt').waitFor();
+    expect(await page.getByTestId('supervisor-action').textContent()).toBe('Refund');
+    for (const d of DEMO_SUPERVISOR_PIN) await page.getByTestId(`supervisor-key-${d}`).click();
+    await page.getByTestId('supervisor-ok').click();
     const result = page.getByTestId('refund-result');
     await result.waitFor({ timeout: 15_000 });
     expect(await result.getAttribute('data-status')).toBe('completed');
