@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { useStore } from 'zustand';
 import { useT } from '../i18n/hooks';
 import { handleKey, openDialog } from '../keyboard';
@@ -20,13 +20,16 @@ import { RefundScreen } from './RefundScreen';
 import { SellScreen } from './SellScreen';
 import { StatusBar } from './StatusBar';
 import { TenderScreen } from './TenderScreen';
-import { ManagerMenu } from './ManagerMenu';
-import { NoShiftScreen } from './NoShiftScreen';
 import { SignInScreen } from './SignInScreen';
 import { SupervisorPinPrompt } from './SupervisorPinPrompt';
 import { sessionStore } from '../state/session';
 import { escapeManager, shiftStore } from '../state/shift';
 import { supervisorStore } from '../state/supervisor';
+
+// The money side (Shift menu, reports, the Open shift screen) loads on first use, in its own
+// chunk: the sell screens never wait for it.
+const ManagerMenu = lazy(() => import('./ManagerMenu').then((m) => ({ default: m.ManagerMenu })));
+const NoShiftScreen = lazy(() => import('./NoShiftScreen').then((m) => ({ default: m.NoShiftScreen })));
 
 function moveInDialog(step: 1 | -1): void {
   const dialogs = document.querySelectorAll<HTMLElement>('[role="dialog"], [role="alertdialog"]');
@@ -142,11 +145,19 @@ export function App() {
         <StatusBar />
         <PrinterBanner />
         <main className="main" data-screen="no-shift">
-          {shiftLoaded ? <NoShiftScreen /> : <p className="placeholder">{t('sell.loading')}</p>}
+          {shiftLoaded ? (
+            <Suspense fallback={null}>
+              <NoShiftScreen />
+            </Suspense>
+          ) : (
+            <p className="placeholder">{t('sell.loading')}</p>
+          )}
         </main>
         <HelpLine />
         <DevicesScreen />
-        <ManagerMenu />
+        <Suspense fallback={null}>
+          <ManagerMenu />
+        </Suspense>
         <SupervisorPinPrompt />
         <ErrorToast />
       </div>
@@ -170,7 +181,9 @@ export function App() {
       <DevicesScreen />
       <RefundScreen />
       <RecoveryPrompt />
-      <ManagerMenu />
+      <Suspense fallback={null}>
+        <ManagerMenu />
+      </Suspense>
       <SupervisorPinPrompt />
       <ErrorToast />
     </div>
