@@ -9,7 +9,7 @@ import { loadSale, saleStore, setSale } from './sale';
 import { loadStatus, setStatus } from './status';
 import { loadSession, loadStaff, setSession } from './session';
 import { loadShift, setShift } from './shift';
-import { setLanguage } from './ui';
+import { setDefaultLanguage } from './ui';
 
 /**
  * A new catalog or availability (a sold-out mark, a venue stop-sale, also mid-sale): the grid
@@ -39,7 +39,7 @@ export async function startApp(): Promise<() => void> {
     loadStaff(),
     loadShift(),
   ]);
-  if (status) setLanguage(status.defaultLocale);
+  if (status) setDefaultLanguage(status.defaultLocale);
   resumeCard();
   return () => {
     offSale();

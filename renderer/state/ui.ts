@@ -21,10 +21,12 @@ export interface ToastText {
 
 export interface UiState {
   language: Locale;
+  /** The cashier picked the language: the venue's default (which may load later) does not override it. */
+  languageChosen: boolean;
   toast: Toast | null;
 }
 
-export const initialUiState: UiState = { language: 'en', toast: null };
+export const initialUiState: UiState = { language: 'en', languageChosen: false, toast: null };
 export const uiStore = createStore<UiState>()(() => initialUiState);
 
 type LanguageListener = (language: Locale) => void;
@@ -43,7 +45,13 @@ export function setLanguage(language: Locale): void {
 }
 
 export function toggleLanguage(): void {
+  uiStore.setState({ languageChosen: true });
   setLanguage(uiStore.getState().language === 'en' ? 'zh' : 'en');
+}
+
+/** The venue's default language, unless the cashier already picked one (start-up can be slow). */
+export function setDefaultLanguage(language: Locale): void {
+  if (!uiStore.getState().languageChosen) setLanguage(language);
 }
 
 export const TOAST_MS = 6_000;
