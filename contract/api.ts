@@ -624,6 +624,11 @@ export const commands = {
   /** Locks the till now (the same PIN unlocks it). */
   'staff.lock': { input: NoInput },
   'staff.session': { input: NoInput },
+  /**
+   * Someone is using the till (a tap, a key) without sending a command: restarts the idle lock's
+   * clock. The UI sends it at most every few seconds while a person works on one screen.
+   */
+  'staff.touch': { input: NoInput },
   'catalog.list': { input: NoInput },
   /** This drawer's shift that is not closed yet, or null. */
   'shift.current': { input: NoInput },
@@ -805,6 +810,7 @@ export interface CommandOutputs {
   'staff.logout': SessionDto;
   'staff.lock': SessionDto;
   'staff.session': SessionDto;
+  'staff.touch': SessionDto;
   'catalog.list': CatalogDto;
   'shift.current': ShiftDto | null;
   'shift.open': ShiftDto;

@@ -100,6 +100,7 @@ const bad: Record<CommandName, unknown[]> = {
   'shift.close': [...notObjects, {}, { note: '' }, { note: 'x', supervisorPin: 1234 }],
   'day.close': [...notObjects, { supervisorPin: '1' }, { x: 1 }],
   'staff.list': [...notObjects, ...withExtraKeys],
+  'staff.touch': [...notObjects, ...withExtraKeys],
   'staff.logout': [...notObjects, ...withExtraKeys],
   'staff.lock': [...notObjects, ...withExtraKeys],
   'staff.session': [...notObjects, ...withExtraKeys],

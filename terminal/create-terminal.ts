@@ -321,7 +321,8 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
       ageRestrictedPerSale: venue.ageRestrictedPerSale,
       defaultLocale: venue.defaultLocale,
       businessDate: businessDate(clock.now(), venue.timeZone, venue.dayChange),
-      cashier: null,
+      // Who is signed in (null when nobody is, or the till is locked).
+      cashier: ((who) => (who ? { id: who.id, name: who.name } : null))(staff.current()),
       devices: { printer: printerStatus().state, reader: readerStatus().state, scanner: 'not_configured' },
       reader: readerStatus(),
       printer: printerStatus(),
@@ -430,6 +431,8 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
       'staff.logout': () => staff.logout(),
       'staff.lock': () => staff.lock(),
       'staff.session': () => staff.session(),
+      // A touch at the till (the dispatcher counts every non-passive command as one).
+      'staff.touch': () => staff.session(),
       'catalog.list': () => catalog.list(),
       'catalog.setSoldOut': ({ productId, soldOut }) => {
         const list = catalog.setSoldOut(productId, soldOut);

@@ -7,7 +7,7 @@ import { loadCatalog, setCatalog } from './catalog';
 import { setPrinterStatus } from './printer';
 import { loadSale, saleStore, setSale } from './sale';
 import { loadStatus, setStatus } from './status';
-import { loadSession, loadStaff, setSession } from './session';
+import { loadSession, loadStaff, noteActivity, setSession } from './session';
 import { loadShift, setShift } from './shift';
 import { setDefaultLanguage } from './ui';
 
@@ -41,7 +41,12 @@ export async function startApp(): Promise<() => void> {
   ]);
   if (status) setDefaultLanguage(status.defaultLocale);
   resumeCard();
+  const touched = (): void => noteActivity();
+  globalThis.addEventListener?.('pointerdown', touched, { capture: true, passive: true });
+  globalThis.addEventListener?.('keydown', touched, { capture: true, passive: true });
   return () => {
+    globalThis.removeEventListener?.('pointerdown', touched, { capture: true });
+    globalThis.removeEventListener?.('keydown', touched, { capture: true });
     offSale();
     offStatus();
     offCatalog();

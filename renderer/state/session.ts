@@ -97,3 +97,22 @@ export function activeStaff(): StaffRef | null {
   const s = sessionStore.getState().session;
   return s?.state === 'active' ? s.staff : null;
 }
+
+/** At most one activity touch per this long: the idle lock counts minutes, not taps. */
+export const TOUCH_EVERY_MS = 15_000;
+let lastTouch = 0;
+
+/**
+ * A tap or a key on the till: tells the terminal someone is working (counting a drawer, reading a
+ * menu) so the idle lock does not close the screen under them. Only while someone is signed in.
+ */
+export function noteActivity(now = Date.now()): void {
+  if (sessionStore.getState().session?.state !== 'active' || now - lastTouch < TOUCH_EVERY_MS) return;
+  lastTouch = now;
+  void call('staff.touch', {});
+}
+
+/** Forgets the last touch (tests). */
+export function resetActivity(): void {
+  lastTouch = 0;
+}
