@@ -169,6 +169,23 @@ describe('a shift from float to close', () => {
     expect(overrides.every((o) => o.by.id === 'demo-cashier' && o.approvedBy.id === 'demo-supervisor')).toBe(true);
   });
 
+  it('voids a completed sale with a supervisor: the cash goes back, reported as a void', async () => {
+    await call('staff.login', { staffId: 'demo-cashier', pin: '1111' });
+    await call('shift.open', { cashierId: 'demo-cashier', float: FLOAT, supervisorPin: '2222' });
+    const sale = await sellCash('hot-dog', 5000);
+    expect(await fail('sale.void', { saleId: sale.saleId, reason: 'rang up twice' })).toBe('auth.supervisor_required');
+    const voided = await call<{ amount: number; status: string }>('sale.void', {
+      saleId: sale.saleId,
+      reason: 'rang up twice',
+      supervisorPin: '2222',
+    });
+    expect(voided).toMatchObject({ amount: 2500, status: 'completed' });
+    expect(await fail('sale.void', { saleId: sale.saleId, reason: 'again', supervisorPin: '2222' })).toBe('refund.exceeds');
+    const x = await call<ReportDto>('report.x');
+    expect(x).toMatchObject({ voids: { count: 1, amount: 2500 }, refunds: { count: 1, amount: 2500 }, expectedCash: 25000 });
+    expect(journal('override')).toContainEqual(expect.objectContaining({ action: 'sale.void', reason: 'void: rang up twice' }));
+  });
+
   it('closes at once when the count is within tolerance (5.00 short)', async () => {
     await call('staff.login', { staffId: 'demo-supervisor', pin: '2222' });
     await call('shift.open', { cashierId: 'demo-cashier', float: FLOAT });

@@ -206,6 +206,29 @@ describe('online card payments', () => {
     );
     expect(done.payments[0]!.amount).toBe(5001);
   });
+
+  it('taking items off a sale a card paid part of is a line void: a cashier needs a supervisor', async () => {
+    await call(t, 'staff.login', { staffId: 'demo-cashier', pin: '1111' });
+    try {
+      const sale = await sellItems(t, 2); // 5000
+      await call(t, 'sale.addItem', { productId: 'water' });
+      expect((await tap(t, 'visa-approve', 1000)).state).toBe('approved');
+      const water = (await call<SaleDto>(t, 'sale.get')).lines[1]!;
+      expect(await codeOf(call(t, 'sale.removeLine', { lineId: water.lineId }))).toBe('auth.supervisor_required');
+      expect(await codeOf(call(t, 'sale.setQuantity', { lineId: sale.lines[0]!.lineId, quantity: 1 }))).toBe(
+        'auth.supervisor_required',
+      );
+      // more is fine: nothing is taken back
+      await call(t, 'sale.setQuantity', { lineId: sale.lines[0]!.lineId, quantity: 3 });
+      expect(await codeOf(call(t, 'sale.removeLine', { lineId: water.lineId, supervisorPin: '1111' }))).toBe('auth.bad_pin');
+      const after = await call<SaleDto>(t, 'sale.removeLine', { lineId: water.lineId, supervisorPin: '2222' });
+      expect(after.lines.map((l) => l.productId)).toEqual(['hot-dog']);
+      await call(t, 'payment.payCash', { tendered: after.cashDue });
+      await call(t, 'sale.complete');
+    } finally {
+      await call(t, 'staff.login', { staffId: 'demo-supervisor', pin: '2222' });
+    }
+  });
 });
 
 describe('offline acceptance', () => {
