@@ -779,14 +779,18 @@ export class KyselyGatewayStore implements GatewayStore {
             .onConflict((oc) => oc.columns(['terminal_id', 'payment_id']).doNothing())
             .execute();
         }
-        // The Z closes the terminal's closed shifts not yet in a Z (as the terminal marks them).
+        // The Z closes the terminal's closed shifts not yet in a Z (as the terminal marks them): a
+        // shift belongs to the first Z that closed after it, also when a later Z arrived first.
         await trx
           .updateTable('shifts')
-          .set({ z_number: d.zNumber })
+          .set({
+            z_number: sql<number>`(select min(z.z_number) from z_reports z
+              where z.terminal_id = shifts.terminal_id and z.closed_at >= shifts.closed_at)`,
+          })
           .where('terminal_id', '=', d.terminalId)
           .where('status', '=', 'closed')
-          .where('z_number', 'is', null)
           .where('closed_at', '<=', d.closedAt)
+          .where((eb) => eb.or([eb('z_number', 'is', null), eb('z_number', '>', d.zNumber)]))
           .execute();
         return;
       case 'refund.completed':

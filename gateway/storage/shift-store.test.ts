@@ -248,6 +248,29 @@ describe.each(backends)('shifts and Z reports on $name', (backend) => {
     ]);
   });
 
+  it('gives each shift the first Z after it, when a later Z arrives first', async () => {
+    const next = {
+      events: [event(T1, 9, 'shift.closed'), event(T1, 10, 'day.closed')],
+      derived: [
+        closed(T1, 9, 'B', '2026-11-21T11:10:00.000Z', '2026-11-21T12:00:00.000Z', { count: 1, amount: 700 }, 0),
+        zClosed(T1, 10, 2, '2026-11-21T12:05:00.000Z', 4200),
+      ],
+    };
+    // Shift A closed and both Zs arrive before Z 1 (the batch 4–8 is resent later).
+    const first = (seq: number) => seq <= 3;
+    await store.ingest(T1, day.events.filter((e) => first(e.seq)), day.sales.filter((s) => first(s.seq)), NOW, day.derived.filter((d) => first(d.seq)));
+    await store.ingest(T1, [event(T1, 5, 'shift.closed'), ...next.events], [], NOW, [day.derived[1]!, ...next.derived]);
+    expect((await store.shifts({})).map((s) => [s.shiftId, s.zNumber])).toEqual([
+      ['A', 2],
+      ['B', 2],
+    ]);
+    await store.ingest(T1, day.events, day.sales, NOW, day.derived);
+    expect((await store.shifts({})).map((s) => [s.shiftId, s.status, s.zNumber])).toEqual([
+      ['A', 'closed', 1],
+      ['B', 'closed', 2],
+    ]);
+  });
+
   it('takes the shift a sale names over the time it completed', async () => {
     await store.ingest(T1, day.events, [...day.sales.slice(0, 2), sale(T1, 8, '2026-11-21T11:20:00.000Z', 700, 'X')], NOW, day.derived);
     expect((await store.shifts({})).find((s) => s.shiftId === 'B')?.sales).toEqual({ count: 0, amount: 0 });
