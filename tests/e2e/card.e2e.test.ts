@@ -2,30 +2,17 @@
 // test card taps), a real gateway on 127.0.0.1 with the test acquirer, and the till in Chromium.
 // Online approve, decline with its reason, cancel, offline STORED (standalone, and a forced
 // offline drill), refused offline with Take cash, and a split tender.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type RunningGateway } from '../../gateway/start';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createTerminal } from '../../terminal/create-terminal';
-import { openTill, startPos, type PosFixture, type PosFixtureOptions } from './fixture';
+import { type PosFixture, type PosFixtureOptions, openTill, startPos, venueGateway } from './fixture';
 
 const SCREENSHOTS = process.env.POS_E2E_SCREENSHOTS;
 
 let pos: PosFixture | null = null;
-let gw: RunningGateway | null = null;
-let gwDir = '';
 const ADMIN = 'card-e2e-admin-token-0123456789abcdef';
-
-beforeAll(async () => {
-  gwDir = mkdtempSync(path.join(tmpdir(), 'pos-e2e-gw-'));
-  gw = await startGateway({ dataDir: gwDir, port: 0, adminToken: ADMIN, logger: false });
-});
-afterAll(async () => {
-  await gw?.close();
-  rmSync(gwDir, { recursive: true, force: true });
-});
+const gw = venueGateway(ADMIN);
 afterEach(async () => {
   await pos?.cleanup();
   pos = null;
@@ -38,7 +25,7 @@ async function start(options: { online: boolean; english?: boolean } & PosFixtur
   const p = await startPos({
     reader,
     cards: { pollMs: 200, readerTimeoutSeconds: 30 },
-    ...(online ? { gateway: { url: gw!.url, adminToken: ADMIN } } : {}),
+    ...(online ? { gateway: { url: gw().url, adminToken: ADMIN } } : {}),
     ...rest,
   });
   await p.terminal.cards.ready;

@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { startGateway, type RunningGateway } from '../../gateway/start';
 import type { CommandName, CommandOutput } from '../../contract/api';
 import { startBrowserHost, type BrowserHost } from '../../terminal/browser-host';
 import { createTerminal } from '../../terminal/create-terminal';
@@ -145,4 +147,25 @@ export async function startPos(options: PosFixtureOptions = {}): Promise<PosFixt
     await cleanup();
     throw err;
   }
+}
+
+/**
+ * A demo-venue gateway for the test file that calls this at its top level: started before its
+ * tests, closed (and its data removed) after them. Returns a getter.
+ */
+export function venueGateway(adminToken: string): () => RunningGateway {
+  let gw: RunningGateway | null = null;
+  let dir = '';
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'pos-e2e-gw-'));
+    gw = await startGateway({ dataDir: dir, port: 0, adminToken, logger: false });
+  });
+  afterAll(async () => {
+    await gw?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return () => {
+    if (!gw) throw new Error('the gateway is not started');
+    return gw;
+  };
 }

@@ -3,29 +3,16 @@
 // staff meal at zero; and a venue-wide stop-sale from the gateway reaching the till mid-sale
 // (the tile says Stopped, adding is refused with the reason, the stopped line blocks payment).
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { SaleDto } from '../../contract/api';
 import { formatMajor } from '../../contract/money';
-import { startGateway, type RunningGateway } from '../../gateway/start';
-import { startPos, type PosFixture } from './fixture';
+import { type PosFixture, startPos, venueGateway } from './fixture';
 
 let pos: PosFixture | null = null;
-let gw: RunningGateway | null = null;
-let gwDir = '';
 const ADMIN = 'menu-e2e-admin-token-0123456789abcdef';
-
-beforeAll(async () => {
-  gwDir = mkdtempSync(path.join(tmpdir(), 'pos-e2e-gw-'));
-  gw = await startGateway({ dataDir: gwDir, port: 0, adminToken: ADMIN, logger: false });
-});
-afterAll(async () => {
-  await gw?.close();
-  rmSync(gwDir, { recursive: true, force: true });
-});
+const gw = venueGateway(ADMIN);
 afterEach(async () => {
   await pos?.cleanup();
   pos = null;
@@ -214,7 +201,7 @@ describe('menu depth in the browser', () => {
 
   it('a venue stop-sale from the gateway reaches the till mid-sale: Stopped tiles, adding refused with the reason, payment blocked', async () => {
     pos = await startPos({
-      gateway: { url: gw!.url, adminToken: ADMIN },
+      gateway: { url: gw().url, adminToken: ADMIN },
       sync: { controlPollMs: 200 },
     });
     const p = pos;
@@ -231,7 +218,7 @@ describe('menu depth in the browser', () => {
     const beer = cartLine(page, 'tsingtao');
     await beer.waitFor();
 
-    const res = await fetch(`${gw!.url}/v1/admin/stop-sale`, {
+    const res = await fetch(`${gw().url}/v1/admin/stop-sale`, {
       method: 'POST',
       headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
       body: JSON.stringify({ tag: 'alcohol' }),

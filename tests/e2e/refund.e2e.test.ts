@@ -2,26 +2,12 @@
 // reader, a real gateway with the test acquirer), then open Refund, type the receipt number, pick
 // the line and confirm; a supervisor approves on the PIN prompt; the card tender shows refunded, and
 // the gateway holds the refund.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type RunningGateway } from '../../gateway/start';
-import { DEMO_SUPERVISOR_PIN, startPos, type PosFixture } from './fixture';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEMO_SUPERVISOR_PIN, type PosFixture, startPos, venueGateway } from './fixture';
 
 let pos: PosFixture | null = null;
-let gw: RunningGateway | null = null;
-let gwDir = '';
 const ADMIN = 'refund-e2e-admin-token-0123456789abcdef';
-
-beforeAll(async () => {
-  gwDir = mkdtempSync(path.join(tmpdir(), 'pos-e2e-gw-'));
-  gw = await startGateway({ dataDir: gwDir, port: 0, adminToken: ADMIN, logger: false });
-});
-afterAll(async () => {
-  await gw?.close();
-  rmSync(gwDir, { recursive: true, force: true });
-});
+const gw = venueGateway(ADMIN);
 afterEach(async () => {
   await pos?.cleanup();
   pos = null;
@@ -32,7 +18,7 @@ describe('refunds in the browser', () => {
     pos = await startPos({
       reader: { address: 'sim:reader', device: { sim: { tapDelayMs: 50, stepDelayMs: 10 } } },
       cards: { pollMs: 200, readerTimeoutSeconds: 30 },
-      gateway: { url: gw!.url, adminToken: ADMIN },
+      gateway: { url: gw().url, adminToken: ADMIN },
     });
     const p = pos;
     const { page } = p;
@@ -78,7 +64,7 @@ describe('refunds in the browser', () => {
     const after = await p.command('sale.findByReceipt', { receipt: receiptRef });
     expect(after.refundable).toBe(0);
     const cardKey = found.tenders[0]!.paymentId;
-    const payment = await gw!.store.getPayment(cardKey);
+    const payment = await gw().store.getPayment(cardKey);
     expect(payment?.refundedAmount).toBe(found.paid);
   });
 });
