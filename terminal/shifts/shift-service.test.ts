@@ -186,6 +186,35 @@ describe('a shift from float to close', () => {
     expect(journal('override')).toContainEqual(expect.objectContaining({ action: 'sale.void', reason: 'void: rang up twice' }));
   });
 
+  it('expects the rounded cash: over/short is exact when sales were rounded to the jiao', async () => {
+    terminal.close();
+    const db = openDatabase(join(dataDir, 'terminal.db'));
+    db.prepare("UPDATE products SET price = 1234 WHERE id = 'peanuts'").run(); // 12.34 → 12.30 in cash
+    db.prepare("UPDATE products SET price = 2006 WHERE id = 'pretzel'").run(); // 20.06 → 20.10 in cash
+    db.close();
+    terminal = createTerminalSync({ dataDir, demo: true, clock });
+    await call('staff.login', { staffId: 'demo-supervisor', pin: '2222' });
+    await call('shift.open', { cashierId: 'demo-cashier', float: FLOAT });
+    expect((await sellCash('peanuts', 2000)).cashRounding).toBe(-4);
+    expect((await sellCash('pretzel', 5000)).cashRounding).toBe(4);
+    const x = await call<ReportDto>('report.x');
+    // 250.00 + 12.30 + 20.10: the drawer holds what the cash tenders took, rounding included.
+    expect(x).toMatchObject({ expectedCash: 28240, cashRounding: 0, sales: { amount: 3240 } });
+    const counted = await call<ShiftDto>('shift.count', {
+      counts: [
+        { denomination: 10000, count: 2 },
+        { denomination: 5000, count: 1 },
+        { denomination: 2000, count: 1 },
+        { denomination: 1000, count: 1 },
+        { denomination: 100, count: 2 },
+        { denomination: 50, count: 0 },
+        { denomination: 10, count: 3 },
+      ],
+    });
+    // ¥282.30 counted against ¥282.40 expected: ten fen short, within the tolerance.
+    expect(counted).toMatchObject({ status: 'closed', counted: 28230, expected: 28240, overShort: -10 });
+  });
+
   it('closes at once when the count is within tolerance (5.00 short)', async () => {
     await call('staff.login', { staffId: 'demo-supervisor', pin: '2222' });
     await call('shift.open', { cashierId: 'demo-cashier', float: FLOAT });

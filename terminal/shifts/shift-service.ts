@@ -336,6 +336,7 @@ export function createShiftService(deps: ShiftServiceDeps): ShiftService {
 
     count(counts) {
       const actor = staff.require('cashier');
+      if (deps.cardInProgress()) throw new PosError('day.not_ready', 'a card payment is in progress: finish it before counting');
       const counted = total(counts);
       const at = now();
       const shiftId = db.transaction(() => {
