@@ -174,6 +174,8 @@ export const SaleLineDto = z.object({
   components: z.array(LineComponentDto),
   /** The line's own discount (a sale discount is on the sale). */
   lineDiscount: LineDiscountDto.nullable(),
+  /** A supervisor set this unit price instead of the catalog's (`listPrice`, with options). */
+  priceOverride: z.object({ listPrice: Minor, reason: z.string(), approvedBy: z.string() }).nullable().default(null),
   /** Why it cannot be paid for now (a stop-sale tag), on an open sale; null when fine. */
   stoppedBy: z.string().nullable(),
 });
@@ -188,6 +190,7 @@ export const PLAIN_LINE = {
   modifiers: [],
   components: [],
   lineDiscount: null,
+  priceOverride: null,
   stoppedBy: null,
 } as const satisfies Partial<SaleLineDto>;
 
@@ -721,6 +724,20 @@ export const commands = {
       .strict()
       .refine((v) => v.percentBp === undefined || v.amount === undefined, 'give percentBp or amount, not both'),
   },
+  /**
+   * Sets a line's unit price by hand (a damaged item, a price the shelf shows wrong): a supervisor
+   * approves, signed in or by `supervisorPin`; journaled with both people and the reason.
+   */
+  'sale.overridePrice': {
+    input: z
+      .object({
+        lineId: Id,
+        unitPrice: Minor.refine((n) => n >= 0, 'must not be negative'),
+        reason: z.string().trim().min(1).max(200),
+        supervisorPin: Pin.optional(),
+      })
+      .strict(),
+  },
   /** Marks a product sold out (or back in stock) at this counter. */
   'catalog.setSoldOut': { input: z.object({ productId: Id, soldOut: z.boolean() }).strict() },
   /** Fewer units once a card paid part of the sale is a line void: `supervisorPin` (or a supervisor signed in). */
@@ -826,6 +843,7 @@ export interface CommandOutputs {
   'sale.addItem': SaleDto;
   'sale.returnDeposit': SaleDto;
   'sale.setDiscount': SaleDto;
+  'sale.overridePrice': SaleDto;
   'catalog.setSoldOut': CatalogDto;
   'sale.setQuantity': SaleDto;
   'sale.removeLine': SaleDto;

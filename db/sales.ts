@@ -58,6 +58,7 @@ const LINE_COLUMNS =
 interface LineDetails {
   modifiers?: LineModifierDto[];
   components?: LineComponentDto[];
+  priceOverride?: SaleLineDto['priceOverride'];
 }
 
 const toLine = (r: LineRow): StoredLine => ({
@@ -80,9 +81,27 @@ const toLine = (r: LineRow): StoredLine => ({
   discount: r.discount,
 });
 
-function details(text: string): Pick<SaleLineDto, 'modifiers' | 'components'> {
+function details(text: string): Pick<SaleLineDto, 'modifiers' | 'components' | 'priceOverride'> {
   const d = JSON.parse(text) as LineDetails;
-  return { modifiers: d.modifiers ?? [], components: d.components ?? [] };
+  return { modifiers: d.modifiers ?? [], components: d.components ?? [], priceOverride: d.priceOverride ?? null };
+}
+
+function detailsText(line: Pick<SaleLineDto, 'modifiers' | 'components' | 'priceOverride'>): string {
+  return JSON.stringify({
+    ...(line.modifiers.length > 0 ? { modifiers: line.modifiers } : {}),
+    ...(line.components.length > 0 ? { components: line.components } : {}),
+    ...(line.priceOverride ? { priceOverride: line.priceOverride } : {}),
+  });
+}
+
+/** A supervisor's price for a line of the open sale (its amount follows). */
+export function overrideLinePrice(db: Db, line: StoredLine, unitPrice: number, override: NonNullable<SaleLineDto['priceOverride']>): void {
+  prep(db, 'UPDATE sale_lines SET unit_price = ?, amount = ?, details = ? WHERE line_id = ?').run(
+    unitPrice,
+    unitPrice * line.quantity,
+    detailsText({ ...line, priceOverride: override }),
+    line.lineId,
+  );
 }
 
 export function saleLines(db: Db, saleId: string): StoredLine[] {
@@ -181,10 +200,7 @@ export function insertLine(db: Db, saleId: string, line: StoredLine): void {
     line.kind,
     line.variantId,
     line.parentLineId,
-    JSON.stringify({
-      ...(line.modifiers.length > 0 ? { modifiers: line.modifiers } : {}),
-      ...(line.components.length > 0 ? { components: line.components } : {}),
-    }),
+    detailsText(line),
     line.lineDiscount === null ? null : JSON.stringify(line.lineDiscount),
   );
 }

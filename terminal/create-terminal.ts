@@ -442,6 +442,10 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
       'sale.get': () => sales.get(),
       'sale.addItem': (input) => sales.addItem(input),
       'sale.returnDeposit': ({ depositId, quantity }) => sales.returnDeposit(depositId, quantity),
+      'sale.overridePrice': async ({ lineId, unitPrice, reason, supervisorPin }) => {
+        const { approver } = await staff.authorize(supervisorPin, 'supervisor', 'price.override', reason);
+        return sales.overridePrice(lineId, unitPrice, reason, approver.name);
+      },
       'sale.setDiscount': async ({ supervisorPin, ...input }) => {
         // The PIN comes after a needs_supervisor answer: approve first, then give the discount.
         const approver =

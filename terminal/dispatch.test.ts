@@ -44,6 +44,7 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
       throw new Error('not in this test');
     }),
     'staff.list': vi.fn(() => []),
+    'sale.overridePrice': vi.fn(() => sale),
     'staff.touch': vi.fn(() => {
       throw new Error('not in this test');
     }),
@@ -136,7 +137,7 @@ describe('dispatch', () => {
   it('knows exactly the contract commands', () => {
     for (const name of commandNames) expect(isCommandName(name)).toBe(true);
     expect(isCommandName('toString')).toBe(false);
-    expect(commandNames).toHaveLength(43);
+    expect(commandNames).toHaveLength(44);
   });
 
   it('passes the parsed input to the handler and wraps its value', async () => {

@@ -172,6 +172,7 @@ export function pickItem(
       modifiers,
       components,
       lineDiscount: null,
+      priceOverride: null,
     },
     deposits: [...deposits.values()],
     minAge,
@@ -204,5 +205,6 @@ export function depositLine(
     modifiers: [],
     components: [],
     lineDiscount: null,
+    priceOverride: null,
   };
 }

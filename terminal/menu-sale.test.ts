@@ -245,6 +245,25 @@ describe('discounts, comps and staff meals', () => {
   });
 });
 
+describe('price override', () => {
+  it('sets a line price by hand only with a supervisor, keeping the list price for the record', async () => {
+    const sale = await call<SaleDto>('sale.addItem', { productId: 'scarf', quantity: 2 });
+    const lineId = sale.lines[0]!.lineId;
+    expect(await fail('sale.overridePrice', { lineId, unitPrice: 9900, reason: 'shelf label' })).toBe('auth.supervisor_required');
+    expect(await fail('sale.overridePrice', { lineId, unitPrice: 9900, reason: 'shelf label', supervisorPin: '1111' })).toBe('auth.bad_pin');
+    const first = await call<SaleDto>('sale.overridePrice', { lineId, unitPrice: 9900, reason: 'shelf label', supervisorPin: '2222' });
+    expect(first.lines[0]).toMatchObject({ unitPrice: 9900, amount: 19800, priceOverride: { listPrice: 12800, reason: 'shelf label', approvedBy: 'Wang Wei' } });
+    const again = await call<SaleDto>('sale.overridePrice', { lineId, unitPrice: 9000, reason: 'damaged', supervisorPin: '2222' });
+    expect(again.lines[0]!.priceOverride).toMatchObject({ listPrice: 12800, reason: 'damaged' });
+    // another unit of the same product is a new line at the list price
+    const more = await call<SaleDto>('sale.addItem', { productId: 'scarf' });
+    expect(more.lines.map((l) => l.unitPrice)).toEqual([9000, 12800]);
+    await call('payment.payCash', { tendered: 50_000 });
+    const done = await call<CompletedSaleDto>('sale.complete');
+    expect(done.lines[0]!.priceOverride).toMatchObject({ listPrice: 12800 });
+  });
+});
+
 describe('age checks', () => {
   it('asks once per sale, journals who confirmed, and caps the restricted items per sale', async () => {
     await call('sale.addItem', { productId: 'tsingtao', quantity: 3, ageChecked: true });

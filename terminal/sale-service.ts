@@ -42,6 +42,7 @@ import {
   insertLine,
   insertOpenSale,
   lastReceiptNo,
+  overrideLinePrice,
   restartOpenSale,
   setAgeCheck,
   setLineDiscount,
@@ -118,6 +119,8 @@ export interface SaleService {
   returnDeposit(depositId: string, quantity?: number): SaleDto;
   /** `approvedBy`: the supervisor who approved it at the till (over the actor's limit). */
   setDiscount(input: Omit<DiscountInput, 'supervisorPin'>, approvedBy?: string | null): SaleDto;
+  /** A supervisor's unit price for an item or combo line (`approvedBy`: who approved it). */
+  overridePrice(lineId: string, unitPrice: number, reason: string, approvedBy: string): SaleDto;
   /** Fewer units (or none) once a card paid part of the sale is a line void: `approvedBy` needed. */
   setQuantity(lineId: string, quantity: number, approvedBy?: string | null): SaleDto;
   removeLine(lineId: string, approvedBy?: string | null): SaleDto;
@@ -444,6 +447,20 @@ export function createSaleService(deps: SaleServiceDeps): SaleService {
           throw new PosError('discount.invalid', `the discount is more than the line's ${line.amount}`);
         }
         setLineDiscount(db, line.lineId, giveDiscount(sale, input, extras, approvedBy));
+      });
+    },
+
+    overridePrice(lineId, unitPrice, reason, approvedBy) {
+      deps.guard?.();
+      return mutate((sale) => {
+        const line = lineOf(sale, lineId);
+        if (line.kind !== 'item' && line.kind !== 'combo') {
+          throw new PosError('validation', 'only an item or a combo takes a price by hand');
+        }
+        if (!Number.isSafeInteger(unitPrice * line.quantity)) throw new PosError('validation', 'price out of range');
+        // The first list price stays the reference, however often the price is set again.
+        const listPrice = line.priceOverride?.listPrice ?? line.unitPrice;
+        overrideLinePrice(db, line, unitPrice, { listPrice, reason, approvedBy });
       });
     },
 

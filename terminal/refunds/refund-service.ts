@@ -8,6 +8,7 @@
 //   this terminal's own sales).
 // A refund completes in ONE transaction: its rows, the journal entry, the outbox event
 // `refund.completed` and, for cash, the drawer kick.
+import { roundToIncrement } from '../../contract/money';
 import { PosError, type RefundableSaleDto, type RefundDto } from '../../contract/api';
 import type { VenueConfig } from '../../contract/venue';
 import { businessDate, isoUtc, type Clock } from '../../lib/clock';
@@ -266,7 +267,10 @@ export function createRefundService(deps: RefundServiceDeps): RefundService {
       if (left <= 0) continue;
       if (t.kind === 'cash') {
         const take = Math.min(left, due);
-        tenders.push({ paymentId: t.paymentId, kind: 'cash', amount: take, action: 'pay' });
+        // Cash goes back in the coins there are: rounded like cash taken (ARCHITECTURE §4), never
+        // beyond what the tender paid (itself a multiple of the increment).
+        const paid = Math.min(left, roundToIncrement(take, deps.venue().cashRounding));
+        if (paid > 0) tenders.push({ paymentId: t.paymentId, kind: 'cash', amount: paid, action: 'pay' });
         due -= take;
         continue;
       }
@@ -297,7 +301,10 @@ export function createRefundService(deps: RefundServiceDeps): RefundService {
         'refund.exceeds',
         `only ${amount - due} of ${amount} can be refunded to the sale's tenders`,
       );
-    return { saleId: sale.saleId, amount, lines, tenders };
+    // What goes back is what the tenders give back (cash rounded).
+    const given = tenders.reduce((n, t) => n + t.amount, 0);
+    if (given <= 0) throw new PosError('refund.exceeds', `${amount} rounds to nothing in cash`);
+    return { saleId: sale.saleId, amount: given, lines, tenders };
   }
 
   /** Finishes a pending refund whose card tenders all have an outcome: one transaction. */
@@ -464,7 +471,9 @@ export function createRefundService(deps: RefundServiceDeps): RefundService {
             ? pending.basis === 'lines' &&
               JSON.stringify(pending.lines.map((l) => [l.lineId, l.quantity])) ===
                 JSON.stringify(input.lines.map((l) => [l.lineId, l.quantity]))
-            : pending.basis === 'amount' && pending.amount === input.amount;
+            : pending.basis === 'amount' &&
+              // (its cash part was rounded: the same request, within one rounding step)
+              Math.abs(pending.amount - (input.amount ?? 0)) < Math.max(1, deps.venue().cashRounding);
         if (!same) {
           throw new PosError(
             'refund.other_pending',

@@ -293,6 +293,10 @@ it('every shift report and Z equals the sums recomputed from the journal, to the
         t.close();
       }
     }),
-    { numRuns: Number(process.env.DAY_RUNS ?? 8) },
+    {
+      numRuns: Number(process.env.DAY_RUNS ?? 8),
+      // DAY_SEED=<seed from a failure> replays it.
+      ...(process.env.DAY_SEED ? { seed: Number(process.env.DAY_SEED) } : {}),
+    },
   );
 });
