@@ -9,6 +9,7 @@ import { AgeCheckPrompt } from './AgeCheckPrompt';
 import { ChoicesDialog } from './ChoicesDialog';
 import { CupReturnDialog } from './CupReturnDialog';
 import { DiscountDialog } from './DiscountDialog';
+import { PriceDialog } from './PriceDialog';
 import { saleStore } from '../state/sale';
 import { CardScreen } from './CardScreen';
 import { ChangeScreen } from './ChangeScreen';
@@ -172,6 +173,7 @@ export function App() {
         {!card && screen === 'sell' && <SellScreen />}
         {!card && screen === 'sell' && <ChoicesDialog />}
         {!card && screen === 'sell' && <DiscountDialog />}
+        {!card && screen === 'sell' && <PriceDialog />}
         {!card && screen === 'sell' && <CupReturnDialog />}
         {!card && screen === 'sell' && <AgeCheckPrompt />}
         {!card && screen === 'tender' && <TenderScreen />}

@@ -4,6 +4,7 @@ import { useLocalized, useMoney, useT } from '../i18n/hooks';
 import { openCard } from '../state/card';
 import { catalogStore } from '../state/catalog';
 import { openCups, openDiscount, ownDiscount, saleDiscountAmount } from '../state/discount';
+import { openPrice, priceableLineId } from '../state/price';
 import {
   changeQuantity,
   clearSale,
@@ -291,6 +292,8 @@ export function CartPanel() {
     .filter((l) => l.kind === 'item' || l.kind === 'combo')
     .reduce((n, l) => n + l.quantity, 0);
   const discountable = sale?.lines.some((l) => l.kind === 'item' || l.kind === 'combo') ?? false;
+  // (recomputed when the sale or the selection changes: both are subscribed above)
+  const priceable = sale && selectedLineId ? priceableLineId() : null;
   const stopped = sale?.lines.some((l) => l.stoppedBy !== null) ?? false;
   const payout = !!sale && sale.cashDue < 0;
   return (
@@ -365,6 +368,14 @@ export function CartPanel() {
           onClick={openDiscount}
         >
           {t('sale.discount')}
+        </TouchButton>
+        <TouchButton
+          className="sale-action"
+          data-testid="price-open"
+          disabled={priceable === null}
+          onClick={openPrice}
+        >
+          {t('sale.price')}
         </TouchButton>
         {hasDeposits && (
           <TouchButton className="sale-action" data-testid="cup-return-open" onClick={openCups}>

@@ -21,6 +21,7 @@ export type SupervisedCommand = Extract<
   | 'sale.removeLine'
   | 'sale.setQuantity'
   | 'sale.clear'
+  | 'sale.overridePrice'
 >;
 
 const NEEDS_SUPERVISOR: ReadonlySet<string> = new Set(['auth.supervisor_required', 'discount.needs_supervisor']);

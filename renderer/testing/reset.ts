@@ -4,6 +4,7 @@ import { discountStore, initialDiscountState } from '../state/discount';
 import { entryStore, initialEntryState } from '../state/entry';
 import { initialMenuState, menuStore } from '../state/menu';
 import { initialPrinterState, printerStore } from '../state/printer';
+import { initialPriceState, priceStore } from '../state/price';
 import { initialSaleState, saleStore } from '../state/sale';
 import { initialSessionState, sessionStore } from '../state/session';
 import { initialShiftState, shiftStore } from '../state/shift';
@@ -20,6 +21,7 @@ export function resetStores(): void {
   discountStore.setState(initialDiscountState, true);
   saleStore.setState(initialSaleState, true);
   printerStore.setState(initialPrinterState, true);
+  priceStore.setState(initialPriceState, true);
   statusStore.setState(initialStatusState, true);
   uiStore.setState(initialUiState, true);
   cancelSupervisor();
