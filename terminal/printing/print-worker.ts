@@ -27,6 +27,7 @@ import { logger } from '../../lib/log';
 import type { PrinterPort, PrinterStatus } from './printer-port';
 import { receiptDocument, testPageDocument, type ReceiptLanguage } from './receipt-layout';
 import { reportDocument } from './report-layout';
+import { refundDocument, type RefundSlip } from './refund-layout';
 
 const log = logger('print-worker');
 
@@ -50,6 +51,11 @@ export const defaultPrintWorkerConfig: PrintWorkerConfig = {
 
 export interface ReceiptJobPayload {
   sale: CompletedSaleDto;
+}
+
+/** A refund slip (the refund service queues it in the refund's completing commit). */
+export interface RefundJobPayload {
+  refund: RefundSlip;
 }
 
 /** An X, shift or Z report as it was when taken (the shift service queues it in its commit). */
@@ -163,7 +169,15 @@ export function createPrintWorker(deps: PrintWorkerDeps): PrintWorker {
       case 'test':
         return renderReceipt(testPageDocument({ title: 'Terminal test print', address: port.address, at: job.createdAt }), port.profile);
       case 'report': {
-        const { report } = job.payload as ReportJobPayload;
+        // 'report' jobs carry an X / shift / Z report, or a refund slip.
+        const payload = job.payload as ReportJobPayload | RefundJobPayload;
+        if ('refund' in payload) {
+          return renderReceipt(
+            refundDocument(payload.refund, { venue: deps.venue(), language: deps.language, copy: job.copy }),
+            port.profile,
+          );
+        }
+        const { report } = payload;
         const doc = reportDocument(report, {
           venue: deps.venue(),
           terminalShortId: deps.terminalShortId,

@@ -95,4 +95,28 @@ describe('reports on paper', () => {
       { kind: 'z', status: 'cancelled', last_error: 'no printer configured' },
     ]);
   });
+
+  it('prints a refund slip when a cash refund completes, with the drawer kick, once', async () => {
+    terminal = createTerminalSync({
+      dataDir,
+      demo: true,
+      printer: { address: 'sim:printer', worker: { retryMs: 10, idlePollMs: 30 }, port: { settleMs: 5 } },
+    });
+    const sim = terminal.printer?.sim;
+    if (!sim) throw new Error('no simulator');
+    await openTill(terminal);
+    await must(terminal, 'sale.addItem', { productId: 'hot-dog', quantity: 2 });
+    await must(terminal, 'payment.payCash', { tendered: 10000 });
+    const sale = await must<{ saleId: string; receiptRef: string; lines: { lineId: string }[] }>(terminal, 'sale.complete');
+    await must(terminal, 'refund.create', { saleId: sale.saleId, lines: [{ lineId: sale.lines[0]!.lineId, quantity: 1 }] });
+    await until('receipt and refund slip', () => sim.pages().length === 2);
+    const [, slip] = pages(sim);
+    expect(slip).toContain('退款单 REFUND');
+    expect(slip).toContain(sale.receiptRef);
+    expect(slip).toMatch(/1 × 热狗 Hot dog +-25\.00/);
+    expect(slip).toMatch(/现金退还 Cash paid out +25\.00/);
+    expect(slip).toMatch(/退款合计 Refunded +CNY 25\.00/);
+    // the drawer opened twice: the sale's cash and the refund's
+    await until('both drawer kicks', () => sim.stats().pulses.length === 2);
+  });
 });

@@ -41,6 +41,8 @@ import {
 } from '../../db/refunds';
 import { saleLines } from '../../db/sales';
 import { enqueueDrawerKick } from '../printing/print-worker';
+import type { RefundSlip } from '../printing/refund-layout';
+import { enqueuePrintJob } from '../../db/print-jobs';
 import { receiptRef } from '../sale-service';
 import type { RefundGateway } from './refund-gateway';
 
@@ -348,12 +350,26 @@ export function createRefundService(deps: RefundServiceDeps): RefundService {
         businessDate: date,
         data,
       });
+      const noPrinter = deps.printReceipts === false ? { cancelledReason: 'no printer configured' } : {};
       if (record.tenders.some((t) => t.kind === 'cash')) {
-        enqueueDrawerKick(db, at, {
-          saleId: sale.saleId,
-          ...(deps.printReceipts === false ? { cancelledReason: 'no printer configured' } : {}),
-        });
+        enqueueDrawerKick(db, at, { saleId: sale.saleId, ...noPrinter });
       }
+      // The slip is a row of this same commit, like a sale's receipt.
+      const names = new Map(saleLines(db, sale.saleId).map((l) => [l.lineId, l.name]));
+      const slip: RefundSlip = {
+        refundId: record.refundId,
+        receiptRef: data.receiptRef,
+        currency: record.currency,
+        completedAt: at,
+        amount: record.amount,
+        reason: record.reason,
+        approvedBy: record.approvedBy,
+        lines: record.lines.map((l) => ({ name: names.get(l.lineId) ?? { en: l.lineId, zh: l.lineId }, quantity: l.quantity, amount: l.amount })),
+        tenders: record.tenders
+          .filter((t) => t.kind === 'cash' || t.status === 'approved' || t.status === 'cancelled')
+          .map((t) => ({ kind: t.kind, amount: t.amount, status: t.status, last4: t.kind === 'card' ? (getCardPayment(db, t.paymentId)?.last4 ?? null) : null })),
+      };
+      enqueuePrintJob(db, { kind: 'report', saleId: null, payload: { refund: slip }, at, ...noPrinter });
       return record;
     })();
     return done;
