@@ -2,13 +2,13 @@
 // an auditor. READ-ONLY: the database is opened read-only and nothing of the terminal runs (the
 // shift service writes: journal, outbox, print jobs), so it is safe on a live till and works on a
 // copied terminal.db.
+import { buildReport } from '../../terminal/shifts/report-build';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { VenueConfig } from '../../contract/venue';
-import { expectedCash, ReportDto } from '../../contract/shifts';
+import { ReportDto } from '../../contract/shifts';
 import type { ReceiptDocument } from '../../drivers/escpos/receipt-model';
 import { displayWidth, wrapToWidth } from '../../drivers/escpos/text';
-import { wallClock } from '../../lib/clock';
 import type { Db } from '../../db/open';
 import type { ShiftFigures } from '../../db/reports';
 import type { ShiftRow } from '../../db/shifts';
@@ -182,62 +182,18 @@ export function findReport(
 }
 
 function xReport(db: Db, v: VenueConfig, terminalId: string, shift: ShiftRow, now: string, fns: ReadFns): ReportDto {
-  const f = fns.shiftFigures(db, [shift.shiftId]);
-  const expected = expectedCash({
-    openingFloat: shift.openingFloat,
-    cashSales: f.cashSales,
-    cashRefunds: f.cashRefunds,
-    paidIn: f.paidIn.amount,
-    paidOut: f.paidOut.amount,
-    drops: f.drops.amount,
-  });
-  const quarters = new Map<string, { count: number; amount: number }>();
-  for (const t of f.saleTimes) {
-    const w = wallClock(Date.parse(t.at), v.timeZone);
-    const key = `${w.hour}:${String(Math.floor(Number(w.minute) / 15) * 15).padStart(2, '0')}`;
-    const q = quarters.get(key) ?? { count: 0, amount: 0 };
-    q.count++;
-    q.amount += t.amount;
-    quarters.set(key, q);
-  }
   const count = (sql: string): number => (db.prepare(sql).get() as { n: number }).n;
-  return {
+  return buildReport({
     kind: 'x',
-    currency: v.currency,
+    shifts: [shift],
+    figures: fns.shiftFigures(db, [shift.shiftId]),
+    venue: v,
     terminalId,
-    shiftId: shift.shiftId,
-    zNumber: null,
-    businessDate: shift.businessDate,
-    from: shift.openedAt,
-    to: now,
-    generatedAt: now,
-    cashier: shift.cashierName,
-    sales: f.sales,
-    refunds: f.refunds,
-    deposits: f.deposits,
-    discounts: f.discounts,
-    comps: f.comps,
-    voids: f.voids,
-    noSaleOpens: f.noSaleOpens,
-    byTender: f.byTender,
-    byCategory: f.byCategory,
-    byTaxRate: f.byTaxRate,
-    cashMovements: { drops: f.drops, paidIn: f.paidIn, paidOut: f.paidOut },
-    openingFloat: shift.openingFloat,
-    cashRounding: f.cashRounding,
-    expectedCash: expected,
-    countedCash: null,
-    overShort: null,
-    offlineCards: { stored: f.offlineStored, forwarded: f.offlineForwarded, refused: f.offlineRefused },
-    lateRefusals: [],
-    firstReceiptNo: f.firstReceiptNo,
-    lastReceiptNo: f.lastReceiptNo,
-    grandTotal: null,
-    byQuarterHour: [...quarters].sort(([a], [b]) => a.localeCompare(b)).map(([at, q]) => ({ at, ...q })),
-    topProducts: f.topProducts.map((p) => ({ productId: p.productId, name: { en: p.nameEn, zh: p.nameZh }, quantity: p.quantity, amount: p.amount })),
-    unsyncedEvents: count('SELECT COUNT(*) AS n FROM outbox WHERE acked_at IS NULL'),
-    unforwardedCards: count("SELECT COUNT(*) AS n FROM card_payments WHERE state IN ('stored', 'forwarding')"),
-  };
+    now,
+    today: shift.businessDate,
+    unsynced: count('SELECT COUNT(*) AS n FROM outbox WHERE acked_at IS NULL'),
+    unforwarded: count("SELECT COUNT(*) AS n FROM card_payments WHERE state IN ('stored', 'forwarding')"),
+  });
 }
 
 /**

@@ -8,7 +8,6 @@ import {
   CountError,
   countTotal,
   denominationsOf,
-  expectedCash,
   type DenominationCount,
   type ReportDto,
 } from '../../contract/shifts';
@@ -16,7 +15,8 @@ import type { VenueConfig } from '../../contract/venue';
 import { appendJournal } from '../../db/journal';
 import type { Db } from '../../db/open';
 import { appendOutbox } from '../../db/outbox';
-import { shiftFigures, type ShiftFigures } from '../../db/reports';
+import { shiftFigures } from '../../db/reports';
+import { buildReport } from './report-build';
 import {
   closeShiftRow,
   getShift,
@@ -36,7 +36,7 @@ import {
   type ShiftRow,
 } from '../../db/shifts';
 import { staffMembers } from '../../db/staff';
-import { businessDate, isoUtc, wallClock, type Clock } from '../../lib/clock';
+import { businessDate, isoUtc, type Clock } from '../../lib/clock';
 import { newId } from '../../lib/ids';
 import { enqueuePrintJob } from '../../db/print-jobs';
 import { enqueueDrawerKick, type ReportJobPayload } from '../printing/print-worker';
@@ -157,68 +157,18 @@ export function createShiftService(deps: ShiftServiceDeps): ShiftService {
   }
 
   function build(kind: ReportDto['kind'], shifts: readonly ShiftRow[], extra: Partial<ReportDto> = {}): ReportDto {
-    const f: ShiftFigures = shiftFigures(db, shifts.map((s) => s.shiftId));
-    const v = venue();
-    const openingFloat = shifts.reduce((a, s) => a + s.openingFloat, 0);
-    const expected = expectedCash({
-      openingFloat,
-      cashSales: f.cashSales,
-      cashRefunds: f.cashRefunds,
-      paidIn: f.paidIn.amount,
-      paidOut: f.paidOut.amount,
-      drops: f.drops.amount,
-    });
-    const counted = shifts.every((s) => s.counted !== null) && shifts.length > 0 ? shifts.reduce((a, s) => a + (s.counted ?? 0), 0) : null;
-    const quarters = new Map<string, { count: number; amount: number }>();
-    for (const t of f.saleTimes) {
-      const w = wallClock(Date.parse(t.at), v.timeZone);
-      const key = `${w.hour}:${String(Math.floor(Number(w.minute) / 15) * 15).padStart(2, '0')}`;
-      const q = quarters.get(key) ?? { count: 0, amount: 0 };
-      q.count++;
-      q.amount += t.amount;
-      quarters.set(key, q);
-    }
     return {
-      kind,
-      currency: v.currency,
-      terminalId: deps.terminalId,
-      shiftId: kind === 'z' ? null : (shifts[0]?.shiftId ?? null),
-      zNumber: null,
-      businessDate: shifts[0]?.businessDate ?? today(),
-      from: shifts[0]?.openedAt ?? null,
-      to: kind === 'x' ? now() : (shifts.at(-1)?.closedAt ?? now()),
-      generatedAt: now(),
-      cashier: kind === 'z' ? null : (shifts[0]?.cashierName ?? null),
-      sales: f.sales,
-      refunds: f.refunds,
-      deposits: f.deposits,
-      discounts: f.discounts,
-      comps: f.comps,
-      voids: f.voids,
-      noSaleOpens: f.noSaleOpens,
-      byTender: f.byTender,
-      byCategory: f.byCategory,
-      byTaxRate: f.byTaxRate,
-      cashMovements: { drops: f.drops, paidIn: f.paidIn, paidOut: f.paidOut },
-      openingFloat,
-      cashRounding: f.cashRounding,
-      expectedCash: expected,
-      countedCash: kind === 'x' ? null : counted,
-      overShort: kind === 'x' || counted === null ? null : counted - expected,
-      offlineCards: { stored: f.offlineStored, forwarded: f.offlineForwarded, refused: f.offlineRefused },
-      lateRefusals: [],
-      firstReceiptNo: f.firstReceiptNo,
-      lastReceiptNo: f.lastReceiptNo,
-      grandTotal: null,
-      byQuarterHour: [...quarters].sort(([a], [b]) => a.localeCompare(b)).map(([at, q]) => ({ at, ...q })),
-      topProducts: f.topProducts.map((p) => ({
-        productId: p.productId,
-        name: { en: p.nameEn, zh: p.nameZh },
-        quantity: p.quantity,
-        amount: p.amount,
-      })),
-      unsyncedEvents: deps.unsynced(),
-      unforwardedCards: deps.unforwarded(),
+      ...buildReport({
+        kind,
+        shifts,
+        figures: shiftFigures(db, shifts.map((x) => x.shiftId)),
+        venue: venue(),
+        terminalId: deps.terminalId,
+        now: now(),
+        today: today(),
+        unsynced: deps.unsynced(),
+        unforwarded: deps.unforwarded(),
+      }),
       ...extra,
     };
   }
