@@ -189,6 +189,31 @@ const HOT_COLUMNS: { [T in HotTable]: readonly (keyof GatewayDatabase[T] & strin
 };
 type Trx = Transaction<GatewayDatabase>;
 
+/**
+ * Stores a reference document as its next version, in ONE statement, so two writers at once get
+ * two different versions (the first write is version 1).
+ */
+async function upsertReference(
+  db: Kysely<GatewayDatabase>,
+  kind: ReferenceKind,
+  body: string,
+  updatedAt: string,
+): Promise<number> {
+  const row = await db
+    .insertInto('reference')
+    .values({ kind, version: 1, body, updated_at: updatedAt })
+    .onConflict((oc) =>
+      oc.column('kind').doUpdateSet((eb) => ({
+        version: eb('reference.version', '+', 1),
+        body: eb.ref('excluded.body'),
+        updated_at: eb.ref('excluded.updated_at'),
+      })),
+    )
+    .returning('version')
+    .executeTakeFirstOrThrow();
+  return num(row.version);
+}
+
 export class KyselyGatewayStore implements GatewayStore {
   /** Card payments (migration 2) live in their own module; the methods below delegate to it. */
   private readonly pay: PaymentStore;
@@ -945,19 +970,7 @@ export class KyselyGatewayStore implements GatewayStore {
         };
       }
       // No row yet: two first writers may both get here; the upsert still gives them two versions.
-      const row = await trx
-        .insertInto('reference')
-        .values({ kind, version: 1, body, updated_at: updatedAt })
-        .onConflict((oc) =>
-          oc.column('kind').doUpdateSet((eb) => ({
-            version: eb('reference.version', '+', 1),
-            body: eb.ref('excluded.body'),
-            updated_at: eb.ref('excluded.updated_at'),
-          })),
-        )
-        .returning('version')
-        .executeTakeFirstOrThrow();
-      return { version: num(row.version), body, updatedAt, changed: true };
+      return { version: await upsertReference(trx, kind, body, updatedAt), body, updatedAt, changed: true };
     });
   }
 
@@ -987,20 +1000,7 @@ export class KyselyGatewayStore implements GatewayStore {
   }
 
   async putReference(kind: ReferenceKind, body: string, updatedAt: string): Promise<number> {
-    // One statement, so two admins saving at once get two different versions.
-    const row = await this.db
-      .insertInto('reference')
-      .values({ kind, version: 1, body, updated_at: updatedAt })
-      .onConflict((oc) =>
-        oc.column('kind').doUpdateSet((eb) => ({
-          version: eb('reference.version', '+', 1),
-          body: eb.ref('excluded.body'),
-          updated_at: eb.ref('excluded.updated_at'),
-        })),
-      )
-      .returning('version')
-      .executeTakeFirstOrThrow();
-    return num(row.version);
+    return upsertReference(this.db, kind, body, updatedAt);
   }
 
   // ---------- reports ----------

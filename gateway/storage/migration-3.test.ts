@@ -9,7 +9,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type PostgresServer } from '../../tests/support/postgres';
 import { createStore, type StoreTarget } from './create-store';
-import { MIGRATIONS, SCHEMA_VERSION, type Dialect, type GatewayDatabase } from './schema';
+import { SCHEMA_VERSION, migrateUpTo, type Dialect, type GatewayDatabase } from './schema';
 
 let dir = '';
 let pgServer: PostgresServer | undefined;
@@ -24,18 +24,7 @@ afterAll(async () => {
 
 async function writeVersion2(db: Kysely<GatewayDatabase>, dialect: Dialect): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    await trx.schema
-      .createTable('gateway_schema')
-      .addColumn('version', 'integer', (c) => c.primaryKey())
-      .addColumn('applied_at', 'text', (c) => c.notNull())
-      .execute();
-    for (const m of MIGRATIONS.filter((m) => m.version <= 2)) {
-      await m.up(trx, dialect);
-      await trx
-        .insertInto('gateway_schema')
-        .values({ version: m.version, applied_at: 'then' })
-        .execute();
-    }
+    await migrateUpTo(trx, dialect, 2);
     await trx
       .insertInto('terminals')
       .values({

@@ -667,3 +667,19 @@ export async function migrate(db: Kysely<GatewayDatabase>, dialect: Dialect): Pr
     });
   }
 }
+
+/**
+ * Builds the schema as it was at `version` (the bookkeeping table and migrations 1..version),
+ * in the given transaction: upgrade tests seed an old database this way, then migrate.
+ */
+export async function migrateUpTo(trx: Transaction<GatewayDatabase>, dialect: Dialect, version: number): Promise<void> {
+  await trx.schema
+    .createTable('gateway_schema')
+    .addColumn('version', 'integer', (c) => c.primaryKey())
+    .addColumn('applied_at', 'text', (c) => c.notNull())
+    .execute();
+  for (const m of MIGRATIONS.filter((m) => m.version <= version)) {
+    await m.up(trx, dialect);
+    await trx.insertInto('gateway_schema').values({ version: m.version, applied_at: 'then' }).execute();
+  }
+}
