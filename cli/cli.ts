@@ -106,6 +106,16 @@ const COMMANDS: CommandEntry[] = [
     load: () => import('./commands/sim').then((m) => m.reader),
   },
   {
+    words: ['sim', 'scanner'],
+    summary: 'a simulated serial barcode scanner on a pty; scans the lines typed on stdin',
+    load: () => import('./commands/sim').then((m) => m.scanner),
+  },
+  {
+    words: ['scanner', 'listen'],
+    summary: 'print each barcode a scanner reads as "<symbology> <text>"',
+    load: () => import('./commands/scanner').then((m) => m.listen),
+  },
+  {
     words: ['printer', 'test'],
     summary: 'print a test page on a receipt printer; exit 0 if it reports no fault after',
     load: () => import('./commands/printer').then((m) => m.test),

@@ -317,3 +317,110 @@ function cardPicker(pick: (name: string) => void): () => void {
     process.stdin.pause();
   };
 }
+
+// ---- pos sim scanner ----
+
+export const scannerUsage = `Usage: pos sim scanner --pty PATH [--suffix cr|lf|crlf|none] [--no-aim]
+
+Runs a simulated serial barcode scanner until Ctrl+C (SIGINT) or SIGTERM, on a pseudo-terminal
+made with socat: a driver opens serial:PATH, the simulator serves PATH.sim. Each line on stdin is
+one scan, "<symbology> <text>", e.g. "ean13 6901234000016" or "qr https://gw.example/r/ABC"
+(symbology one of ean13 ean8 upca upce code128 code39 qr datamatrix pdf417 unknown). The scanner
+sends the AIM identifier (]E0, ]Q1, ...), the text and the suffix.
+
+  --pty PATH       create the pseudo-terminal pair at PATH and PATH.sim
+
+Options:
+  --suffix S       what ends each scan: cr (default), lf, crlf, or none (the host's timeout ends it)
+  --no-aim         send no AIM identifier (the host then reports "unknown")
+  --json           print the result as one JSON line
+  -h, --help       show this help`;
+
+export async function runScanner(argv: string[], out: Reporter): Promise<Outcome> {
+  const usage = scannerUsage;
+  const { values } = parseOptions(
+    argv,
+    {
+      pty: { type: 'string' },
+      suffix: { type: 'string' },
+      'no-aim': { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
+    usage,
+  );
+  if (values.pty === undefined) throw new UsageError('--pty PATH is required', usage);
+  const suffix = values.suffix ?? 'cr';
+  if (suffix !== 'cr' && suffix !== 'lf' && suffix !== 'crlf' && suffix !== 'none')
+    throw new UsageError(`--suffix must be cr, lf, crlf or none, got "${suffix}"`, usage);
+
+  const trap = trapSignals(out);
+  try {
+    const [{ ScannerSim, parseScanLine }, { servePty, SimServeError }] = await Promise.all([
+      import('../../drivers/sim/scanner-sim'),
+      import('../../drivers/sim/serve'),
+    ]);
+    const sim = new ScannerSim({ framing: 'serial', suffix, aim: !values['no-aim'] });
+    let server;
+    try {
+      server = await servePty(sim, path.resolve(values.pty));
+    } catch (err) {
+      if (err instanceof SimServeError) throw new CliError(err.message, err.code);
+      throw err;
+    }
+    out.info(`scanner simulator on ${server.address} (suffix ${suffix})`);
+    out.info('Type "<symbology> <text>" and Enter to scan; Ctrl+C to stop.');
+    const stopLines = stdinLines((line) => {
+      const scan = parseScanLine(line);
+      if ('error' in scan) out.warn(scan.error);
+      else {
+        sim.scan(scan);
+        // the count only: the text may be a payment code someone typed in
+        out.info(`scanned ${scan.symbology} (${scan.text.length} characters)`);
+      }
+    });
+    const running = server;
+    let endedReason = '';
+    const why = await runUntilSignal(
+      [
+        {
+          name: 'simulator',
+          ended: running.closed.then((r) => void (endedReason = r)),
+          stop: async () => {
+            stopLines();
+            await running.close();
+          },
+        },
+      ],
+      out,
+      trap,
+    );
+    stopLines();
+    const data = { address: running.address, scans: sim.scans };
+    if (endedReason && endedReason !== 'closed')
+      throw new CliError(`simulator stopped: ${endedReason}`, 'sim.ended', data);
+    return { message: `scanner simulator stopped (${why}): ${sim.scans} scans`, data };
+  } finally {
+    trap.release();
+  }
+}
+
+export const scanner = { usage: scannerUsage, run: runScanner };
+
+/** Every line on stdin (a terminal or a pipe); returns a stop function. */
+function stdinLines(onLine: (line: string) => void): () => void {
+  let buffer = '';
+  const onData = (d: Buffer) => {
+    buffer += d.toString();
+    let nl;
+    while ((nl = buffer.indexOf('\n')) >= 0) {
+      const line = buffer.slice(0, nl).replace(/\r$/, '');
+      buffer = buffer.slice(nl + 1);
+      if (line.trim()) onLine(line);
+    }
+  };
+  process.stdin.on('data', onData);
+  return () => {
+    process.stdin.off('data', onData);
+    process.stdin.pause();
+  };
+}
