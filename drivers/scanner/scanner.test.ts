@@ -1,9 +1,11 @@
+import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseAddress, type SerialAddress } from '../address';
 import { ScannerSim } from '../sim/scanner-sim';
 import { createMemoryPair } from '../transport/memory';
 import { SerialTransport } from '../transport/serial';
 import { startSocat, type PtyPair } from '../transport/testing/socat';
+import type { HidBackend, HidHandle } from '../transport/hid';
 import type { Transport } from '../transport/transport';
 import { scannerOptionsFor } from './create';
 import { encodeHidPosReports } from './hid-pos';
@@ -78,6 +80,61 @@ describe('Scanner over HID POS reports (memory pair)', () => {
     await until(() => scansOf(events).length === 1);
     // glued onto the lost half this would read 'qr YYY…AFTER'
     expect(scansOf(events)).toEqual(['qr AFTER']);
+  });
+});
+
+describe('Scanner over node-hid (fake backend)', () => {
+  class FakeHandle extends EventEmitter implements HidHandle {
+    write(): Promise<number> {
+      return Promise.resolve(0);
+    }
+    close(): Promise<void> {
+      return Promise.resolve();
+    }
+  }
+
+  it('opens the usage-page 0x8C interface, decodes its reports, reopens after an unplug', async () => {
+    const opened: { path: string; handle: FakeHandle }[] = [];
+    const backend: HidBackend = {
+      devices: () =>
+        Promise.resolve([
+          { vendorId: 0x0c2e, productId: 0x0b87, path: '/dev/hidraw1', usagePage: 0x01 },
+          { vendorId: 0x0c2e, productId: 0x0b87, path: '/dev/hidraw2', usagePage: 0x8c },
+        ]),
+      open: (path) => {
+        const handle = new FakeHandle();
+        opened.push({ path, handle });
+        return Promise.resolve(handle);
+      },
+    };
+    const address = parseAddress('hid:0c2e:0b87');
+    if (address.kind !== 'hid') throw new Error('not hid');
+    const scanner = new Scanner(
+      scannerOptionsFor(address, {
+        hidBackend: backend,
+        reconnect: { backoffBaseMs: 1, backoffCapMs: 1 },
+      }),
+    );
+    stops.push(() => scanner.stop());
+    const events = collect(scanner);
+    await scanner.start();
+    expect(opened.map((o) => o.path)).toEqual(['/dev/hidraw2']);
+    const send = (h: FakeHandle | undefined, text: string) => {
+      for (const r of encodeHidPosReports(']C0', new TextEncoder().encode(text)))
+        h?.emit('data', Buffer.from(r));
+    };
+    send(opened[0]?.handle, 'FIRST');
+    opened[0]?.handle.emit('error', new Error('could not read from HID device'));
+    await until(() => opened.length === 2 && scanner.connected);
+    send(opened[1]?.handle, 'SECOND');
+    expect(scansOf(events)).toEqual(['code128 FIRST', 'code128 SECOND']);
+    expect(events.map((e) => e.type)).toEqual([
+      'connected',
+      'scan',
+      'disconnected',
+      'connected',
+      'scan',
+    ]);
   });
 });
 
