@@ -85,12 +85,12 @@ describe('pos scanner listen', () => {
   });
 
   it('exits 1 with a clear message when the timeout passes first', async () => {
-    const p = pos(['scanner', 'listen', 'sim:scanner', '--count', '2', '--timeout', '1']);
+    const p = pos(['scanner', 'listen', 'sim:scanner', '--count', '2', '--timeout', '3']);
     await p.waitFor(/scanner connected/);
     p.type('code39 ONLY1\n');
     expect(await p.exited).toBe(1);
     expect(p.out()).toBe('code39 ONLY1\n');
-    expect(p.err()).toContain('timed out after 1 s with 1 of 2 scans');
+    expect(p.err()).toContain('timed out after 3 s with 1 of 2 scans');
   });
 
   it('against `pos sim scanner --pty` through socat and serialport', async () => {
