@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTerminal } from '../../terminal/create-terminal';
-import { type PosFixture, type PosFixtureOptions, openTill, startPos, venueGateway } from './fixture';
+import { openTill, type PosFixture, type PosFixtureOptions, showEnglish, startPos, venueGateway } from './fixture';
 
 const SCREENSHOTS = process.env.POS_E2E_SCREENSHOTS;
 
@@ -37,8 +37,7 @@ async function start(options: { online: boolean; english?: boolean } & PosFixtur
   await p.page.getByTestId('status-reader').waitFor();
   // The demo venue starts in Chinese; these tests read the English words (one checks both).
   if (!english) return p;
-  if ((await p.page.getByTestId('lang-toggle').textContent()) !== '中文') await p.page.getByTestId('lang-toggle').click();
-  await expect.poll(() => p.page.getByTestId('lang-toggle').textContent()).toBe('中文');
+  await showEnglish(p.page);
   return p;
 }
 

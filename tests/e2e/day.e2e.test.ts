@@ -5,7 +5,7 @@
 // day (Z). Both reports show the −5.00. Then the same screens in Chinese.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { DEMO_SUPERVISOR_PIN, startPos, type PosFixture } from './fixture';
+import { DEMO_SUPERVISOR_PIN, type PosFixture, showEnglish, startPos } from './fixture';
 
 let pos: PosFixture | null = null;
 afterEach(async () => {
@@ -43,8 +43,7 @@ async function approve(page: Page, method: string): Promise<void> {
 
 async function english(page: Page): Promise<void> {
   await page.getByTestId('lang-toggle').waitFor();
-  if ((await page.getByTestId('lang-toggle').textContent()) !== '中文') await page.getByTestId('lang-toggle').click();
-  await expect.poll(() => page.getByTestId('lang-toggle').textContent()).toBe('中文');
+  await showEnglish(page);
 }
 
 describe('a day at the till in the browser', () => {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { startGateway, type RunningGateway } from '../../gateway/start';
 import type { CommandName, CommandOutput } from '../../contract/api';
 import { startBrowserHost, type BrowserHost } from '../../terminal/browser-host';
@@ -168,4 +168,23 @@ export function venueGateway(adminToken: string): () => RunningGateway {
     if (!gw) throw new Error('the gateway is not started');
     return gw;
   };
+}
+
+/**
+ * Shows the till in English. The app may still be applying the venue's default language (Chinese
+ * in the demo) when the page first renders: once the cashier picked one it stays, so tap until the
+ * toggle offers Chinese.
+ */
+export async function showEnglish(page: Page): Promise<void> {
+  const toggle = page.getByTestId('lang-toggle');
+  await toggle.waitFor();
+  await expect
+    .poll(
+      async () => {
+        if ((await toggle.textContent()) !== '中文') await toggle.click();
+        return toggle.textContent();
+      },
+      { timeout: 10_000 },
+    )
+    .toBe('中文');
 }

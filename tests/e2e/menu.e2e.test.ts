@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SaleDto } from '../../contract/api';
 import { formatMajor } from '../../contract/money';
-import { type PosFixture, startPos, venueGateway } from './fixture';
+import { type PosFixture, showEnglish, startPos, venueGateway } from './fixture';
 
 let pos: PosFixture | null = null;
 const ADMIN = 'menu-e2e-admin-token-0123456789abcdef';
@@ -25,9 +25,7 @@ const major = (amount: number) => formatMajor(amount, 'CNY');
 async function english(page: Page): Promise<void> {
   // Once the tiles show, the terminal's default language has been applied: switching now sticks.
   await page.getByTestId('product-hot-dog').waitFor();
-  if ((await page.getByTestId('lang-toggle').textContent()) !== '中文')
-    await page.getByTestId('lang-toggle').click();
-  await expect.poll(() => page.getByTestId('lang-toggle').textContent()).toBe('中文');
+  await showEnglish(page);
 }
 
 const cartLine = (page: Page, productId: string) =>

@@ -3,7 +3,7 @@
 // the line and confirm; a supervisor approves on the PIN prompt; the card tender shows refunded, and
 // the gateway holds the refund.
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEMO_SUPERVISOR_PIN, type PosFixture, startPos, venueGateway } from './fixture';
+import { DEMO_SUPERVISOR_PIN, type PosFixture, showEnglish, startPos, venueGateway } from './fixture';
 
 let pos: PosFixture | null = null;
 const ADMIN = 'refund-e2e-admin-token-0123456789abcdef';
@@ -26,9 +26,7 @@ describe('refunds in the browser', () => {
     await expect
       .poll(async () => (await p.command('terminal.getStatus')).network.state, { timeout: 10_000 })
       .toBe('online');
-    if ((await page.getByTestId('lang-toggle').textContent()) !== '中文')
-      await page.getByTestId('lang-toggle').click();
-    await expect.poll(() => page.getByTestId('lang-toggle').textContent()).toBe('中文');
+    await showEnglish(page);
 
     await page.getByTestId('product-hot-dog').click();
     await page.getByTestId('cart-line').waitFor();
