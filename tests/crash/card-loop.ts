@@ -43,6 +43,9 @@ const terminal = createTerminalSync({
 await openTill(terminal);
 
 let reached = 0;
+// The self-kill counts the states of the selling loop only: recovery at start may approve or
+// reverse the last run's payment, and dying there would leave no "unresolved" line to check.
+let armed = false;
 const waiters = new Map<string, (p: CardPaymentDto) => void>();
 const FINAL = new Set([
   'approved',
@@ -56,7 +59,7 @@ const FINAL = new Set([
 ]);
 terminal.on('payment.updated', (p) => {
   out(`state ${p.paymentId} ${p.state}`);
-  if (killAt && p.state === killAt && ++reached === killNth) {
+  if (armed && killAt && p.state === killAt && ++reached === killNth) {
     if (killAfterMs === 0) process.kill(process.pid, 'SIGKILL');
     else setTimeout(() => process.kill(process.pid, 'SIGKILL'), killAfterMs);
   }
@@ -105,6 +108,7 @@ await terminal.cards.service.idle();
     .all();
   db.close();
   out(`unresolved ${JSON.stringify(rows)}`);
+  armed = true;
 }
 if (process.env.SETTLE === '1') {
   terminal.close();
