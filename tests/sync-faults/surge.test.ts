@@ -164,12 +164,19 @@ it('SQLite gateway: maxConcurrentIngest answers 503 when more batches arrive at 
   const gw = await openGateway(mkdtempSync(path.join(root, 'gate-')), undefined, 0, { maxConcurrentIngest: 1 });
   const poster = eventsPoster(gw.url, 16);
   try {
-    const ids = await enrollIdentities(gw, 16);
-    // Bodies built first, so the sixteen requests really leave together.
-    const bodies = ids.map((id) => batchBody(id.terminalId, saleEvents(id.terminalId, 1, 500)));
-    const statuses = await Promise.all(ids.map(async (id, i) => (await poster.post(id, bodies[i]!)).status));
-    expect(statuses.filter((s) => s !== 200 && s !== 503)).toEqual([]);
-    expect(statuses.filter((s) => s === 503).length).toBeGreaterThan(0);
+    // Sixteen batches at once against a limit of one: some must be turned away. On a busy machine
+    // the requests can happen to arrive one after another, so a burst that saw no overlap is
+    // tried again (fresh terminals), up to five times; every answer must be 200 or 503.
+    let turnedAway = 0;
+    for (let burst = 0; burst < 5 && turnedAway === 0; burst++) {
+      const ids = await enrollIdentities(gw, 16);
+      // Bodies built first, so the sixteen requests really leave together.
+      const bodies = ids.map((id) => batchBody(id.terminalId, saleEvents(id.terminalId, 1, 500)));
+      const statuses = await Promise.all(ids.map(async (id, i) => (await poster.post(id, bodies[i]!)).status));
+      expect(statuses.filter((s) => s !== 200 && s !== 503)).toEqual([]);
+      turnedAway = statuses.filter((s) => s === 503).length;
+    }
+    expect(turnedAway).toBeGreaterThan(0);
   } finally {
     poster.close();
     await gw.close();
