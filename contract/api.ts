@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { CurrencyCode, Minor } from './money';
 import { DeclineReason } from './payments';
+import { WalletDeclineReason, WalletProvider } from './wallet';
 import { Counts, type ReportDto } from './shifts';
 import {
   AvailabilityDto,
@@ -316,6 +317,99 @@ export const ReaderStatusDto = z.object({
 });
 export type ReaderStatusDto = z.infer<typeof ReaderStatusDto>;
 
+// ---------- wallet payment codes (ARCHITECTURE §5, docs/wallets.md) ----------
+
+/**
+ * A wallet payment's state on the terminal: created → authorizing → awaiting_customer (the
+ * customer confirms on the phone) → approved | declined | failed | cancelled. No answer: unknown
+ * → (status query) approved | cancelling → cancelled. A void or recovery of an approved one:
+ * cancelling → reversed. Online only: offline, `payment.startWallet` refuses at once.
+ */
+export const WalletPaymentState = z.enum([
+  'created',
+  'authorizing',
+  'awaiting_customer',
+  'approved',
+  'declined',
+  'failed',
+  'cancelled',
+  'unknown',
+  'cancelling',
+  'reversed',
+]);
+export type WalletPaymentState = z.infer<typeof WalletPaymentState>;
+
+/** Why a wallet payment did not go through: the provider's reasons, the cashier's, the gateway's. */
+export const WalletReason = z.enum([
+  ...WalletDeclineReason.options,
+  'cancelled_by_cashier',
+  'voided',
+  'gateway_error',
+  /** No answer, and the status query could not settle it: cancelled to be safe. */
+  'no_answer',
+]);
+export type WalletReason = z.infer<typeof WalletReason>;
+
+/** One wallet payment attempt; `paymentId` is its idempotency key (ULID). Never the full code. */
+export const WalletPaymentDto = z.object({
+  paymentId: z.string(),
+  kind: z.literal('wallet'),
+  saleId: z.string(),
+  state: WalletPaymentState,
+  amount: Minor,
+  currency: CurrencyCode,
+  provider: WalletProvider,
+  /** First 2 and last 4 digits of the payment code. */
+  maskedCode: z.string(),
+  providerRef: z.string().nullable(),
+  reason: WalletReason.nullable(),
+  /** While awaiting_customer: when the wait ends (then it is cancelled). */
+  confirmBy: z.string().nullable(),
+  /** Recovery found it approved with its sale not completed: the cashier completes or voids. */
+  needsResolution: z.boolean(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type WalletPaymentDto = z.infer<typeof WalletPaymentDto>;
+
+export const Symbology = z.enum([
+  'ean13',
+  'ean8',
+  'upca',
+  'upce',
+  'code128',
+  'code39',
+  'qr',
+  'datamatrix',
+  'pdf417',
+  'unknown',
+]);
+export type Symbology = z.infer<typeof Symbology>;
+
+/**
+ * One scan from a scanner the terminal drives (HID POS or serial). Keyboard-wedge scans never
+ * come this way: the renderer recognises them itself. `text` may be a wallet payment code: a
+ * bearer token, never logged.
+ */
+export const ScanDto = z.object({
+  symbology: Symbology,
+  text: z.string(),
+  at: z.string(),
+});
+export type ScanDto = z.infer<typeof ScanDto>;
+
+/** The scanner the terminal drives, as the till sees it. */
+export const ScannerStatusDto = z.object({
+  state: DeviceState,
+  address: z.string().nullable(),
+  connected: z.boolean(),
+  /** A simulated scanner: `scanner.simulateScan` works. */
+  simulated: z.boolean(),
+  /** For a technician; null when fine. */
+  detail: z.string().nullable(),
+});
+export type ScannerStatusDto = z.infer<typeof ScannerStatusDto>;
+
 export const SaleDto = z.object({
   saleId: z.string(),
   status: z.literal('open'),
@@ -333,13 +427,22 @@ export const SaleDto = z.object({
   cards: z.array(CardPaymentDto),
   /** What card payments already cover. */
   cardPaid: Minor,
-  /** Total − cardPaid: what is left to pay (the default amount of `payment.startCard`). */
+  /** Approved wallet payments of this sale, in order. */
+  wallets: z.array(WalletPaymentDto),
+  /** What wallet payments already cover. */
+  walletPaid: Minor,
+  /**
+   * Total − cardPaid − walletPaid: what is left to pay (the default amount of `payment.startCard`
+   * and `payment.startWallet`).
+   */
   remaining: Minor,
   /** Amount due in cash after cash rounding (of `remaining`: rounding applies to cash only). */
   cashDue: Minor,
   tender: CashTenderDto.nullable(),
   /** The card payment in progress (not yet final), if any. */
   activeCard: CardPaymentDto.nullable(),
+  /** The wallet payment in progress (not yet final), if any. */
+  activeWallet: WalletPaymentDto.nullable(),
 });
 export type SaleDto = z.infer<typeof SaleDto>;
 
@@ -370,7 +473,21 @@ export const CardTenderDto = z.object({
 });
 export type CardTenderDto = z.infer<typeof CardTenderDto>;
 
-export const PaymentDto = z.discriminatedUnion('kind', [CashPaymentDto, CardTenderDto]);
+/** A wallet tender of a completed sale (tendered = amount, no change, no rounding). */
+export const WalletTenderDto = z.object({
+  paymentId: z.string(),
+  kind: z.literal('wallet'),
+  amount: Minor,
+  tendered: Minor,
+  change: Minor,
+  rounding: Minor,
+  provider: WalletProvider,
+  maskedCode: z.string(),
+  providerRef: z.string().nullable(),
+});
+export type WalletTenderDto = z.infer<typeof WalletTenderDto>;
+
+export const PaymentDto = z.discriminatedUnion('kind', [CashPaymentDto, CardTenderDto, WalletTenderDto]);
 export type PaymentDto = z.infer<typeof PaymentDto>;
 
 export const CompletedSaleDto = z.object({
@@ -518,6 +635,8 @@ export const TerminalStatusDto = z.object({
   businessDate: z.string(),
   cashier: z.object({ id: z.string(), name: z.string() }).nullable(),
   devices: z.object({ printer: DeviceState, reader: DeviceState, scanner: DeviceState }),
+  /** The scanner the terminal drives (devices.scanner is its state). */
+  scanner: ScannerStatusDto,
   /** The card reader in detail (devices.reader is its state). */
   reader: ReaderStatusDto,
   /** The receipt printer in detail (devices.printer is its state). */
@@ -547,7 +666,7 @@ export type RefundTenderStatus = z.infer<typeof RefundTenderStatus>;
  */
 export const RefundTenderDto = z.object({
   paymentId: z.string(),
-  kind: z.enum(['card', 'cash']),
+  kind: z.enum(['card', 'cash', 'wallet']),
   amount: Minor,
   status: RefundTenderStatus,
   reason: z.string().nullable(),
@@ -594,7 +713,7 @@ export const RefundableSaleDto = z.object({
   tenders: z.array(
     z.object({
       paymentId: z.string(),
-      kind: z.enum(['card', 'cash']),
+      kind: z.enum(['card', 'cash', 'wallet']),
       amount: Minor,
       refunded: Minor,
       /** Card: its state now (stored = offline, not yet forwarded). */
@@ -775,6 +894,32 @@ export const commands = {
   },
   /** Payments recovery flagged "approved, not completed" that wait for the cashier. */
   'payment.listRecovered': { input: NoInput },
+  /**
+   * Charges a scanned wallet payment code for `amount` (default: what is left to pay). Answers at
+   * once with the payment (created/authorizing); later states come as `wallet.updated`. Offline
+   * (or the gateway unreachable) it refuses at once with `wallet.offline`: take a card or cash.
+   */
+  'payment.startWallet': {
+    input: z
+      .object({
+        code: z.string().trim().min(1).max(64),
+        amount: Minor.refine((n) => n > 0, 'must be positive').optional(),
+      })
+      .strict(),
+  },
+  /** Cancels the wallet payment in progress (e.g. the customer gave up confirming on the phone). */
+  'payment.cancelWallet': { input: NoInput },
+  /** Wallet payments recovery flagged "approved, not completed". */
+  'payment.listRecoveredWallets': { input: NoInput },
+  /** `complete` keeps a recovered wallet payment as a tender of the open sale, `void` reverses it. */
+  'payment.resolveRecoveredWallet': {
+    input: z.object({ paymentId: z.string().min(1).max(64), action: z.enum(['complete', 'void']) }).strict(),
+  },
+  'scanner.getStatus': { input: NoInput },
+  /** Demo only (simulated scanners): the scanner reads `text` as if it were scanned. */
+  'scanner.simulateScan': {
+    input: z.object({ text: z.string().min(1).max(2000), symbology: Symbology.optional() }).strict(),
+  },
   /** Demo only (simulated readers): the card the next tap uses. */
   'reader.selectTestCard': { input: z.object({ name: z.string().min(1).max(64) }).strict() },
   'reader.getStatus': { input: NoInput },
@@ -861,6 +1006,12 @@ export interface CommandOutputs {
   'payment.getCard': CardPaymentDto | null;
   'payment.resolveRecovered': CardPaymentDto;
   'payment.listRecovered': CardPaymentDto[];
+  'payment.startWallet': WalletPaymentDto;
+  'payment.cancelWallet': WalletPaymentDto;
+  'payment.listRecoveredWallets': WalletPaymentDto[];
+  'payment.resolveRecoveredWallet': WalletPaymentDto;
+  'scanner.getStatus': ScannerStatusDto;
+  'scanner.simulateScan': ScannerStatusDto;
   'reader.selectTestCard': ReaderStatusDto;
   'reader.getStatus': ReaderStatusDto;
   'sale.findByReceipt': RefundableSaleDto;
@@ -890,6 +1041,11 @@ export interface EventPayloads {
   'payment.updated': CardPaymentDto;
   /** The reader connected, went away, or asks the customer something ('present card'). */
   'reader.status': ReaderStatusDto;
+  /** A wallet payment changed state (every committed transition). */
+  'wallet.updated': WalletPaymentDto;
+  /** A scanner the terminal drives read a code. */
+  'scanner.scan': ScanDto;
+  'scanner.status': ScannerStatusDto;
 }
 export type EventName = keyof EventPayloads;
 export const eventNames: readonly EventName[] = [
@@ -902,6 +1058,9 @@ export const eventNames: readonly EventName[] = [
   'printer.status',
   'payment.updated',
   'reader.status',
+  'wallet.updated',
+  'scanner.scan',
+  'scanner.status',
 ];
 
 // ---------- replies and errors ----------
@@ -952,12 +1111,25 @@ export const ErrorCode = z.enum([
   /** reader.selectTestCard on a real reader, or an unknown test card. */
   'reader.not_simulated',
   'reader.unknown_card',
+  /** Not a wallet payment code (wrong length or prefix). */
+  'wallet.code_invalid',
+  /** This payment code was used already: the customer refreshes it on the phone. */
+  'wallet.code_used',
+  /** Wallets need the gateway, which is not reachable: take a card (offline) or cash. */
+  'wallet.offline',
+  /** A wallet payment is in progress: wait for it or cancel it first. */
+  'payment.wallet_in_progress',
+  'scanner.not_configured',
+  /** scanner.simulateScan on a real scanner. */
+  'scanner.not_simulated',
   /** No completed sale of this terminal has that receipt. */
   'refund.sale_not_found',
   /** More than is left to refund (money, or a line's quantity); nothing is left. */
   'refund.exceeds',
   /** A card refund needs the gateway, which is not reachable (offline: cash refunds only). */
   'refund.card_offline',
+  /** A wallet refund needs the gateway, which is not reachable. */
+  'refund.wallet_offline',
   /** The gateway has not answered a card refund: retry (same key). */
   'refund.pending',
   /** Another refund of this sale waits for the gateway's answer: finish that one first. */

@@ -284,7 +284,7 @@ export function writeCompletedSale(db: Db, sale: CompletedSaleDto, by: Attributi
   );
   for (const p of sale.payments) {
     // Cash is taken; a card is authorized online, or stored offline until forwarded.
-    const status = p.kind === 'cash' ? 'captured' : p.stored ? 'stored' : 'authorized';
+    const status = p.kind === 'cash' ? 'captured' : p.kind === 'card' && p.stored ? 'stored' : 'authorized';
     pay.run(
       p.paymentId,
       sale.saleId,

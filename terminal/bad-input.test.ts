@@ -41,6 +41,12 @@ const bad: Record<CommandName, unknown[]> = {
   'payment.getCard': [...notObjects, ...withExtraKeys],
   'payment.listRecovered': [...notObjects, ...withExtraKeys],
   'reader.getStatus': [...notObjects, ...withExtraKeys],
+  'payment.startWallet': [...notObjects, {}, { code: '' }, { code: 5 }, { code: HUGE_STRING }, { code: '1', amount: 0 }, { code: '1', x: 1 }],
+  'payment.cancelWallet': [...notObjects, ...withExtraKeys],
+  'payment.listRecoveredWallets': [...notObjects, ...withExtraKeys],
+  'payment.resolveRecoveredWallet': [...notObjects, {}, { paymentId: 'P1' }, { paymentId: 'P1', action: 'keep' }, { paymentId: '', action: 'void' }],
+  'scanner.getStatus': [...notObjects, ...withExtraKeys],
+  'scanner.simulateScan': [...notObjects, {}, { text: '' }, { text: HUGE_STRING }, { text: '1', symbology: 'aztec' }, { text: '1', x: 1 }],
   'sale.findByReceipt': [...notObjects, {}, { receipt: '' }, { receipt: 5 }, { receipt: HUGE_STRING }, { receipt: '1', x: 1 }],
   'refund.create': [
     ...notObjects,

@@ -66,6 +66,8 @@ const PASSIVE_COMMANDS: ReadonlySet<string> = new Set([
   'sale.get',
   'payment.getCard',
   'payment.listRecovered',
+  'payment.listRecoveredWallets',
+  'scanner.getStatus',
   'printer.lastReceipt',
 ]);
 const log = logger('terminal');
@@ -325,6 +327,7 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
       cashier: ((who) => (who ? { id: who.id, name: who.name } : null))(staff.current()),
       devices: { printer: printerStatus().state, reader: readerStatus().state, scanner: 'not_configured' },
       reader: readerStatus(),
+      scanner: { state: 'not_configured', address: null, connected: false, simulated: false, detail: null },
       printer: printerStatus(),
       network: network(),
       lastReceiptNo: lastReceiptNo(db),
@@ -478,6 +481,21 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
       'payment.listRecovered': () => cards.listRecovered(),
       'reader.selectTestCard': ({ name }) => cards.selectTestCard(name),
       'reader.getStatus': () => readerStatus(),
+      // Wired in the next commits (wallet service, scanner device).
+      'payment.startWallet': () => {
+        throw new PosError('wallet.offline', 'wallet payments are not wired yet');
+      },
+      'payment.cancelWallet': () => {
+        throw new PosError('payment.not_cancellable', 'no wallet payment in progress');
+      },
+      'payment.listRecoveredWallets': () => [],
+      'payment.resolveRecoveredWallet': () => {
+        throw new PosError('payment.not_found', 'no such wallet payment');
+      },
+      'scanner.getStatus': () => ({ state: 'not_configured', address: null, connected: false, simulated: false, detail: null }),
+      'scanner.simulateScan': () => {
+        throw new PosError('scanner.not_configured', 'no scanner configured');
+      },
       'sale.findByReceipt': ({ receipt }) => refunds.findByReceipt(receipt),
       'refund.create': (input) => refunds.create(input),
       'printer.reprintLast': () => {

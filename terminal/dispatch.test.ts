@@ -119,6 +119,24 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'reader.getStatus': vi.fn(() => {
       throw new Error('not in this test');
     }),
+    'payment.startWallet': vi.fn(() => {
+      throw new Error('not in this test');
+    }),
+    'payment.cancelWallet': vi.fn(() => {
+      throw new Error('not in this test');
+    }),
+    'payment.listRecoveredWallets': vi.fn(() => {
+      throw new Error('not in this test');
+    }),
+    'payment.resolveRecoveredWallet': vi.fn(() => {
+      throw new Error('not in this test');
+    }),
+    'scanner.getStatus': vi.fn(() => {
+      throw new Error('not in this test');
+    }),
+    'scanner.simulateScan': vi.fn(() => {
+      throw new Error('not in this test');
+    }),
   };
   return { ...base, ...overrides };
 }
@@ -137,7 +155,7 @@ describe('dispatch', () => {
   it('knows exactly the contract commands', () => {
     for (const name of commandNames) expect(isCommandName(name)).toBe(true);
     expect(isCommandName('toString')).toBe(false);
-    expect(commandNames).toHaveLength(44);
+    expect(commandNames).toHaveLength(50);
   });
 
   it('passes the parsed input to the handler and wraps its value', async () => {

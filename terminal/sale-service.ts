@@ -12,6 +12,8 @@ import {
   type CompletedSaleDto,
   type PaymentDto,
   type SaleDto,
+  type WalletPaymentDto,
+  type WalletTenderDto,
 } from '../contract/api';
 import type { CardPaymentRow } from '../db/card-payments';
 import { lineAmount, priceSale, settleCash, type SaleLineInput, type TaxRate } from '../contract/pricing';
@@ -87,6 +89,8 @@ export interface SaleServiceDeps {
   printReceipts?: boolean;
   /** Card payments (terminal/payments/card-service): what pays the sale besides cash. */
   cards?: SaleCards;
+  /** Wallet payments (terminal/payments/wallet-service): approved ones pay the sale too. */
+  wallets?: SaleWallets;
   /** Who is selling (default: the counter, as a cashier). */
   actor?: () => Actor;
   /** Event, zone and local time for choosing a new sale's price level. */
@@ -108,6 +112,13 @@ export interface SaleCards {
   paying(saleId: string): CardPaymentRow[];
   active(): CardPaymentRow | undefined;
   toDto(row: CardPaymentRow): CardPaymentDto;
+}
+
+export interface SaleWallets {
+  /** Approved wallet payments of the sale, in order. */
+  paying(saleId: string): WalletPaymentDto[];
+  /** The wallet payment in progress (not final), if any. */
+  active(): WalletPaymentDto | undefined;
 }
 
 export type AddItemInput = CommandParsed<'sale.addItem'>;
@@ -217,8 +228,11 @@ export function createSaleService(deps: SaleServiceDeps): SaleService {
     const priced = priceSale(sale.lines.map(pricingInput), discountSpec(sale.saleDiscount), taxRatesOf(sale.lines));
     const cards = deps.cards?.paying(sale.saleId) ?? [];
     const cardPaid = cards.reduce((s, c) => s + c.amount, 0);
-    const remaining = priced.totals.total - cardPaid;
+    const wallets = deps.wallets?.paying(sale.saleId) ?? [];
+    const walletPaid = wallets.reduce((s, w) => s + w.amount, 0);
+    const remaining = priced.totals.total - cardPaid - walletPaid;
     const active = deps.cards?.active();
+    const activeWallet = deps.wallets?.active();
     const { stoppedTags } = deps.availability();
     return {
       saleId: sale.saleId,
@@ -236,11 +250,14 @@ export function createSaleService(deps: SaleServiceDeps): SaleService {
       ageCheck: sale.ageCheck,
       cards: cards.map((c) => deps.cards!.toDto(c)),
       cardPaid,
+      wallets,
+      walletPaid,
       remaining,
       // Cash rounding applies to the cash part only (ARCHITECTURE §4); negative: paid out.
       cashDue: roundToIncrement(remaining, deps.venue().cashRounding),
       tender: tender?.saleId === sale.saleId && tender.remaining === remaining ? tender.value : null,
       activeCard: active?.saleId === sale.saleId ? deps.cards!.toDto(active) : null,
+      activeWallet: activeWallet?.saleId === sale.saleId ? activeWallet : null,
     };
   }
 
@@ -277,8 +294,9 @@ export function createSaleService(deps: SaleServiceDeps): SaleService {
 
   /** Taking items off a sale a card already paid part of is a line void: a supervisor approves. */
   function assertVoidApproved(sale: OpenSaleRow, approvedBy: string | null): void {
-    if (approvedBy !== null || (deps.cards?.paying(sale.saleId).length ?? 0) === 0) return;
-    throw new PosError('auth.supervisor_required', 'a card already paid part of this sale: a supervisor must approve the line void');
+    const paidElectronically = (deps.cards?.paying(sale.saleId).length ?? 0) + (deps.wallets?.paying(sale.saleId).length ?? 0);
+    if (approvedBy !== null || paidElectronically === 0) return;
+    throw new PosError('auth.supervisor_required', 'a card or wallet already paid part of this sale: a supervisor must approve the line void');
   }
 
   function nextPosition(sale: OpenSaleRow): number {
@@ -509,7 +527,7 @@ export function createSaleService(deps: SaleServiceDeps): SaleService {
       if (sale.lines.length === 0) throw new PosError('sale.empty', 'the sale has no items');
       const dto = toDto(sale);
       assertPayable(dto);
-      if (dto.remaining < 0 && dto.cardPaid === 0) {
+      if (dto.remaining < 0 && dto.cardPaid + dto.walletPaid === 0) {
         // Returns worth more than the items: the drawer pays the difference out (rounded like
         // any cash); what was "tendered" does not matter.
         const amount = roundToIncrement(dto.remaining, deps.venue().cashRounding);
@@ -522,7 +540,7 @@ export function createSaleService(deps: SaleServiceDeps): SaleService {
         deps.onUpdated(dto);
         return dto;
       }
-      if (dto.remaining <= 0) throw new PosError('payment.nothing_due', 'card payments already cover the sale');
+      if (dto.remaining <= 0) throw new PosError('payment.nothing_due', 'card and wallet payments already cover the sale');
       const settled = settleCash(dto.remaining, tendered, deps.venue().cashRounding);
       if (!settled) {
         throw new PosError(
@@ -549,8 +567,11 @@ export function createSaleService(deps: SaleServiceDeps): SaleService {
         if (deps.cards?.active()) {
           throw new PosError('payment.card_in_progress', 'a card payment is in progress: wait for it or cancel it');
         }
+        if (deps.wallets?.active()) {
+          throw new PosError('payment.wallet_in_progress', 'a wallet payment is in progress: wait for it or cancel it');
+        }
         assertPayable(dto);
-        if (dto.remaining < 0 && dto.cardPaid > 0) {
+        if (dto.remaining < 0 && dto.cardPaid + dto.walletPaid > 0) {
           throw new PosError('payment.amount_too_large', 'card payments exceed the total: void one before completing');
         }
         const paid = dto.remaining === 0 ? null : dto.tender;
@@ -577,6 +598,17 @@ export function createSaleService(deps: SaleServiceDeps): SaleService {
             terminalRef: c.terminalRef,
           };
         });
+        const walletTenders: WalletTenderDto[] = dto.wallets.map((w) => ({
+          paymentId: w.paymentId,
+          kind: 'wallet',
+          amount: w.amount,
+          tendered: w.amount,
+          change: 0,
+          rounding: 0,
+          provider: w.provider,
+          maskedCode: w.maskedCode,
+          providerRef: w.providerRef,
+        }));
         const cashTenders: PaymentDto[] = paid
           ? [
               {
@@ -607,7 +639,7 @@ export function createSaleService(deps: SaleServiceDeps): SaleService {
           saleDiscount: dto.saleDiscount,
           priceLevelId: dto.priceLevelId,
           ageCheck: dto.ageCheck,
-          payments: [...cardTenders, ...cashTenders],
+          payments: [...cardTenders, ...walletTenders, ...cashTenders],
           cashRounding: paid?.rounding ?? 0,
           change: paid?.change ?? 0,
         };

@@ -91,10 +91,13 @@ export function sale(lines: SaleLineDto[] = [], overrides: Partial<SaleDto> = {}
     ageCheck: null,
     cards: [],
     cardPaid: 0,
+    wallets: [],
+    walletPaid: 0,
     remaining: total,
     cashDue: total,
     tender: null,
     activeCard: null,
+    activeWallet: null,
     ...overrides,
   };
 }
@@ -151,6 +154,7 @@ export const status: TerminalStatusDto = {
   businessDate: '2026-05-01',
   cashier: null,
   devices: { printer: 'ok', reader: 'not_configured', scanner: 'not_configured' },
+  scanner: { state: 'not_configured', address: null, connected: false, simulated: false, detail: null },
   reader: {
     state: 'not_configured',
     address: null,

@@ -4,6 +4,7 @@
 import type { CompletedSaleDto, LineDiscountDto, LocalizedText, SaleLineDto } from '../../contract/api';
 import { formatMajor } from '../../contract/money';
 import { discountOf } from '../../contract/pricing';
+import { WALLET_NAMES } from '../../contract/wallet';
 import type { VenueConfig } from '../../contract/venue';
 import type { ReceiptBlock, ReceiptDocument } from '../../drivers/escpos/receipt-model';
 import { wallClock } from '../../lib/clock';
@@ -50,6 +51,7 @@ const L = {
   approved: { en: 'APPROVED', zh: '已批准' },
   stored: { en: 'STORED', zh: '已存储' },
   contactless: { en: 'Contactless', zh: '非接触' },
+  walletRef: { en: 'Ref', zh: '交易号' },
   authCode: { en: 'Auth code', zh: '授权码' },
   merchant: { en: 'Merchant', zh: '商户号' },
   acquirerTerminal: { en: 'Terminal ID', zh: '终端编号' },
@@ -176,6 +178,13 @@ export function receiptDocument(sale: CompletedSaleDto, ctx: ReceiptContext): Re
   for (const p of sale.payments) {
     if (p.kind === 'cash') {
       push({ kind: 'columns', left: t(L.cash), right: money(p.tendered) });
+      continue;
+    }
+    if (p.kind === 'wallet') {
+      // A payment code is a bearer token: only its mask is printed.
+      push({ kind: 'columns', left: `${t(WALLET_NAMES[p.provider])} ${p.maskedCode}`, right: money(p.amount) });
+      if (p.providerRef) push({ kind: 'text', text: `${t(L.walletRef)} ${p.providerRef}` });
+      push({ kind: 'text', text: t(L.approved), style: { bold: true } });
       continue;
     }
     // CARD DATA: last 4 only, never the expiry (ARCHITECTURE §4). An offline payment not yet

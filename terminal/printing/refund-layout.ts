@@ -19,7 +19,7 @@ export interface RefundSlip {
   reason: string | null;
   approvedBy: string | null;
   lines: { name: LocalizedText; quantity: number; amount: number }[];
-  tenders: { kind: 'cash' | 'card'; amount: number; status: string; last4: string | null }[];
+  tenders: { kind: 'cash' | 'card' | 'wallet'; amount: number; status: string; last4: string | null }[];
 }
 
 const L = {
@@ -33,6 +33,7 @@ const L = {
   total: { en: 'Refunded', zh: '退款合计' },
   cash: { en: 'Cash paid out', zh: '现金退还' },
   card: { en: 'Back to card', zh: '退回银行卡' },
+  wallet: { en: 'Back to wallet', zh: '退回电子钱包' },
   cancelled: { en: 'Card payment cancelled (never charged)', zh: '银行卡付款已取消（未扣款）' },
   keep: { en: 'Keep this slip', zh: '请保留此单' },
 } as const satisfies Record<string, LocalizedText>;
@@ -66,7 +67,13 @@ export function refundDocument(
   push({ kind: 'separator' });
   for (const tender of slip.tenders) {
     const name =
-      tender.kind === 'cash' ? t(L.cash) : tender.status === 'cancelled' ? t(L.cancelled) : `${t(L.card)}${tender.last4 ? ` ****${tender.last4}` : ''}`;
+      tender.kind === 'cash'
+        ? t(L.cash)
+        : tender.kind === 'wallet'
+          ? `${t(L.wallet)}${tender.last4 ? ` ****${tender.last4}` : ''}`
+          : tender.status === 'cancelled'
+            ? t(L.cancelled)
+            : `${t(L.card)}${tender.last4 ? ` ****${tender.last4}` : ''}`;
     row(name, money(tender.amount));
   }
   row(t(L.total), `${slip.currency} ${money(slip.amount)}`, true);

@@ -70,6 +70,7 @@ export const REPORT_LABELS = {
   unforwarded: { en: 'Card payments not forwarded', zh: '未转发银行卡' },
   cashTender: { en: 'Cash', zh: '现金' },
   cardTender: { en: 'Card', zh: '银行卡' },
+  walletTender: { en: 'Wallet', zh: '电子钱包' },
 } as const satisfies Record<string, LocalizedText>;
 
 const L = REPORT_LABELS;
@@ -81,6 +82,7 @@ function percent(rateBp: number): string {
 function tenderName(tender: string): LocalizedText {
   if (tender === 'cash') return L.cashTender;
   if (tender === 'card') return L.cardTender;
+  if (tender === 'wallet') return L.walletTender;
   return { en: tender, zh: tender };
 }
 
