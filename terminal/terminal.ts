@@ -9,6 +9,7 @@ import type { PrintWorker, PrintWorkerConfig } from './printing/print-worker';
 import type { ReceiptLanguage } from './printing/receipt-layout';
 import type { SyncConfig, SyncWorker } from './sync-worker';
 import type { CardConfig, CardService } from './payments/card-service';
+import type { WalletConfig, WalletService } from './payments/wallet-service';
 import type { ReaderDevice, ReaderDeviceOptions } from './reader-device';
 import type { HttpFetch } from './http-client';
 
@@ -39,8 +40,17 @@ export interface TerminalConfig {
   printer?: PrinterConfig;
   /** The contactless card reader (`serial:…`, `hid:VID:PID`, `sim:reader[?card=NAME]`). */
   reader?: ReaderConfig;
+  /**
+   * The barcode scanner the terminal drives: `hid:VID:PID` (USB HID POS),
+   * `serial:PATH[?…&suffix=cr|lf|crlf]` or `sim:scanner` (the in-process simulator, whose
+   * `scanner.simulateScan` goes through the real decoder). Without it the scanner is
+   * 'not_configured'; keyboard-wedge scanners need no setting (the renderer recognises them).
+   */
+  scanner?: { address: string };
   /** Card payment timing (tests compress it), with or without a reader. */
   cards?: CardsConfig;
+  /** Wallet payment code timing (tests compress it); the HTTP timeout is `cards.gatewayTimeoutMs`. */
+  wallets?: Partial<WalletConfig>;
 }
 
 export interface ReaderConfig {
@@ -75,6 +85,8 @@ export interface Terminal {
   readonly printer?: { readonly worker: PrintWorker; readonly sim?: PrinterSim };
   /** Card payments; `ready` resolves once start-up recovery has run. */
   readonly cards: { readonly service: CardService; readonly ready: Promise<void>; readonly device?: ReaderDevice };
+  /** Wallet payment codes; `ready` resolves once start-up recovery has run. */
+  readonly wallets: { readonly service: WalletService; readonly ready: Promise<void> };
   /**
    * The local admin's PIN, only on the first start of a terminal that has no staff yet (not the
    * demo): shown once so someone can sign in until the gateway sends the venue's staff.
