@@ -51,3 +51,42 @@ describe('till options: the card reader', () => {
     ).toEqual({ address: 'serial:/dev/ttyUSB0' });
   });
 });
+
+describe('till options: the barcode scanner', () => {
+  const demo = { dataDir: '.data/demo', demo: true };
+  const till = { dataDir: '.data/t', demo: false };
+
+  it('gives the demo the in-process simulated scanner unless told otherwise', () => {
+    expect(parseTillArgs([], usage, demo).scanner).toEqual({ address: 'sim:scanner' });
+    expect(parseTillArgs(['--scanner', 'none'], usage, demo).scanner).toBeUndefined();
+    expect(parseTillArgs([], usage, till).scanner).toBeUndefined();
+    expect(parseTillArgs(['--scanner', 'none'], usage, till).scanner).toBeUndefined();
+  });
+
+  it('passes serial (with a suffix), HID and sim addresses through as given', () => {
+    for (const address of [
+      'serial:/dev/ttyACM0',
+      'serial:/dev/ttyACM0?baud=9600&suffix=crlf',
+      'serial:/dev/ttyACM0?suffix=cr',
+      'hid:05e0:1200',
+      'sim:scanner',
+    ]) {
+      expect(parseTillArgs(['--scanner', address], usage, till).scanner).toEqual({ address });
+    }
+  });
+
+  it('refuses an address no scanner can be on, naming the forms that work', () => {
+    for (const bad of [
+      'sim:reader',
+      'tcp:192.168.1.50',
+      'usblp:/dev/usb/lp0',
+      'serial:/dev/ttyACM0?suffix=tab',
+      'ttyACM0',
+    ]) {
+      expect(() => parseTillArgs(['--scanner', bad], usage, till)).toThrow(UsageError);
+    }
+    expect(() => parseTillArgs(['--scanner', 'sim:printer'], usage, demo)).toThrow(
+      /hid:VID:PID, serial:PATH or sim:scanner/,
+    );
+  });
+});

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ParseArgsConfig } from 'node:util';
 import type { SyncConfig } from '../terminal/sync-worker';
-import type { PrinterConfig, ReaderConfig } from '../terminal/terminal';
+import type { PrinterConfig, ReaderConfig, TerminalConfig } from '../terminal/terminal';
+import { AddressError, parseAddress, type DeviceAddress } from '../drivers/address';
 import { CliError, parseOptions, parsePort, UsageError, type Reporter } from './output';
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -31,6 +32,8 @@ export interface TillOptions {
   printer?: PrinterConfig;
   /** The contactless card reader; the demo defaults to the in-process simulator. */
   reader?: ReaderConfig;
+  /** The barcode scanner the till drives; the demo defaults to the in-process simulator. */
+  scanner?: TerminalConfig['scanner'];
   /** This counter's zone for price levels (kept in the data dir once given). */
   zone?: string;
 }
@@ -50,6 +53,9 @@ export const tillOptionsHelp = `  --printer ADDRESS        receipt printer: seri
   --receipt-language L     both (default), zh or en
   --reader ADDRESS         card reader: serial:/dev/ttyUSB0, hid:VID:PID, sim:reader[?card=NAME]
                            (the demo's default), or none
+  --scanner ADDRESS        barcode scanner: hid:VID:PID (USB HID POS),
+                           serial:/dev/ttyACM0[?baud=9600&suffix=cr|lf|crlf], sim:scanner
+                           (the demo's default), or none (keyboard-wedge scanners need no option)
   --zone Z                 this counter's zone for zone price levels (e.g. vip); remembered
   --port P       browser-mode port (default 0: a free port)
   --no-open      do not open a browser window; just print the url
@@ -66,6 +72,7 @@ const tillParseOptions = {
   'printer-profile': { type: 'string' },
   'receipt-language': { type: 'string' },
   reader: { type: 'string' },
+  scanner: { type: 'string' },
 } as const;
 
 export function parseTillArgs(
@@ -93,6 +100,7 @@ export function parseTillArgsWith<T extends NonNullable<ParseArgsConfig['options
     'printer-profile'?: string;
     'receipt-language'?: string;
     reader?: string;
+    scanner?: string;
     zone?: string;
   };
   if (v.zone !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/.test(v.zone)) {
@@ -110,6 +118,9 @@ export function parseTillArgsWith<T extends NonNullable<ParseArgsConfig['options
     throw new UsageError('--printer-profile and --receipt-language need --printer', usage);
   }
   const readerAddress = v.reader ?? (defaults.demo ? 'sim:reader' : undefined);
+  const scannerAddress = v.scanner ?? (defaults.demo ? 'sim:scanner' : undefined);
+  if (scannerAddress !== undefined && scannerAddress !== 'none')
+    checkScannerAddress(scannerAddress, usage);
   const till: TillOptions = {
     dataDir: path.resolve(v['data-dir'] ?? defaults.dataDir),
     demo: defaults.demo,
@@ -126,9 +137,35 @@ export function parseTillArgsWith<T extends NonNullable<ParseArgsConfig['options
         }
       : {}),
     ...(readerAddress !== undefined && readerAddress !== 'none' ? { reader: { address: readerAddress } } : {}),
+    ...(scannerAddress !== undefined && scannerAddress !== 'none'
+      ? { scanner: { address: scannerAddress } }
+      : {}),
     ...(v.zone !== undefined ? { zone: v.zone } : {}),
   };
   return { till, values };
+}
+
+/**
+ * A usage error now rather than a scanner in 'error' once the till is up: the address must parse
+ * and name something a scanner can be on.
+ */
+function checkScannerAddress(address: string, usage: string): void {
+  let parsed: DeviceAddress;
+  try {
+    parsed = parseAddress(address);
+  } catch (err) {
+    if (err instanceof AddressError) throw new UsageError(`--scanner: ${err.message}`, usage);
+    throw err;
+  }
+  const ok =
+    parsed.kind === 'hid' ||
+    parsed.kind === 'serial' ||
+    (parsed.kind === 'sim' && parsed.device === 'scanner');
+  if (!ok)
+    throw new UsageError(
+      `--scanner ${address}: a scanner is on hid:VID:PID, serial:PATH or sim:scanner (or none)`,
+      usage,
+    );
 }
 
 /** The demo staff's PINs (contract/demo-venue.ts keeps only their hashes). */
@@ -199,6 +236,7 @@ function startElectronTill(
     ...(opts.printer?.profile ? ['--printer-profile', opts.printer.profile] : []),
     ...(opts.printer?.language ? ['--receipt-language', opts.printer.language] : []),
     ...(opts.reader ? ['--reader', opts.reader.address] : []),
+    ...(opts.scanner ? ['--scanner', opts.scanner.address] : []),
     ...(opts.zone ? ['--zone', opts.zone] : []),
   ];
   // Electron refuses to run as root with Chromium's sandbox; only then is it turned off.
@@ -236,6 +274,7 @@ async function startBrowserTill(opts: TillOptions, out: Reporter): Promise<Runni
     ...(opts.sync ? { sync: opts.sync } : {}),
     ...(opts.printer ? { printer: opts.printer } : {}),
     ...(opts.reader ? { reader: opts.reader } : {}),
+    ...(opts.scanner ? { scanner: opts.scanner } : {}),
     ...(opts.zone ? { zone: opts.zone } : {}),
   });
   let host;
