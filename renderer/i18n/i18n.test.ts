@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CardPaymentState, CardReason, ErrorCode } from '../../contract/api';
+import { CardPaymentState, CardReason, ErrorCode, WalletPaymentState, WalletReason } from '../../contract/api';
 import { formatMoney, localized } from './format';
 import { createI18n } from './index';
 
@@ -30,6 +30,19 @@ describe('translations', () => {
     // Offline acceptance is never called approved (ARCHITECTURE §5).
     expect(i18n.t('card.state.stored', { lng: 'en' })).toMatch(/STORED/);
     expect(i18n.t('card.state.stored', { lng: 'en' })).not.toMatch(/approved/i);
+  });
+
+  it('gives every wallet reason and wallet state its own text in both languages', async () => {
+    const i18n = await createI18n('en', false);
+    const keys = [
+      ...WalletReason.options.map((r) => `wallet.reason.${r}`),
+      ...WalletPaymentState.options.map((s) => `wallet.state.${s}`),
+    ];
+    for (const key of keys) {
+      expect(i18n.t(key, { lng: 'en' })).not.toBe(key);
+      expect(i18n.t(key, { lng: 'zh' })).toMatch(/[\u4e00-\u9fff]/);
+    }
+    expect(new Set(keys.map((k) => i18n.t(k, { lng: 'en' }))).size).toBeGreaterThan(keys.length - 3);
   });
 
   it('switches labels at run time and fills in values', async () => {

@@ -1,15 +1,16 @@
 // First load and live updates. Subscriptions come first so nothing that happens while the three
 // reads are in flight is missed.
-import type { CatalogDto } from '../../contract/api';
+import type { CatalogDto, ScannerStatusDto } from '../../contract/api';
 import { pos } from '../pos';
 import { loadRecovered, onPaymentUpdated, resumeCard, setReaderStatus } from './card';
 import { loadCatalog, setCatalog } from './catalog';
 import { setPrinterStatus } from './printer';
 import { loadSale, saleStore, setSale } from './sale';
-import { loadStatus, setStatus } from './status';
+import { loadStatus, setStatus, statusStore } from './status';
 import { loadSession, loadStaff, noteActivity, setSession } from './session';
 import { loadShift, setShift } from './shift';
 import { setDefaultLanguage } from './ui';
+import { loadRecoveredWallets, onWalletUpdated, resumeWallet } from './wallet';
 
 /**
  * A new catalog or availability (a sold-out mark, a venue stop-sale, also mid-sale): the grid
@@ -18,6 +19,13 @@ import { setDefaultLanguage } from './ui';
 export function onCatalogUpdated(catalog: CatalogDto): void {
   setCatalog(catalog);
   if ((saleStore.getState().sale?.lines.length ?? 0) > 0) void loadSale();
+}
+
+/** A 'scanner.status' event: patched into the terminal status the status bar shows. */
+export function setScannerStatus(scanner: ScannerStatusDto): void {
+  const status = statusStore.getState().status;
+  if (!status) return;
+  setStatus({ ...status, scanner, devices: { ...status.devices, scanner: scanner.state } });
 }
 
 export async function startApp(): Promise<() => void> {
@@ -30,17 +38,21 @@ export async function startApp(): Promise<() => void> {
   const offReader = api.on('reader.status', setReaderStatus);
   const offSession = api.on('staff.session', setSession);
   const offShift = api.on('shift.updated', setShift);
+  const offWallet = api.on('wallet.updated', onWalletUpdated);
+  const offScanner = api.on('scanner.status', setScannerStatus);
   const [status] = await Promise.all([
     loadStatus(),
     loadCatalog(),
     loadSale(),
     loadRecovered(),
+    loadRecoveredWallets(),
     loadSession(),
     loadStaff(),
     loadShift(),
   ]);
   if (status) setDefaultLanguage(status.defaultLocale);
   resumeCard();
+  resumeWallet();
   const touched = (): void => noteActivity();
   globalThis.addEventListener?.('pointerdown', touched, { capture: true, passive: true });
   globalThis.addEventListener?.('keydown', touched, { capture: true, passive: true });
@@ -55,5 +67,7 @@ export async function startApp(): Promise<() => void> {
     offReader();
     offSession();
     offShift();
+    offWallet();
+    offScanner();
   };
 }

@@ -15,6 +15,7 @@ import type {
   SaleDto,
   SaleLineDto,
   TerminalStatusDto,
+  WalletPaymentDto,
 } from '../../contract/api';
 import { CatalogBody, NO_EXTRAS, PLAIN_LINE, ProductDto, commandNames } from '../../contract/api';
 import { demoCatalog } from '../../contract/demo-venue';
@@ -231,3 +232,23 @@ export const menuCatalog: CatalogDto = {
   availability: { soldOut: [], stoppedTags: [], stopSaleVersion: 0, stopSaleAppliedAt: null },
   priceLevelId: null,
 };
+
+export function walletPayment(overrides: Partial<WalletPaymentDto> = {}): WalletPaymentDto {
+  return {
+    paymentId: 'WP1',
+    kind: 'wallet',
+    saleId: 'S1',
+    state: 'authorizing',
+    amount: 2500,
+    currency: 'CNY',
+    provider: 'wechat',
+    maskedCode: '13************5678',
+    providerRef: null,
+    reason: null,
+    confirmBy: null,
+    needsResolution: false,
+    createdAt: '2026-05-01T12:00:10.000Z',
+    updatedAt: '2026-05-01T12:00:10.000Z',
+    ...overrides,
+  };
+}

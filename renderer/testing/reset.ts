@@ -5,12 +5,14 @@ import { entryStore, initialEntryState } from '../state/entry';
 import { initialMenuState, menuStore } from '../state/menu';
 import { initialPrinterState, printerStore } from '../state/printer';
 import { initialPriceState, priceStore } from '../state/price';
+import { initialRefundState, refundStore } from '../state/refund';
 import { initialSaleState, saleStore } from '../state/sale';
 import { initialSessionState, sessionStore } from '../state/session';
 import { initialShiftState, shiftStore } from '../state/shift';
 import { initialStatusState, statusStore } from '../state/status';
 import { cancelSupervisor, initialSupervisorState, supervisorStore } from '../state/supervisor';
 import { dismissError, initialUiState, uiStore } from '../state/ui';
+import { initialWalletState, walletStore } from '../state/wallet';
 
 export function resetStores(): void {
   dismissError();
@@ -22,6 +24,8 @@ export function resetStores(): void {
   saleStore.setState(initialSaleState, true);
   printerStore.setState(initialPrinterState, true);
   priceStore.setState(initialPriceState, true);
+  refundStore.setState(initialRefundState, true);
+  walletStore.setState(initialWalletState, true);
   statusStore.setState(initialStatusState, true);
   uiStore.setState(initialUiState, true);
   cancelSupervisor();
