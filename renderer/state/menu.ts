@@ -239,8 +239,11 @@ export async function addItem(input: AddItemInput): Promise<boolean> {
   }
 }
 
-/** A tap (or Enter) on a product tile. */
-export async function tapProduct(productId: string): Promise<void> {
+/**
+ * A tap (or Enter) on a product tile, or a scan of its barcode. A size's own barcode comes with
+ * `variantId`: that size is chosen, and only what else it needs (options, combo, ID check) asks.
+ */
+export async function tapProduct(productId: string, variantId?: string): Promise<void> {
   if (saleStore.getState().screen !== 'sell') return;
   const { catalog } = catalogStore.getState();
   const product = catalog && productOf(catalog, productId);
@@ -258,13 +261,18 @@ export async function tapProduct(productId: string): Promise<void> {
     return;
   }
   const quantity = takeQuantity();
+  const variant = variantId !== undefined ? product.variants.find((v) => v.id === variantId) : undefined;
+  if (variant && product.modifierGroupIds.length === 0 && product.combo === null) {
+    await addItem({ productId, variantId: variant.id, ...(quantity === 1 ? {} : { quantity }) });
+    return;
+  }
   if (needsChoices(product)) {
     menuStore.setState({
       pick: {
         productId,
         quantity,
         // One size only: nothing to choose. Combo slots start on their first choice on sale.
-        variantId: product.variants.length === 1 ? product.variants[0]!.id : null,
+        variantId: variant?.id ?? (product.variants.length === 1 ? product.variants[0]!.id : null),
         options: {},
         combo: Object.fromEntries(
           (product.combo?.slots ?? []).flatMap((s) => {
