@@ -140,6 +140,8 @@ export class PaymentService {
   private forwarding: Promise<ForwardResult> | undefined;
   /** Stand-in payloads awaiting forwarding: memory only (see the file comment). */
   private readonly held = new Map<string, Encrypted>();
+  /** Refunds whose original is a wallet payment go there (wallet/wallet-service.ts). */
+  wallets?: { refund(signer: string, req: RefundRequest): Promise<RefundReply | undefined> };
 
   constructor(
     private readonly ctx: GatewayContext,
@@ -593,6 +595,10 @@ export class PaymentService {
 
   async refund(signer: string, req: RefundRequest): Promise<RefundReply> {
     const original = await this.ctx.store.getPayment(req.originalKey);
+    if (!original) {
+      const wallet = await this.wallets?.refund(signer, req);
+      if (wallet) return wallet;
+    }
     if (!original || original.requestHash === null) {
       throw new HttpError(
         404,

@@ -25,6 +25,7 @@ import type { GatewayStore } from './store';
 import { registerShiftReportRoutes } from './shift-report-routes';
 import { registerStopSaleRoutes } from './stop-sale-routes';
 import { registerTerminalRoutes } from './terminal-routes';
+import { registerWalletRoutes, type WalletOptions } from './wallet-routes';
 
 export interface GatewayOptions {
   store: GatewayStore;
@@ -43,6 +44,8 @@ export interface GatewayOptions {
   noncePurgeIntervalMs?: number;
   /** Card payments: the acquirer adapter (default the test acquirer), its deadline, stand-in. */
   payments?: PaymentOptions;
+  /** Wallet payment codes: the provider adapter (default the test wallet), its deadline, secret. */
+  wallet?: WalletOptions;
 }
 
 export const DEFAULT_LIMITS: GatewayLimits = {
@@ -222,7 +225,9 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
   registerAdminRoutes(app, ctx);
   registerShiftReportRoutes(app, ctx);
   registerStopSaleRoutes(app, ctx);
-  registerPaymentRoutes(app, ctx, opts.payments);
+  const { payments } = registerPaymentRoutes(app, ctx, opts.payments);
+  // Refunds of wallet payments come in on POST /v1/refunds like card refunds.
+  payments.wallets = registerWalletRoutes(app, ctx, opts.wallet);
 
   const purgeEvery = opts.noncePurgeIntervalMs ?? 5 * 60 * 1000;
   const purge = setInterval(() => {

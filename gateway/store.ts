@@ -11,6 +11,7 @@ import type {
   ZReportSummary,
 } from '../contract/gateway';
 import type { DeclineReason, PaymentStatus, RefundStatus } from '../contract/payments';
+import type { WalletStore } from './storage/wallet-store';
 
 export interface EnrollmentCodeRecord {
   /** SHA-256 hex of the normalised code: the code itself is never stored. */
@@ -277,6 +278,8 @@ export interface StandInTotals {
 
 export interface GatewayStore {
   readonly dialect: 'sqlite' | 'postgres';
+  /** Wallet payments and their refunds (migration 6, storage/wallet-store.ts). */
+  readonly wallet: WalletStore;
   /** Creates or upgrades the schema (idempotent). */
   migrate(): Promise<void>;
   close(): Promise<void>;

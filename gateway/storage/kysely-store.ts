@@ -39,6 +39,7 @@ import type {
 } from '../store';
 import type { PaymentStatus } from '../../contract/payments';
 import { PaymentStore } from './payment-store';
+import { KyselyWalletStore } from './wallet-store';
 import { migrate, type Dialect, type GatewayDatabase } from './schema';
 
 /** Bound parameters per statement: below SQLite's 32766 and PostgreSQL's 65535. */
@@ -217,12 +218,14 @@ async function upsertReference(
 export class KyselyGatewayStore implements GatewayStore {
   /** Card payments (migration 2) live in their own module; the methods below delegate to it. */
   private readonly pay: PaymentStore;
+  readonly wallet: KyselyWalletStore;
 
   constructor(
     private readonly db: Db,
     readonly dialect: Dialect,
   ) {
     this.pay = new PaymentStore(db, dialect);
+    this.wallet = new KyselyWalletStore(db);
   }
 
   migrate(): Promise<void> {

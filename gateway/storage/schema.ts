@@ -225,6 +225,56 @@ export interface LateRefusalsTable {
   z_number: number;
 }
 
+/**
+ * Migration 6: wallet payments (docs/wallets.md) by the terminal's idempotency key. Never the
+ * payment code: its mask and a keyed hash (HMAC-SHA256 with the gateway's wallet secret), unique,
+ * so a code pays once across all terminals.
+ */
+export interface WalletPaymentsTable {
+  key: string;
+  terminal_id: string;
+  sale_id: string;
+  amount: number;
+  currency: string;
+  /** null for a tombstone (no request ever came). */
+  provider: string | null;
+  status: string;
+  /** Keyed hash of the request's content (the code included); null: a tombstone. */
+  request_hash: string | null;
+  /** Keyed hash of the payment code; null for tombstones and refused reuses. */
+  code_hash: string | null;
+  masked_code: string | null;
+  provider_ref: string | null;
+  decline_reason: string | null;
+  confirm_by: string | null;
+  merchant_id: string;
+  business_date: string;
+  created_at: string;
+  updated_at: string;
+  refunded_amount: number;
+}
+
+/** Migration 6: refunds of wallet payments, through the wallet provider. */
+export interface WalletRefundsTable {
+  key: string;
+  original_key: string;
+  terminal_id: string;
+  amount: number;
+  currency: string;
+  status: string;
+  request_hash: string;
+  provider_ref: string | null;
+  decline_reason: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Migration 6: the gateway's secret for keyed hashes of wallet codes (one row, made once). */
+export interface WalletSecretTable {
+  id: number;
+  secret: string;
+}
+
 export interface SchemaVersionTable {
   version: number;
   applied_at: string;
@@ -248,6 +298,9 @@ export interface GatewayDatabase {
   z_reports: ZReportsTable;
   sale_refunds: SaleRefundsTable;
   late_refusals: LateRefusalsTable;
+  wallet_payments: WalletPaymentsTable;
+  wallet_refunds: WalletRefundsTable;
+  wallet_secret: WalletSecretTable;
   gateway_schema: SchemaVersionTable;
 }
 
@@ -611,6 +664,81 @@ export const MIGRATIONS: readonly Migration[] = [
         .addColumn('amount', int, (c) => c.notNull())
         .addColumn('z_number', int, (c) => c.notNull())
         .addPrimaryKeyConstraint('late_refusals_pk', ['terminal_id', 'payment_id'])
+        .modifyEnd(strict)
+        .execute();
+    },
+  },
+  {
+    // Wallet payment codes (issue 8, docs/wallets.md): their own tables, as wallets have their own
+    // states (awaiting_customer, cancelled) and are settled by the provider, not captured by the
+    // card batch. Never the code: a mask and a keyed hash.
+    version: 6,
+    async up(db, dialect) {
+      const int = dialect === 'sqlite' ? 'integer' : 'bigint';
+      const strict = dialect === 'sqlite' ? sql`strict` : sql``;
+      await db.schema
+        .createTable('wallet_payments')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('terminal_id', 'text', (c) => c.notNull())
+        .addColumn('sale_id', 'text', (c) => c.notNull())
+        .addColumn('amount', int, (c) => c.notNull())
+        .addColumn('currency', 'text', (c) => c.notNull())
+        .addColumn('provider', 'text')
+        .addColumn('status', 'text', (c) =>
+          c
+            .notNull()
+            .check(
+              sql`status in ('pending', 'awaiting_customer', 'approved', 'declined', 'failed', 'unknown', 'cancelled', 'reversed')`,
+            ),
+        )
+        .addColumn('request_hash', 'text')
+        .addColumn('code_hash', 'text', (c) => c.unique())
+        .addColumn('masked_code', 'text')
+        .addColumn('provider_ref', 'text')
+        .addColumn('decline_reason', 'text')
+        .addColumn('confirm_by', 'text')
+        .addColumn('merchant_id', 'text', (c) => c.notNull())
+        .addColumn('business_date', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addColumn('refunded_amount', int, (c) => c.notNull().defaultTo(0))
+        .addCheckConstraint(
+          'wallet_payments_refund_limit',
+          sql`refunded_amount >= 0 and refunded_amount <= amount`,
+        )
+        .modifyEnd(strict)
+        .execute();
+      await db.schema
+        .createIndex('wallet_payments_business_date')
+        .on('wallet_payments')
+        .columns(['business_date', 'status'])
+        .execute();
+      await db.schema
+        .createTable('wallet_refunds')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('original_key', 'text', (c) => c.notNull().references('wallet_payments.key'))
+        .addColumn('terminal_id', 'text', (c) => c.notNull())
+        .addColumn('amount', int, (c) => c.notNull())
+        .addColumn('currency', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) =>
+          c.notNull().check(sql`status in ('pending', 'approved', 'declined')`),
+        )
+        .addColumn('request_hash', 'text', (c) => c.notNull())
+        .addColumn('provider_ref', 'text')
+        .addColumn('decline_reason', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .modifyEnd(strict)
+        .execute();
+      await db.schema
+        .createIndex('wallet_refunds_original')
+        .on('wallet_refunds')
+        .column('original_key')
+        .execute();
+      await db.schema
+        .createTable('wallet_secret')
+        .addColumn('id', 'integer', (c) => c.primaryKey().check(sql`id = 1`))
+        .addColumn('secret', 'text', (c) => c.notNull())
         .modifyEnd(strict)
         .execute();
     },
