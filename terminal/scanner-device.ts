@@ -39,7 +39,10 @@ export type ScannerLog = Pick<Logger, 'info' | 'warn' | 'error'>;
 export interface ScannerDeviceDeps {
   /** Every decoded scan. The text may be a wallet payment code: do not log it. */
   onScan(scan: ScanDto): void;
-  /** Every change of status() (not called for repeats). */
+  /**
+   * Every change of status(), not repeats, and never from inside createScannerDevice (so the
+   * caller may wire it to things it builds later); read status() for the state at start.
+   */
   onStatus(status: ScannerStatusDto): void;
   clock?: Clock;
   log?: ScannerLog;
@@ -196,7 +199,7 @@ export function createScannerDevice(
 
   scanner.onEvent(onEvent);
   armOverdue();
-  publish();
+  last = status();
   scanner.start().catch((err: unknown) => {
     // rejects only when closed before the first connection
     if (!closed) log.warn({ address, err: (err as Error).message }, 'scanner did not start');
