@@ -52,9 +52,12 @@ export function completedSaleByToken(db: Db, token: string): CompletedSaleRow | 
   return toSale(prep(db, `${SALE_SQL} AND receipt_token = ?`).get(token) as SaleRaw | undefined);
 }
 
+/** How a completed sale was paid: cash from the drawer, a card or a wallet payment code. */
+export type TenderKind = 'cash' | 'card' | 'wallet';
+
 export interface SaleTender {
   paymentId: string;
-  kind: 'cash' | 'card';
+  kind: TenderKind;
   amount: number;
 }
 
@@ -64,7 +67,7 @@ export function saleTenders(db: Db, saleId: string): SaleTender[] {
     prep(
       db,
       "SELECT payment_id, kind, amount FROM payments WHERE sale_id = ? ORDER BY kind = 'cash', created_at, payment_id",
-    ).all(saleId) as { payment_id: string; kind: 'cash' | 'card'; amount: number }[]
+    ).all(saleId) as { payment_id: string; kind: TenderKind; amount: number }[]
   ).map((r) => ({ paymentId: r.payment_id, kind: r.kind, amount: r.amount }));
 }
 
@@ -103,7 +106,7 @@ export interface NewRefund {
   tenders: {
     tenderId: string;
     paymentId: string;
-    kind: 'cash' | 'card';
+    kind: TenderKind;
     amount: number;
     status: RefundTenderStatus;
     reason: string | null;
@@ -217,7 +220,7 @@ function toRecord(db: Db, r: RefundRaw): RefundRecord {
   ).all(r.refund_id) as {
     tender_id: string;
     payment_id: string;
-    kind: 'cash' | 'card';
+    kind: TenderKind;
     amount: number;
     status: RefundTenderStatus;
     acquirer_ref: string | null;

@@ -37,6 +37,8 @@ import { cardPaymentsInStates } from '../db/card-payments';
 import { replaceStaff, setBootstrapAdmin } from '../db/staff';
 import { hashPinSync, randomPin } from '../lib/pin';
 import { createCardService } from './payments/card-service';
+import { createWalletGateway } from './payments/wallet-gateway';
+import { createWalletService } from './payments/wallet-service';
 import { createPaymentGateway } from './payments/payment-gateway';
 import { openReaderDevice, type ReaderDevice } from './reader-device';
 import { createRefundGateway } from './refunds/refund-gateway';
@@ -280,6 +282,7 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
       offlineSince: () => worker?.status().offlineSince ?? null,
       openSale: () => sales.get(),
       guard: () => sellGuard(),
+      walletInProgress: () => wallets.active() !== undefined,
       onUpdated: (payment) => {
         if (closed) return;
         hub.emit('payment.updated', payment);
@@ -291,6 +294,22 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
         emitStatusSoon();
       },
       config: config.cards ?? {},
+    });
+    const wallets = createWalletService({
+      db,
+      clock,
+      terminalId,
+      ...(gatewaySender ? { gateway: createWalletGateway(gatewaySender, config.cards?.gatewayTimeoutMs ?? 15_000) } : {}),
+      online: () => (worker ? worker.status().state === 'online' && !worker.status().forcedOffline : false),
+      openSale: () => sales.get(),
+      guard: () => sellGuard(),
+      cardInProgress: () => cards.active() !== undefined,
+      onUpdated: (payment) => {
+        if (closed) return;
+        hub.emit('wallet.updated', payment);
+        hub.emit('sale.updated', sales.get());
+      },
+      config: config.wallets ?? {},
     });
     const readerStatus = (): ReaderStatusDto => {
       const s = cards.readerStatus();
@@ -347,6 +366,7 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
       guard: () => sellGuard(),
       printReceipts: config.printer !== undefined,
       cards,
+      wallets,
       onUpdated: (sale) => {
         hub.emit('sale.updated', sale);
         // Reference data waits for an empty sale (ARCHITECTURE §6: applied between sales).
@@ -395,7 +415,7 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
       terminalId,
       venue: () => venue,
       staff,
-      cardInProgress: () => cards.active() !== undefined,
+      cardInProgress: () => cards.active() !== undefined || wallets.active() !== undefined,
       unsynced: () => outboxBacklog(db).pending,
       unforwarded: () => cardPaymentsInStates(db, ['stored', 'forwarding']).length,
       printReceipts: config.printer !== undefined,
@@ -481,17 +501,10 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
       'payment.listRecovered': () => cards.listRecovered(),
       'reader.selectTestCard': ({ name }) => cards.selectTestCard(name),
       'reader.getStatus': () => readerStatus(),
-      // Wired in the next commits (wallet service, scanner device).
-      'payment.startWallet': () => {
-        throw new PosError('wallet.offline', 'wallet payments are not wired yet');
-      },
-      'payment.cancelWallet': () => {
-        throw new PosError('payment.not_cancellable', 'no wallet payment in progress');
-      },
-      'payment.listRecoveredWallets': () => [],
-      'payment.resolveRecoveredWallet': () => {
-        throw new PosError('payment.not_found', 'no such wallet payment');
-      },
+      'payment.startWallet': ({ code, amount }) => wallets.start(code, amount),
+      'payment.cancelWallet': () => wallets.cancel(),
+      'payment.listRecoveredWallets': () => wallets.listRecovered(),
+      'payment.resolveRecoveredWallet': ({ paymentId, action }) => wallets.resolveRecovered(paymentId, action),
       'scanner.getStatus': () => ({ state: 'not_configured', address: null, connected: false, simulated: false, detail: null }),
       'scanner.simulateScan': () => {
         throw new PosError('scanner.not_configured', 'no scanner configured');
@@ -533,6 +546,9 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
     const cardsReady = cards.start().catch((err: unknown) => {
       log.error({ err: (err as Error).message }, 'card payments start-up failed');
     });
+    const walletsReady = wallets.startBackground().catch((err: unknown) => {
+      log.error({ err: (err as Error).message }, 'wallet payments start-up failed');
+    });
 
     return {
       terminalId,
@@ -542,6 +558,7 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
         ? { printer: { worker: printer.worker, ...(printer.opened.sim ? { sim: printer.opened.sim } : {}) } }
         : {}),
       cards: { service: cards, ready: cardsReady, ...(device ? { device } : {}) },
+      wallets: { service: wallets, ready: walletsReady },
       bootstrapPin,
       dispatch: (method, input) => {
         // Every command is a touch at the till, after the idle check: a command that arrives after
@@ -559,6 +576,7 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
         void worker?.stop();
         void printer?.worker.stop();
         void cards.stop();
+        void wallets.stop();
         hub.clear();
         db.close();
       },

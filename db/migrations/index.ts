@@ -6,6 +6,7 @@ import { migration004 } from './004-refunds';
 import { migration005 } from './005-menu';
 import { migration006 } from './006-staff-shifts';
 import { migration007 } from './007-refusals-on-z';
+import { migration008 } from './008-wallet-payments';
 
 /** Every terminal migration in order. Append only: never edit one that has shipped. */
 export const terminalMigrations: readonly Migration[] = [
@@ -16,4 +17,5 @@ export const terminalMigrations: readonly Migration[] = [
   migration005,
   migration006,
   migration007,
+  migration008,
 ];

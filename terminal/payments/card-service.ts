@@ -109,6 +109,8 @@ export interface CardServiceDeps {
   /** Throws unless someone may take payment now (signed in, shift open). */
   guard?: () => void;
   openSale: () => SaleDto;
+  /** True while a wallet payment is in progress (one payment at a time). */
+  walletInProgress?: () => boolean;
   onUpdated: (payment: CardPaymentDto) => void;
   onReaderStatus: (status: ReaderStatusDto) => void;
   config?: Partial<CardConfig>;
@@ -322,6 +324,8 @@ export function createCardService(deps: CardServiceDeps): CardService {
         'payment.card_in_progress',
         'a card payment is in progress: finish or cancel it first',
       );
+    if (deps.walletInProgress?.())
+      throw new PosError('payment.wallet_in_progress', 'a wallet payment is in progress: wait for it or cancel it');
     const sale = deps.openSale();
     if (sale.lines.length === 0) throw new PosError('sale.empty', 'the sale has no items');
     assertPayable(sale);

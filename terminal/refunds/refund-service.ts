@@ -38,7 +38,9 @@ import {
   type CompletedSaleRow,
   type NewRefund,
   type RefundRecord,
+  type TenderKind,
 } from '../../db/refunds';
+import { getWalletPayment } from '../../db/wallet-payments';
 import { saleLines } from '../../db/sales';
 import { enqueueDrawerKick } from '../printing/print-worker';
 import type { RefundSlip } from '../printing/refund-layout';
@@ -54,7 +56,7 @@ export interface RefundDraft {
   lines: { lineId: string; quantity: number; amount: number }[];
   tenders: {
     paymentId: string;
-    kind: 'cash' | 'card';
+    kind: TenderKind;
     amount: number;
     action: 'refund' | 'cancel' | 'pay';
   }[];
@@ -176,14 +178,15 @@ export function createRefundService(deps: RefundServiceDeps): RefundService {
       })),
       tenders: tenders.map((t) => {
         const card = t.kind === 'card' ? getCardPayment(db, t.paymentId) : undefined;
+        const wallet = t.kind === 'wallet' ? getWalletPayment(db, t.paymentId) : undefined;
         return {
           paymentId: t.paymentId,
           kind: t.kind,
           amount: t.amount,
           refunded: perTender.get(t.paymentId) ?? 0,
-          state: card?.state ?? null,
-          last4: card?.last4 ?? null,
-          brand: card?.brand ?? null,
+          state: card?.state ?? wallet?.state ?? null,
+          last4: card?.last4 ?? wallet?.maskedCode.slice(-4) ?? null,
+          brand: card?.brand ?? wallet?.provider ?? null,
         };
       }),
       refunds: refunds.map((r) => dto(r, sale)),
@@ -276,6 +279,14 @@ export function createRefundService(deps: RefundServiceDeps): RefundService {
         due -= take;
         continue;
       }
+      if (t.kind === 'wallet') {
+        // Back to the same wallet through the gateway (an approved wallet payment only).
+        if (t.state !== 'approved') continue;
+        const take = Math.min(left, due);
+        tenders.push({ paymentId: t.paymentId, kind: 'wallet', amount: take, action: 'refund' });
+        due -= take;
+        continue;
+      }
       if (t.state === 'approved') {
         const take = Math.min(left, due);
         tenders.push({ paymentId: t.paymentId, kind: 'card', amount: take, action: 'refund' });
@@ -315,7 +326,7 @@ export function createRefundService(deps: RefundServiceDeps): RefundService {
       const r = getRefund(db, refundId);
       if (r?.status !== 'pending') throw new Error(`refund ${refundId} is not pending`);
       const at = now();
-      const cards = r.tenders.filter((t) => t.kind === 'card');
+      const cards = r.tenders.filter((t) => t.kind !== 'cash');
       const cardOk = cards.filter((t) => t.status === 'approved' || t.status === 'cancelled');
       const failed = cards.filter((t) => t.status === 'declined' || t.status === 'not_sent');
       if (failed.length > 0 && cardOk.length === 0) {
@@ -367,7 +378,7 @@ export function createRefundService(deps: RefundServiceDeps): RefundService {
         lines: record.lines.map((l) => ({ name: names.get(l.lineId) ?? { en: l.lineId, zh: l.lineId }, quantity: l.quantity, amount: l.amount })),
         tenders: record.tenders
           .filter((t) => t.kind === 'cash' || t.status === 'approved' || t.status === 'cancelled')
-          .map((t) => ({ kind: t.kind, amount: t.amount, status: t.status, last4: t.kind === 'card' ? (getCardPayment(db, t.paymentId)?.last4 ?? null) : null })),
+          .map((t) => ({ kind: t.kind, amount: t.amount, status: t.status, last4: tenderLast4(t) })),
       };
       enqueuePrintJob(db, { kind: 'report', saleId: null, payload: { refund: slip }, at, ...noPrinter });
       return record;
@@ -375,16 +386,24 @@ export function createRefundService(deps: RefundServiceDeps): RefundService {
     return done;
   }
 
+  /** Card and wallet refunds need the gateway: the refusal names which. */
+  function offlineRefusal(tenders: { kind: TenderKind }[]): PosError {
+    return tenders.some((t) => t.kind === 'wallet')
+      ? new PosError('refund.wallet_offline', 'wallet refunds need the gateway and this till is offline: refund when back online')
+      : new PosError('refund.card_offline', 'card refunds need the gateway and this till is offline: only cash refunds now');
+  }
+
+  function tenderLast4(t: { kind: TenderKind; paymentId: string }): string | null {
+    if (t.kind === 'card') return getCardPayment(db, t.paymentId)?.last4 ?? null;
+    if (t.kind === 'wallet') return getWalletPayment(db, t.paymentId)?.maskedCode.slice(-4) ?? null;
+    return null;
+  }
+
   async function drive(refundId: string, sale: CompletedSaleRow): Promise<RefundDto> {
     const r = getRefund(db, refundId);
     if (!r) throw new Error(`refund ${refundId} is gone`);
-    const pendingCards = r.tenders.filter((t) => t.kind === 'card' && t.status === 'pending');
-    if (pendingCards.length > 0 && (!deps.gateway || deps.forcedOffline())) {
-      throw new PosError(
-        'refund.card_offline',
-        'card refunds need the gateway and this till is offline: refund the card when back online',
-      );
-    }
+    const pendingCards = r.tenders.filter((t) => t.kind !== 'cash' && t.status === 'pending');
+    if (pendingCards.length > 0 && (!deps.gateway || deps.forcedOffline())) throw offlineRefusal(pendingCards);
     let unanswered: string | null = null;
     for (const t of pendingCards) {
       // Lines only when this one card carries the whole refund (the gateway checks they add up).
@@ -436,7 +455,7 @@ export function createRefundService(deps: RefundServiceDeps): RefundService {
       const t = record.tenders.find((x) => x.status === 'not_sent' || x.status === 'declined');
       if (t?.status === 'not_sent')
         throw new PosError(
-          'refund.card_offline',
+          t.kind === 'wallet' ? 'refund.wallet_offline' : 'refund.card_offline',
           `the gateway is not reachable: ${record.reason ?? ''}`,
         );
       if (t?.reason === 'declined')
@@ -501,12 +520,7 @@ export function createRefundService(deps: RefundServiceDeps): RefundService {
       }
       const d = draft(sale, input);
       const online = deps.gateway !== undefined && !deps.forcedOffline();
-      if (!online && d.tenders.some((t) => t.action === 'refund')) {
-        throw new PosError(
-          'refund.card_offline',
-          'card refunds need the gateway and this till is offline: only cash refunds now',
-        );
-      }
+      if (!online && d.tenders.some((t) => t.action === 'refund')) throw offlineRefusal(d.tenders.filter((t) => t.action === 'refund'));
       const { approvedBy } = deps.approve
         ? await deps.approve(d, input.supervisorPin, input.reason ?? null)
         : { approvedBy: null };
