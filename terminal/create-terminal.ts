@@ -38,6 +38,7 @@ import { replaceStaff, setBootstrapAdmin } from '../db/staff';
 import { hashPinSync, randomPin } from '../lib/pin';
 import { createCardService } from './payments/card-service';
 import { createWalletGateway } from './payments/wallet-gateway';
+import { createScannerDevice } from './scanner-device';
 import { createWalletService } from './payments/wallet-service';
 import { createPaymentGateway } from './payments/payment-gateway';
 import { openReaderDevice, type ReaderDevice } from './reader-device';
@@ -311,6 +312,19 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
       },
       config: config.wallets ?? {},
     });
+    // The scanner the terminal drives (keyboard-wedge scanners need nothing here: the renderer
+    // recognises them). Scan text may be a wallet payment code: it goes to the UI, never a log.
+    const scanner = createScannerDevice(config.scanner, {
+      clock,
+      onScan: (scan) => {
+        if (!closed) hub.emit('scanner.scan', scan);
+      },
+      onStatus: (s) => {
+        if (closed) return;
+        hub.emit('scanner.status', s);
+        emitStatusSoon();
+      },
+    });
     const readerStatus = (): ReaderStatusDto => {
       const s = cards.readerStatus();
       if (readerConfigError === null) return s;
@@ -344,9 +358,9 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
       businessDate: businessDate(clock.now(), venue.timeZone, venue.dayChange),
       // Who is signed in (null when nobody is, or the till is locked).
       cashier: ((who) => (who ? { id: who.id, name: who.name } : null))(staff.current()),
-      devices: { printer: printerStatus().state, reader: readerStatus().state, scanner: 'not_configured' },
+      devices: { printer: printerStatus().state, reader: readerStatus().state, scanner: scanner.status().state },
       reader: readerStatus(),
-      scanner: { state: 'not_configured', address: null, connected: false, simulated: false, detail: null },
+      scanner: scanner.status(),
       printer: printerStatus(),
       network: network(),
       lastReceiptNo: lastReceiptNo(db),
@@ -505,10 +519,8 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
       'payment.cancelWallet': () => wallets.cancel(),
       'payment.listRecoveredWallets': () => wallets.listRecovered(),
       'payment.resolveRecoveredWallet': ({ paymentId, action }) => wallets.resolveRecovered(paymentId, action),
-      'scanner.getStatus': () => ({ state: 'not_configured', address: null, connected: false, simulated: false, detail: null }),
-      'scanner.simulateScan': () => {
-        throw new PosError('scanner.not_configured', 'no scanner configured');
-      },
+      'scanner.getStatus': () => scanner.status(),
+      'scanner.simulateScan': ({ text, symbology }) => scanner.simulateScan(text, symbology),
       'sale.findByReceipt': ({ receipt }) => refunds.findByReceipt(receipt),
       'refund.create': (input) => refunds.create(input),
       'printer.reprintLast': () => {
@@ -577,6 +589,7 @@ export function createTerminalSync(config: TerminalConfig): Terminal {
         void printer?.worker.stop();
         void cards.stop();
         void wallets.stop();
+        void scanner.close();
         hub.clear();
         db.close();
       },
