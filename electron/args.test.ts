@@ -11,6 +11,7 @@ describe('parseShellArgs', () => {
       printerProfile: null,
       receiptLanguage: null,
       reader: null,
+      scanner: null,
       zone: null,
     });
   });
@@ -34,6 +35,11 @@ describe('parseShellArgs', () => {
     expect(() => parseShellArgs(['--printer', 'sim:printer', '--receipt-language', 'fr'])).toThrow(
       /both, zh or en/,
     );
+  });
+
+  it('reads the barcode scanner address', () => {
+    expect(parseShellArgs(['--scanner', 'serial:/dev/ttyACM0?suffix=cr']).scanner).toBe('serial:/dev/ttyACM0?suffix=cr');
+    expect(() => parseShellArgs(['--scanner'])).toThrow(/--scanner needs a value/);
   });
 
   it('reads the card reader address', () => {

@@ -14,6 +14,8 @@ export interface ShellArgs {
   receiptLanguage: 'both' | 'zh' | 'en' | null;
   /** Contactless card reader address (ARCHITECTURE §8), e.g. serial:/dev/ttyUSB0 or sim:reader. */
   reader: string | null;
+  /** Barcode scanner address, e.g. hid:05e0:1200, serial:/dev/ttyACM0?suffix=cr or sim:scanner. */
+  scanner: string | null;
   /** This counter's zone for price levels (kept in the data dir once given). */
   zone: string | null;
 }
@@ -39,6 +41,7 @@ export function parseShellArgs(argv: readonly string[]): ShellArgs {
     printerProfile: null,
     receiptLanguage: null,
     reader: null,
+    scanner: null,
     zone: null,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -48,6 +51,7 @@ export function parseShellArgs(argv: readonly string[]): ShellArgs {
     else if (arg === '--printer')
       args.printer = valueOf(argv, ++i, '--printer', 'serial:/dev/ttyUSB0');
     else if (arg === '--reader') args.reader = valueOf(argv, ++i, '--reader', 'serial:/dev/ttyUSB0');
+    else if (arg === '--scanner') args.scanner = valueOf(argv, ++i, '--scanner', 'hid:05e0:1200');
     else if (arg === '--zone') args.zone = valueOf(argv, ++i, '--zone', 'north-stand');
     else if (arg === '--printer-profile')
       args.printerProfile = valueOf(argv, ++i, '--printer-profile', '80mm');

@@ -66,6 +66,7 @@ async function start(): Promise<void> {
         }
       : {}),
     ...(args.reader ? { reader: { address: args.reader } } : {}),
+    ...(args.scanner ? { scanner: { address: args.scanner } } : {}),
     ...(args.zone ? { zone: args.zone } : {}),
   });
 
