@@ -58,6 +58,7 @@ describe('parseShellArgs', () => {
         printerProfile: null,
         receiptLanguage: null,
         reader: null,
+        scanner: null,
         zone: null,
       },
     );
