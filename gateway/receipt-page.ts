@@ -7,6 +7,7 @@ import { ReasonKind } from '../contract/menu';
 import { Minor, currencyExponent, toMajorNumber } from '../contract/money';
 import { discountOf } from '../contract/pricing';
 import type { VenueConfig } from '../contract/venue';
+import { MaskedWalletCode, WALLET_NAMES, WalletProvider } from '../contract/wallet';
 import { localDateTime } from './venue-time';
 
 const ESCAPES: Record<string, string> = {
@@ -103,6 +104,23 @@ const ReceiptDetailsSchema = z.object({
     )
     .catch([]),
   saleDiscount: DiscountDetail.nullable().catch(null),
+  /**
+   * Wallet tenders: the wallet and the masked code. Anything not shaped like a mask is dropped, so
+   * the page never shows more of a payment code than the mask.
+   */
+  payments: z
+    .array(
+      z
+        .object({
+          paymentId: z.string(),
+          provider: WalletProvider.optional().catch(undefined),
+          maskedCode: MaskedWalletCode.optional().catch(undefined),
+        })
+        .nullable()
+        .catch(null),
+    )
+    .optional()
+    .catch(undefined),
 });
 export type ReceiptDetails = z.infer<typeof ReceiptDetailsSchema>;
 
@@ -237,9 +255,23 @@ ${depositLines
     })
     .join('\n');
 
+  const wallets = new Map(
+    (view.details?.payments ?? []).flatMap((w) => (w ? [[w.paymentId, w] as const] : [])),
+  );
+  const walletTender = (paymentId: string): string => {
+    const w = wallets.get(paymentId);
+    if (!w?.provider) return label('移动支付', 'Wallet');
+    const name = WALLET_NAMES[w.provider];
+    return `${label(name.zh, name.en)}${w.maskedCode ? ` ${escapeHtml(w.maskedCode)}` : ''}`;
+  };
   const payments = sale.payments
     .map((p) => {
-      const tender = p.kind === 'cash' ? label('现金', 'Cash') : escapeHtml(p.kind);
+      const tender =
+        p.kind === 'cash'
+          ? label('现金', 'Cash')
+          : p.kind === 'wallet'
+            ? walletTender(p.paymentId)
+            : escapeHtml(p.kind);
       const rows = [`<tr><td>${tender}</td><td class="n">${escapeHtml(money(p.amount))}</td></tr>`];
       if (p.tendered !== p.amount)
         rows.push(
