@@ -11,6 +11,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   'sync-drain': async () => (await import('./sync-drain')).run(),
   'receipt-encode': async () => (await import('./receipt-encode')).run(),
   'card-overhead': async () => (await import('./card-overhead')).run(),
+  'wallet-overhead': async () => (await import('./wallet-overhead')).run(),
   'stop-sale': async () => (await import('./stop-sale')).run(),
 };
 
