@@ -26,6 +26,9 @@ import { SupervisorPinPrompt } from './SupervisorPinPrompt';
 import { sessionStore } from '../state/session';
 import { escapeManager, shiftStore } from '../state/shift';
 import { supervisorStore } from '../state/supervisor';
+import { cancelWallet, walletStore } from '../state/wallet';
+import { useScanning } from '../scan/scanning';
+import { WalletScreen } from './WalletScreen';
 
 // The money side (Shift menu, reports, the Open shift screen) loads on first use, in its own
 // chunk: the sell screens never wait for it.
@@ -62,6 +65,14 @@ function useGlobalKeys(): void {
         }
         return;
       }
+      // The wallet panel likewise: Esc cancels (or goes back); its typed-code keypad takes its own keys.
+      if (walletStore.getState().open) {
+        if (e.key === 'Escape' && !walletStore.getState().typing) {
+          e.preventDefault();
+          void cancelWallet();
+        }
+        return;
+      }
       const onButton = e.target instanceof Element && e.target.closest('button') !== null;
       // In a dialog, arrows walk its buttons (a numeric pad has no Tab key).
       if (openDialog() !== null && saleStore.getState().screen === 'sell' && e.key.startsWith('Arrow')) {
@@ -90,6 +101,7 @@ function HelpLine() {
   const t = useT();
   const screen = useStore(saleStore, (s) => s.screen);
   const card = useStore(cardStore, (s) => s.open);
+  const wallet = useStore(walletStore, (s) => (s.open ? (s.typing ? 'typing' : 'open') : null));
   const menu = useStore(menuStore, (s) => (s.ageCheck ? 'age' : s.pick ? 'choices' : s.soldOutMode ? 'soldOut' : null));
   const dialog = useStore(discountStore, (s) => (s.open ? 'discount' : s.cupsOpen ? 'cups' : null));
   const pin = useStore(supervisorStore, (s) => s.open);
@@ -105,7 +117,7 @@ function HelpLine() {
   const sellHelp = menu === 'age' ? 'help.age' : menu === 'choices' ? 'help.choices' : dialog === 'discount' ? 'help.discount' : dialog === 'cups' ? 'help.cups' : menu === 'soldOut' ? 'help.soldOut' : 'help.sell';
   return (
     <footer className="help-line" data-testid="help-line">
-      {t(card ? 'help.card' : screen === 'sell' ? sellHelp : screen === 'tender' ? 'help.tender' : 'help.change')}
+      {t(card ? 'help.card' : wallet ? (wallet === 'typing' ? 'help.walletTyping' : 'help.wallet') : screen === 'sell' ? sellHelp : screen === 'tender' ? 'help.tender' : 'help.change')}
     </footer>
   );
 }
@@ -121,10 +133,12 @@ export function App() {
   const t = useT();
   const screen = useStore(saleStore, (s) => s.screen);
   const card = useStore(cardStore, (s) => s.open);
+  const wallet = useStore(walletStore, (s) => s.open);
   const sessionState = useStore(sessionStore, (s) => s.session?.state ?? null);
   const shiftLoaded = useStore(shiftStore, (s) => s.loaded);
   const shiftOpen = useStore(shiftStore, (s) => s.shift?.status === 'open');
   useGlobalKeys();
+  useScanning();
   if (sessionState !== 'active') {
     return (
       <div className="app">
@@ -168,16 +182,17 @@ export function App() {
     <div className="app">
       <StatusBar />
       <PrinterBanner />
-      <main className="main" data-screen={card ? 'card' : screen}>
+      <main className="main" data-screen={card ? 'card' : wallet ? 'wallet' : screen}>
         {card && <CardScreen />}
+        {!card && wallet && <WalletScreen />}
         {!card && screen === 'sell' && <SellScreen />}
         {!card && screen === 'sell' && <ChoicesDialog />}
         {!card && screen === 'sell' && <DiscountDialog />}
         {!card && screen === 'sell' && <PriceDialog />}
         {!card && screen === 'sell' && <CupReturnDialog />}
         {!card && screen === 'sell' && <AgeCheckPrompt />}
-        {!card && screen === 'tender' && <TenderScreen />}
-        {!card && screen === 'change' && <ChangeScreen />}
+        {!card && !wallet && screen === 'tender' && <TenderScreen />}
+        {!card && !wallet && screen === 'change' && <ChangeScreen />}
       </main>
       <HelpLine />
       <DevicesScreen />

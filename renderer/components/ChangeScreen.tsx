@@ -1,9 +1,11 @@
 import { useStore } from 'zustand';
+import { WALLET_NAMES } from '../../contract/wallet';
 import { useMoney, useT } from '../i18n/hooks';
 import { reprintLast } from '../state/printer';
 import { nextSale, saleStore } from '../state/sale';
 import { statusStore } from '../state/status';
 import { openRefund } from '../state/refund';
+import { uiStore } from '../state/ui';
 import { TouchButton } from './TouchButton';
 
 export function ChangeScreen() {
@@ -11,6 +13,7 @@ export function ChangeScreen() {
   const money = useMoney();
   const done = useStore(saleStore, (s) => s.lastCompleted);
   const printer = useStore(statusStore, (s) => s.status?.printer.state ?? 'not_configured');
+  const language = useStore(uiStore, (s) => s.language);
   if (!done) return null;
   const { currency } = done;
   const paid = done.payments.reduce((sum, p) => sum + p.tendered, 0);
@@ -63,6 +66,13 @@ export function ChangeScreen() {
               <dd>
                 {money(p.amount, currency)} · {p.stored ? t('card.state.stored') : t('card.state.approved')}
                 {p.authCode && !p.stored ? ` · ${t('card.authCode', { code: p.authCode })}` : ''}
+              </dd>
+            </div>
+          ) : p.kind === 'wallet' ? (
+            <div key={p.paymentId} data-testid="change-wallet-line">
+              <dt>{t('wallet.tender', { wallet: WALLET_NAMES[p.provider][language], masked: p.maskedCode })}</dt>
+              <dd>
+                {money(p.amount, currency)} · {t('wallet.state.approved')}
               </dd>
             </div>
           ) : null,

@@ -57,7 +57,8 @@ export function PinProblemLine({ problem, id }: { problem: PinProblem | null; id
 export function PinPad(props: PinPadProps) {
   const t = useT();
   const onKey = useEffectEvent((e: KeyboardEvent) => {
-    if (e.ctrlKey || e.altKey || e.metaKey) return;
+    // A scan the wedge detector swallowed is not PIN typing.
+    if (e.defaultPrevented || e.ctrlKey || e.altKey || e.metaKey) return;
     const take = () => {
       e.preventDefault();
       e.stopPropagation();
@@ -78,10 +79,11 @@ export function PinPad(props: PinPadProps) {
     }
   });
   useEffect(() => {
-    // Capture phase: the pad sees the keys before the screen behind it (or a focused input).
+    // Capture phase: the pad sees the keys before the screen behind it (or a focused input). On
+    // the document, not the window: the wedge scanner detector (window, capture) must come first.
     const listener = (e: KeyboardEvent) => onKey(e);
-    window.addEventListener('keydown', listener, true);
-    return () => window.removeEventListener('keydown', listener, true);
+    document.addEventListener('keydown', listener, true);
+    return () => document.removeEventListener('keydown', listener, true);
   }, []);
   const okDisabled = props.busy || props.pin.length < MIN_PIN || props.ready === false;
   return (

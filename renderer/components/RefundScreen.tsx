@@ -1,5 +1,8 @@
 import { useStore } from 'zustand';
-import { useLocalized, useMoney, useT } from '../i18n/hooks';
+import type { RefundableSaleDto, RefundTenderDto } from '../../contract/api';
+import { WalletProvider, WALLET_NAMES } from '../../contract/wallet';
+import { uiStore } from '../state/ui';
+import { useLocalized, useMoney, useT, type TextKey } from '../i18n/hooks';
 import {
   closeRefund,
   confirmRefund,
@@ -13,6 +16,33 @@ import {
 } from '../state/refund';
 import { TouchButton } from './TouchButton';
 
+type SaleTender = RefundableSaleDto['tenders'][number];
+
+/**
+ * How a tender is named: a card by brand and last 4, a wallet by its name (the terminal may give
+ * the provider in `brand`) and the last 4 of its masked code, cash as cash.
+ */
+function useTenderName(): (tender: Pick<SaleTender, 'kind' | 'brand' | 'last4'>) => string {
+  const t = useT();
+  const language = useStore(uiStore, (s) => s.language);
+  return (tender) => {
+    if (tender.kind === 'wallet') {
+      const provider = WalletProvider.safeParse(tender.brand);
+      const name = provider.success ? WALLET_NAMES[provider.data][language] : t('refund.tender.wallet');
+      return tender.last4 ? `${name} ···· ${tender.last4}` : name;
+    }
+    if (tender.kind === 'card') {
+      return tender.last4 ? t('card.cardInfo', { brand: (tender.brand ?? '').toUpperCase(), last4: tender.last4 }) : t('refund.tender.card');
+    }
+    return t('refund.tender.cash');
+  };
+}
+
+function refundStatusKey(tender: RefundTenderDto): TextKey {
+  if (tender.kind === 'wallet' && tender.status === 'approved') return 'refund.tenderStatus.walletApproved';
+  return `refund.tenderStatus.${tender.status}`;
+}
+
 /** The Refund screen: type or scan a receipt, see the sale, pick lines (or all), confirm. */
 export function RefundScreen() {
   const t = useT();
@@ -25,6 +55,7 @@ export function RefundScreen() {
   const result = useStore(refundStore, (s) => s.result);
   const busy = useStore(refundStore, (s) => s.busy);
   const voidReason = useStore(refundStore, (s) => s.voidReason);
+  const tenderName = useTenderName();
   if (!open) return null;
   const anyPicked = Object.values(picked).some((q) => q > 0);
   return (
@@ -73,6 +104,14 @@ export function RefundScreen() {
                 {money(sale.refundable, sale.currency)}
               </strong>
             </p>
+            <ul className="refund-tenders" aria-label={t('refund.tenders')}>
+              {sale.tenders.map((tender) => (
+                <li key={tender.paymentId} data-testid="refund-sale-tender" data-kind={tender.kind}>
+                  {tenderName(tender)} · {money(tender.amount, sale.currency)}
+                  {tender.refunded > 0 && ` · ${t('refund.alreadyRefunded', { count: money(tender.refunded, sale.currency) })}`}
+                </li>
+              ))}
+            </ul>
             <ul className="refund-lines">
               {sale.lines.map((l) => {
                 const left = l.quantity - l.refundedQuantity;
@@ -146,9 +185,9 @@ export function RefundScreen() {
                   data-testid="refund-tender"
                   data-status={tender.status}
                 >
-                  {t(tender.kind === 'card' ? 'refund.tender.card' : 'refund.tender.cash')} ·{' '}
+                  {t(tender.kind === 'card' ? 'refund.tender.card' : tender.kind === 'wallet' ? 'refund.tender.wallet' : 'refund.tender.cash')} ·{' '}
                   {money(tender.amount, result.currency)} ·{' '}
-                  {t(`refund.tenderStatus.${tender.status}`)}
+                  {t(refundStatusKey(tender))}
                 </li>
               ))}
             </ul>

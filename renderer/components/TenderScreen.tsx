@@ -5,6 +5,7 @@ import { backspaceTender, clearTender, entryStore, tenderAmount, typeTenderKey }
 import { openCard } from '../state/card';
 import { cancelTender, confirmTender, payCash, saleStore } from '../state/sale';
 import { statusStore } from '../state/status';
+import { openWallet } from '../state/wallet';
 import { TouchButton } from './TouchButton';
 
 const KEYS = ['7', '8', '9', '4', '5', '6', '1', '2', '3'];
@@ -104,6 +105,11 @@ export function TenderScreen() {
             {t('card.paidByCard')} {money(sale.cardPaid, currency)} · {t('totals.total')} {money(sale.totals.total, currency)}
           </div>
         )}
+        {sale.walletPaid > 0 && (
+          <div className="tender-card-paid" data-testid="tender-wallet-paid">
+            {t('wallet.paidByWallet')} {money(sale.walletPaid, currency)} · {t('totals.total')} {money(sale.totals.total, currency)}
+          </div>
+        )}
         <h2 className="section-label">{t('tender.quick')}</h2>
         <div className="quick-amounts">
           {quick.map((amount) => (
@@ -131,6 +137,16 @@ export function TenderScreen() {
             onClick={() => void openCard(cardPart ?? undefined)}
           >
             <span>{t('sale.payCard')}</span>
+            <span className="pay-amount">{money(cardPart ?? sale.remaining, currency)}</span>
+          </TouchButton>
+          {/* Scanning a payment code works without it; the button says how, and offers typing the code. */}
+          <TouchButton
+            className="pay-card pay-wallet"
+            data-testid="pay-wallet"
+            disabled={paying || sale.remaining <= 0 || sale.tender !== null}
+            onClick={openWallet}
+          >
+            <span>{t('sale.payWallet')}</span>
             <span className="pay-amount">{money(cardPart ?? sale.remaining, currency)}</span>
           </TouchButton>
         </div>

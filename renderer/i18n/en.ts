@@ -542,6 +542,7 @@ export const en = {
   "wallet.reason.voided": "Voided",
   "wallet.reason.gateway_error": "The payment gateway had a problem",
   "wallet.reason.no_answer": "No answer from the wallet: cancelled to be safe, nothing was charged",
+  "wallet.recoveryExplain": "This wallet payment was approved but its sale was not completed. Complete the sale, or void the payment (the money goes back to the wallet).",
   "wallet.recoveryTitle": "Wallet payment approved, not completed",
   "refund.tender.wallet": "Wallet",
   "refund.tenderStatus.walletApproved": "refunded to the wallet",

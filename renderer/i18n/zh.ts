@@ -543,6 +543,7 @@ export const zh: Record<MessageKey, string> = {
   "wallet.reason.voided": "已作废",
   "wallet.reason.gateway_error": "支付网关出现问题",
   "wallet.reason.no_answer": "钱包无应答：为安全起见已取消，未扣款",
+  "wallet.recoveryExplain": "该笔钱包支付已批准，但销售未完成。请完成销售，或作废该笔支付（款项退回钱包）。",
   "wallet.recoveryTitle": "钱包支付已批准，未完成",
   "refund.tender.wallet": "钱包",
   "refund.tenderStatus.walletApproved": "已退回钱包",

@@ -166,6 +166,13 @@ export function walletToCash(): void {
   clearTender();
 }
 
+/** After a decline or a refusal: the panel asks for a (fresh) code again. */
+export function scanAgain(): void {
+  const { open, payment } = walletStore.getState();
+  if (!open || walletBusy() || payment?.state === 'approved') return;
+  walletStore.setState({ payment: null, pending: null, refusal: null, typing: false });
+}
+
 export function setTyping(typing: boolean): void {
   if (!walletStore.getState().open || walletBusy()) return;
   walletStore.setState({ typing, refusal: null });

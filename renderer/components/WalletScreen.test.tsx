@@ -1,0 +1,92 @@
+import { renderToStaticMarkup } from 'react-dom/server';
+import { I18nextProvider } from 'react-i18next';
+import type { i18n as I18n } from 'i18next';
+import type * as Zustand from 'zustand';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createI18n } from '../i18n';
+import { line, sale, walletPayment } from '../testing/fake-pos';
+import { resetStores } from '../testing/reset';
+import { saleStore } from '../state/sale';
+import { walletStore, type WalletState } from '../state/wallet';
+import { WalletScreen } from './WalletScreen';
+
+// A static render reads a store's initial state (React's server snapshot); here it reads the
+// state each test sets, as the live screen would.
+vi.mock('zustand', async (importOriginal) => ({
+  ...(await importOriginal<typeof Zustand>()),
+  useStore: <S, U>(api: { getState: () => S }, select: (s: S) => U): U => select(api.getState()),
+}));
+
+let i18n: I18n;
+beforeAll(async () => {
+  i18n = await createI18n('en', false);
+});
+beforeEach(() => {
+  resetStores();
+  saleStore.setState({ sale: sale([line({ amount: 2500 })]), screen: 'tender' });
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(new Date('2026-05-01T12:00:40.000Z'));
+});
+afterEach(() => vi.useRealTimers());
+
+function render(state: Partial<WalletState>): string {
+  walletStore.setState({ open: true, ...state });
+  return renderToStaticMarkup(
+    <I18nextProvider i18n={i18n}>
+      <WalletScreen />
+    </I18nextProvider>,
+  );
+}
+
+/** The text a cashier reads, without markup. */
+function text(html: string): string {
+  return html.replace(/<[^>]+>/g, ' ').replace(/&#x27;/g, "'").replace(/\s+/g, ' ');
+}
+
+describe('the wallet panel', () => {
+  it('opened by the Wallet button: asks for a scan, offers typing the code and Back', () => {
+    const html = render({});
+    expect(text(html)).toContain("Scan the customer's payment code");
+    expect(html).toContain('data-testid="wallet-type-code"');
+    expect(html).toContain('data-testid="wallet-back"');
+    expect(html).not.toContain('data-testid="wallet-cancel"');
+  });
+
+  it('while charging names the wallet and the masked code only', () => {
+    const html = render({ payment: walletPayment({ state: 'authorizing' }) });
+    expect(text(html)).toContain('Charging WeChat Pay 13************5678');
+    expect(text(html)).toContain('¥25.00');
+    expect(html).toMatch(/data-testid="wallet-cancel"(?![^>]*disabled)/);
+  });
+
+  it('waiting for the customer: says so, counts down to confirmBy, and Cancel works', () => {
+    const html = render({ payment: walletPayment({ state: 'awaiting_customer', confirmBy: '2026-05-01T12:01:10.000Z' }) });
+    expect(text(html)).toContain('Waiting for the customer to confirm on their phone');
+    expect(text(html)).toContain('30 s left');
+    expect(html).toMatch(/data-testid="wallet-cancel"(?![^>]*disabled)/);
+  });
+
+  it('declined: the reason, then scan again, card or cash', () => {
+    const html = render({ payment: walletPayment({ state: 'declined', reason: 'insufficient_funds' }) });
+    expect(text(html)).toContain('Not enough balance in the wallet');
+    for (const id of ['wallet-scan-again', 'wallet-to-card', 'wallet-to-cash']) expect(html).toContain(`data-testid="${id}"`);
+  });
+
+  it('offline: the refusal at once, with card or cash (no point scanning again)', () => {
+    const html = render({ refusal: 'wallet.offline' });
+    expect(text(html)).toContain('take a card or cash');
+    expect(html).toContain('data-testid="wallet-to-card"');
+    expect(html).not.toContain('data-testid="wallet-scan-again"');
+  });
+
+  it('in Chinese too', async () => {
+    await i18n.changeLanguage('zh');
+    try {
+      const html = render({ payment: walletPayment({ state: 'awaiting_customer', confirmBy: '2026-05-01T12:01:10.000Z' }) });
+      expect(text(html)).toContain('等待顾客在手机上确认');
+      expect(text(html)).toContain('剩余 30 秒');
+    } finally {
+      await i18n.changeLanguage('en');
+    }
+  });
+});
