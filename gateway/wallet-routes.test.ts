@@ -261,8 +261,13 @@ describe('idempotency and single use', () => {
   it('an unreachable provider → failed provider_unavailable (nothing charged)', () =>
     withGateway(async (c) => {
       c.provider.setReachable(false);
-      const r = await payOk(c, request(c, 'alipay', 'approve'));
+      const req = request(c, 'alipay', 'approve');
+      const r = await payOk(c, req);
       expect(r).toMatchObject({ status: 'failed', declineReason: 'provider_unavailable' });
+      // The same request answers the same; the code never left, so it pays under a new key.
+      expect((await payOk(c, req)).status).toBe('failed');
+      c.provider.setReachable(true);
+      expect((await payOk(c, { ...req, idempotencyKey: newId() })).status).toBe('approved');
     }));
 
   it('refuses bad input with 400 and never echoes the code', () =>

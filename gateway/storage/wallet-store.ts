@@ -37,6 +37,8 @@ export interface WalletPaymentPatch {
   providerRef?: string | null;
   declineReason?: WalletDeclineReason | null;
   confirmBy?: string | null;
+  /** null frees the code (the provider never received it). */
+  codeHash?: null;
   updatedAt: string;
 }
 
@@ -214,6 +216,7 @@ export class KyselyWalletStore implements WalletStore {
     if (patch.providerRef !== undefined) row.provider_ref = patch.providerRef;
     if (patch.declineReason !== undefined) row.decline_reason = patch.declineReason;
     if (patch.confirmBy !== undefined) row.confirm_by = patch.confirmBy;
+    if (patch.codeHash !== undefined) row.code_hash = patch.codeHash;
     const res = await this.db
       .updateTable('wallet_payments')
       .set(row)

@@ -223,8 +223,13 @@ export class WalletService {
           });
       }
     } catch (e) {
+      // Certainly not received: the code was not used, so it may pay under a new key.
       if (e instanceof ProviderUnreachable)
-        return this.finish(p, { status: 'failed', declineReason: 'provider_unavailable' });
+        return this.finish(p, {
+          status: 'failed',
+          declineReason: 'provider_unavailable',
+          codeHash: null,
+        });
       if (!(e instanceof ProviderTimeout))
         this.log?.error(
           { key: p.key, err: e instanceof Error ? e.name : 'error' },
