@@ -32,6 +32,14 @@ import {
   type TestWalletBehaviour,
 } from './wallet/test-provider';
 
+/** A provider the authorization never reaches (lost on the way there): no answer, no charge. */
+class LosingProvider extends TestWalletProvider {
+  override authorize(): Promise<never> {
+    this.authorizeCalls++;
+    return new Promise<never>(() => undefined);
+  }
+}
+
 const CONFIRM_AFTER = 4_000;
 const CONFIRM_TIMEOUT = 60_000;
 
@@ -43,11 +51,11 @@ interface Ctx {
 
 async function start(
   target?: StoreTarget,
-  extra: { logLines?: string[]; timeoutMs?: number } = {},
+  extra: { logLines?: string[]; timeoutMs?: number; lose?: boolean } = {},
 ): Promise<Ctx> {
   // The provider decides "the customer confirmed" by the gateway's manual clock, made inside.
   const made: { clock?: Clock } = {};
-  const provider = new TestWalletProvider({
+  const provider = new (extra.lose ? LosingProvider : TestWalletProvider)({
     clock: { now: () => made.clock?.now() ?? T0 },
     confirmAfterMs: CONFIRM_AFTER,
     confirmTimeoutMs: CONFIRM_TIMEOUT,
@@ -122,8 +130,12 @@ function errorCode(res: { json<T>(): T }): string {
   return res.json<{ error: { code: string } }>().error.code;
 }
 
-async function withGateway(fn: (c: Ctx) => Promise<void>, target?: StoreTarget): Promise<void> {
-  const c = await start(target);
+async function withGateway(
+  fn: (c: Ctx) => Promise<void>,
+  target?: StoreTarget,
+  lose = false,
+): Promise<void> {
+  const c = await start(target, { lose });
   try {
     await fn(c);
   } finally {
@@ -321,6 +333,25 @@ describe('cancel', () => {
       expect(res.status).toBe('reversed');
       expect((await getOk(c, req.idempotencyKey)).status).toBe('reversed');
     }));
+
+  it('a request lost on the way: unknown, GET says not found and it stays unknown; cancel → cancelled', () =>
+    withGateway(
+      async (c) => {
+        const req = request(c, 'alipay', 'approve');
+        expect((await payOk(c, req)).status).toBe('unknown');
+        expect((await getOk(c, req.idempotencyKey)).status).toBe('unknown');
+        c.gw.clock.advance(120_000);
+        expect((await getOk(c, req.idempotencyKey)).status).toBe('unknown');
+        const res = WalletCancelReply.parse((await cancel(c, req.idempotencyKey)).json());
+        expect(res).toEqual({ key: req.idempotencyKey, status: 'cancelled', tombstone: false });
+        expect((await getOk(c, req.idempotencyKey)).status).toBe('cancelled');
+        // The provider remembers the key as cancelled: the lost request can never charge later.
+        expect(await c.provider.query(req.idempotencyKey)).toEqual({ state: 'cancelled' });
+        expect(c.provider.authorizeCalls).toBe(1);
+      },
+      undefined,
+      true,
+    ));
 
   it('reverses an approved payment; a declined one answers as it is', () =>
     withGateway(async (c) => {

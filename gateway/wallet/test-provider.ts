@@ -143,8 +143,9 @@ export class TestWalletProvider implements WalletProvider {
     this.reachable = reachable;
   }
 
-  private check(): void {
-    if (!this.reachable) throw new ProviderUnreachable();
+  /** A rejected promise while unreachable (as a real adapter's network call would give). */
+  private down(): Promise<never> | undefined {
+    return this.reachable ? undefined : Promise.reject(new ProviderUnreachable());
   }
 
   /** The charge's state now, the customer's answer decided by the clock. */
@@ -193,7 +194,8 @@ export class TestWalletProvider implements WalletProvider {
   }
 
   authorize(req: WalletAuthRequest): Promise<WalletAuthResult> {
-    this.check();
+    const down = this.down();
+    if (down) return down;
     this.authorizeCalls++;
     const known = this.charges.get(req.key);
     if (known) return Promise.resolve(this.answer(known));
@@ -217,7 +219,8 @@ export class TestWalletProvider implements WalletProvider {
   }
 
   query(key: string): Promise<WalletQueryResult> {
-    this.check();
+    const down = this.down();
+    if (down) return down;
     const c = this.charges.get(key);
     if (c) return Promise.resolve(this.stateOf(c));
     return Promise.resolve(
@@ -226,7 +229,8 @@ export class TestWalletProvider implements WalletProvider {
   }
 
   cancel(key: string): Promise<{ state: 'cancelled' | 'reversed' | 'declined' }> {
-    this.check();
+    const down = this.down();
+    if (down) return down;
     const c = this.charges.get(key);
     if (!c) {
       this.cancelledKeys.add(key);
@@ -259,7 +263,8 @@ export class TestWalletProvider implements WalletProvider {
     amount: number;
     currency: string;
   }): Promise<WalletRefundResult> {
-    this.check();
+    const down = this.down();
+    if (down) return down;
     const done = this.refunds.get(req.key);
     if (done) return Promise.resolve(done);
     const c = this.charges.get(req.originalKey);

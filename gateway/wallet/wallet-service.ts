@@ -452,7 +452,7 @@ export class WalletService {
         break;
       case 'declined':
         // Nothing to cancel at the provider: record its final word.
-        after = await this.refresh((await this.finish(p, { status: 'unknown' }, OPEN)) ?? p);
+        after = await this.refresh(await this.finish(p, { status: 'unknown' }, OPEN));
         break;
     }
     return { key, status: after.status, tombstone: false };
