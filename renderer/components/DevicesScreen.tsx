@@ -1,8 +1,56 @@
+import { useState } from 'react';
 import { useStore } from 'zustand';
+import { simulateScan } from '../state/boot';
 import { useT } from '../i18n/hooks';
 import { closeDevices, printerStore, reprintLast, testPrint } from '../state/printer';
 import { statusStore } from '../state/status';
 import { TouchButton } from './TouchButton';
+
+/** The scanner the terminal drives; a simulated one takes typed codes as scans (demo). */
+function ScannerSection() {
+  const t = useT();
+  const scanner = useStore(statusStore, (s) => s.status?.scanner ?? null);
+  const [text, setText] = useState('');
+  if (!scanner) return null;
+  return (
+    <section className="devices-scanner" data-testid="devices-scanner">
+      <h3>{t('status.scanner')}</h3>
+      <dl className="devices-facts">
+        <div>
+          <dt>{t('devices.address')}</dt>
+          <dd data-testid="devices-scanner-address">{scanner.address ?? t('status.device.not_configured')}</dd>
+        </div>
+        <div>
+          <dt>{t('devices.status')}</dt>
+          <dd data-testid="devices-scanner-state" data-state={scanner.state} title={scanner.detail ?? undefined}>
+            {t(`status.device.${scanner.state}`)}
+          </dd>
+        </div>
+      </dl>
+      {scanner.simulated && (
+        <form
+          className="devices-actions"
+          // Typing a code here must not reach the sell screen's keys.
+          onKeyDown={(e) => e.stopPropagation()}
+          onSubmit={(e) => {
+            e.preventDefault();
+            const code = text.trim();
+            setText('');
+            if (code) void simulateScan(code);
+          }}
+        >
+          <label>
+            {t('devices.simulateScan')}{' '}
+            <input data-testid="devices-simulate-scan" value={text} autoComplete="off" onChange={(e) => setText(e.target.value)} />
+          </label>
+          <button type="submit" data-testid="devices-simulate-scan-send">
+            {t('devices.simulateScanSend')}
+          </button>
+        </form>
+      )}
+    </section>
+  );
+}
 
 /** The Devices screen: the printer's address and status, test print, and the last receipt. */
 export function DevicesScreen() {
@@ -65,6 +113,7 @@ export function DevicesScreen() {
             </div>
           )}
         </section>
+        <ScannerSection />
         <section className="devices-preview">
           <h3>
             {t('devices.lastReceipt')}

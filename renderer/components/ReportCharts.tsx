@@ -60,7 +60,7 @@ export function ReportCharts({ report }: { report: ReportDto }) {
     () => ({
       type: 'doughnut',
       data: {
-        labels: report.byTender.map((b) => t(b.tender === 'card' ? 'report.tender.card' : b.tender === 'cash' ? 'report.tender.cash' : 'report.tender.other')),
+        labels: report.byTender.map((b) => t(b.tender === 'card' ? 'report.tender.card' : b.tender === 'cash' ? 'report.tender.cash' : b.tender === 'wallet' ? 'report.tender.wallet' : 'report.tender.other')),
         datasets: [{ data: report.byTender.map((b) => major(b.amount)), backgroundColor: COLORS }],
       },
       options: { maintainAspectRatio: false, plugins: { legend: { position: 'right' } } },

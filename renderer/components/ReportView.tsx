@@ -41,7 +41,7 @@ export function ReportView({ report }: { report: ReportDto }) {
     return r ? text(r.name) : `${id} ${bp / 100} %`;
   };
   const tender = (k: string): string =>
-    t((k === 'cash' ? 'report.tender.cash' : k === 'card' ? 'report.tender.card' : 'report.tender.other') satisfies TextKey);
+    t((k === 'cash' ? 'report.tender.cash' : k === 'card' ? 'report.tender.card' : k === 'wallet' ? 'report.tender.wallet' : 'report.tender.other') satisfies TextKey);
   return (
     <article className="report" data-testid="report" data-kind={report.kind}>
       <header className="report-header">

@@ -547,6 +547,9 @@ export const en = {
   "refund.tender.wallet": "Wallet",
   "refund.tenderStatus.walletApproved": "refunded to the wallet",
   "refund.tenders": "Paid with",
+  "report.tender.wallet": "Wallet",
+  "devices.simulateScan": "Demo: scan this code",
+  "devices.simulateScanSend": "Scan",
   "help.wallet": "Keys: scan the payment code · Esc cancel / back",
   "help.walletTyping": "Keys: 0–9 the code · Backspace delete · Enter charge · Esc back",
 };

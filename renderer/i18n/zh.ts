@@ -548,6 +548,9 @@ export const zh: Record<MessageKey, string> = {
   "refund.tender.wallet": "钱包",
   "refund.tenderStatus.walletApproved": "已退回钱包",
   "refund.tenders": "支付方式",
+  "report.tender.wallet": "钱包",
+  "devices.simulateScan": "演示：扫描此条码",
+  "devices.simulateScanSend": "扫描",
   "help.wallet": "按键：扫描付款码 · Esc 取消/返回",
   "help.walletTyping": "按键：0–9 输入付款码 · Backspace 删除 · Enter 收款 · Esc 返回",
 };

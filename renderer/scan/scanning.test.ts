@@ -9,6 +9,9 @@ import { sessionStore } from '../state/session';
 import { shiftStore } from '../state/shift';
 import { walletStore } from '../state/wallet';
 import { startScanning } from './scanning';
+import { simulateScan } from '../state/boot';
+import { statusStore } from '../state/status';
+import { status } from '../testing/fake-pos';
 
 vi.mock('./sound', () => ({ playCue: vi.fn() }));
 
@@ -78,6 +81,15 @@ describe('scanning, both ways in', () => {
     fake.reply('sale.addItem', () => ok(sale([line({ productId: 'water' })])));
     fake.emit('scanner.scan', { symbology: 'ean13', text: '6901234567892', at: '2026-05-01T12:00:00.000Z' });
     await vi.waitFor(() => expect(fake.calls).toContainEqual({ method: 'sale.addItem', input: { productId: 'water' } }));
+  });
+
+  it('demo: a simulated scanner scans a typed code, and its status reaches the status bar', async () => {
+    statusStore.setState({ status });
+    const simulated = { state: 'ok' as const, address: 'sim:scanner', connected: true, simulated: true, detail: null };
+    fake.reply('scanner.simulateScan', () => ok(simulated));
+    await simulateScan('6901234567892');
+    expect(fake.calls).toContainEqual({ method: 'scanner.simulateScan', input: { text: '6901234567892' } });
+    expect(statusStore.getState().status).toMatchObject({ scanner: simulated, devices: { scanner: 'ok' } });
   });
 
   it('stops listening when stopped', () => {

@@ -2,6 +2,7 @@
 // reads are in flight is missed.
 import type { CatalogDto, ScannerStatusDto } from '../../contract/api';
 import { pos } from '../pos';
+import { call } from './call';
 import { loadRecovered, onPaymentUpdated, resumeCard, setReaderStatus } from './card';
 import { loadCatalog, setCatalog } from './catalog';
 import { setPrinterStatus } from './printer';
@@ -26,6 +27,12 @@ export function setScannerStatus(scanner: ScannerStatusDto): void {
   const status = statusStore.getState().status;
   if (!status) return;
   setStatus({ ...status, scanner, devices: { ...status.devices, scanner: scanner.state } });
+}
+
+/** Demo (a simulated scanner): the scanner reads `text` as if scanned; the scan comes back as 'scanner.scan'. */
+export async function simulateScan(text: string): Promise<void> {
+  const scanner = await call('scanner.simulateScan', { text });
+  if (scanner) setScannerStatus(scanner);
 }
 
 export async function startApp(): Promise<() => void> {
