@@ -40,6 +40,26 @@ class LosingProvider extends TestWalletProvider {
   }
 }
 
+/** A provider that gives the customer longer than the deadline it tells the gateway. */
+class PatientProvider extends TestWalletProvider {
+  override async authorize(
+    ...args: Parameters<TestWalletProvider['authorize']>
+  ): ReturnType<TestWalletProvider['authorize']> {
+    const answer = await super.authorize(...args);
+    return answer.outcome === 'awaiting_customer'
+      ? { ...answer, confirmBy: answer.confirmBy - 30_000 }
+      : answer;
+  }
+  override async query(key: string): ReturnType<TestWalletProvider['query']> {
+    const answer = await super.query(key);
+    return answer.state === 'awaiting_customer'
+      ? { ...answer, confirmBy: answer.confirmBy - 30_000 }
+      : answer;
+  }
+}
+
+const PROVIDERS = { test: TestWalletProvider, losing: LosingProvider, patient: PatientProvider };
+
 const CONFIRM_AFTER = 4_000;
 const CONFIRM_TIMEOUT = 60_000;
 
@@ -51,11 +71,11 @@ interface Ctx {
 
 async function start(
   target?: StoreTarget,
-  extra: { logLines?: string[]; timeoutMs?: number; lose?: boolean } = {},
+  extra: { logLines?: string[]; timeoutMs?: number; kind?: keyof typeof PROVIDERS } = {},
 ): Promise<Ctx> {
   // The provider decides "the customer confirmed" by the gateway's manual clock, made inside.
   const made: { clock?: Clock } = {};
-  const provider = new (extra.lose ? LosingProvider : TestWalletProvider)({
+  const provider = new PROVIDERS[extra.kind ?? 'test']({
     clock: { now: () => made.clock?.now() ?? T0 },
     confirmAfterMs: CONFIRM_AFTER,
     confirmTimeoutMs: CONFIRM_TIMEOUT,
@@ -133,9 +153,9 @@ function errorCode(res: { json<T>(): T }): string {
 async function withGateway(
   fn: (c: Ctx) => Promise<void>,
   target?: StoreTarget,
-  lose = false,
+  kind: keyof typeof PROVIDERS = 'test',
 ): Promise<void> {
-  const c = await start(target, { lose });
+  const c = await start(target, { kind });
   try {
     await fn(c);
   } finally {
@@ -350,7 +370,28 @@ describe('cancel', () => {
         expect(c.provider.authorizeCalls).toBe(1);
       },
       undefined,
-      true,
+      'losing',
+    ));
+
+  it('past confirmBy the gateway cancels at the provider and answers declined customer_timeout', () =>
+    withGateway(
+      async (c) => {
+        const req = request(c, 'wechat', 'never_confirm');
+        const first = await payOk(c, req);
+        expect(first.status).toBe('awaiting_customer');
+        c.gw.clock.advance(CONFIRM_TIMEOUT - 30_000 - 1);
+        expect((await getOk(c, req.idempotencyKey)).status).toBe('awaiting_customer');
+        c.gw.clock.advance(1);
+        expect(await getOk(c, req.idempotencyKey)).toMatchObject({
+          status: 'declined',
+          declineReason: 'customer_timeout',
+          confirmBy: null,
+        });
+        // The gateway's cancel reached the provider: a late confirmation cannot charge.
+        expect(await c.provider.query(req.idempotencyKey)).toEqual({ state: 'cancelled' });
+      },
+      undefined,
+      'patient',
     ));
 
   it('reverses an approved payment; a declined one answers as it is', () =>
