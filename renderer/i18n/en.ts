@@ -134,7 +134,7 @@ export const en = {
   'change.receipt': 'Receipt',
   'change.next': 'Next sale',
   'help.sell': 'Keys: 0–9 quantity · arrows/Tab choose product · Enter/Space add it · Esc leave products · Enter pay cash',
-  'help.tender': 'Keys: 0–9 and . type the cash received · Backspace delete · Enter confirm (exact if empty) · Esc cancel',
+  'help.tender': 'Keys: 0–9 and . type the cash received · Backspace delete · Enter confirm (exact if empty) · Esc cancel · scan a payment code to pay by wallet',
   'help.change': 'Keys: Enter next sale',
   'toast.dismiss': 'Dismiss',
   'printer.problem.paper_out': 'Printer out of paper',

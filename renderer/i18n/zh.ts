@@ -135,7 +135,7 @@ export const zh: Record<MessageKey, string> = {
   'change.receipt': '小票',
   'change.next': '下一笔',
   'help.sell': '按键：0–9 输入数量 · 方向键/Tab 选择商品 · Enter/空格 添加 · Esc 退出商品选择 · Enter 现金支付',
-  'help.tender': '按键：0–9 和 . 输入实收金额 · Backspace 删除 · Enter 确认（未输入则按应收金额）· Esc 取消',
+  'help.tender': '按键：0–9 和 . 输入实收金额 · Backspace 删除 · Enter 确认（未输入则按应收金额）· Esc 取消 · 扫描付款码即可钱包支付',
   'help.change': '按键：Enter 下一笔',
   'toast.dismiss': '关闭',
   'printer.problem.paper_out': '打印机缺纸',
