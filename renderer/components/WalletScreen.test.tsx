@@ -8,6 +8,7 @@ import { line, sale, walletPayment } from '../testing/fake-pos';
 import { resetStores } from '../testing/reset';
 import { saleStore } from '../state/sale';
 import { walletStore, type WalletState } from '../state/wallet';
+import { TenderScreen } from './TenderScreen';
 import { WalletScreen } from './WalletScreen';
 
 // A static render reads a store's initial state (React's server snapshot); here it reads the
@@ -88,5 +89,16 @@ describe('the wallet panel', () => {
     } finally {
       await i18n.changeLanguage('en');
     }
+  });
+
+  it('the pay screen has a Wallet button next to Card, and shows what wallets paid', () => {
+    saleStore.setState({ sale: { ...sale([line({ amount: 2500 })]), walletPaid: 1000, remaining: 1500, cashDue: 1500 } });
+    const html = renderToStaticMarkup(
+      <I18nextProvider i18n={i18n}>
+        <TenderScreen />
+      </I18nextProvider>,
+    );
+    expect(html).toContain('data-testid="pay-wallet"');
+    expect(text(html)).toContain('Paid by wallet ¥10.00');
   });
 });
