@@ -329,6 +329,44 @@ describe('idempotency and single use', () => {
     }));
 });
 
+describe('recovery', () => {
+  it('a row left pending by a gateway that died mid-call is unknown once stale, then settled by a query: one charge', () =>
+    withGateway(async (c) => {
+      const req = request(c, 'alipay', 'approve');
+      // The dead gateway had inserted its row and reached the provider, then never recorded the answer.
+      const at = new Date(c.gw.clock.now()).toISOString();
+      expect(
+        await c.gw.store.wallet.insertWalletPayment({
+          key: req.idempotencyKey,
+          terminalId: c.t.terminalId,
+          saleId: req.saleId,
+          amount: req.amount,
+          currency: req.currency,
+          provider: req.provider,
+          status: 'pending',
+          requestHash: 'from-the-dead-gateway',
+          codeHash: 'hash-of-the-code',
+          maskedCode: maskWalletCode(req.code),
+          providerRef: null,
+          declineReason: null,
+          confirmBy: null,
+          merchantId: c.provider.merchantId,
+          businessDate: '2026-11-21',
+          createdAt: at,
+          updatedAt: at,
+          refundedAmount: 0,
+        }),
+      ).toBe(true);
+      await c.provider.authorize({ ...req, key: req.idempotencyKey, merchantId: 'M' });
+      expect((await getOk(c, req.idempotencyKey)).status).toBe('pending');
+      c.gw.clock.advance(60_000);
+      const after = await getOk(c, req.idempotencyKey);
+      expect(after.status).toBe('approved');
+      expect(after.providerRef).not.toBeNull();
+      expect(c.provider.authorizeCalls).toBe(1);
+    }));
+});
+
 describe('cancel', () => {
   it('cancels an awaiting payment; the customer confirming later changes nothing', () =>
     withGateway(async (c) => {
