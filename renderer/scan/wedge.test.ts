@@ -202,6 +202,15 @@ describe('the keyboard-wedge detector', () => {
     expect(scans).toEqual(['12345678']);
   });
 
+  it('reads a scan while a Chinese input method is on (keys arrive as Process)', () => {
+    for (const code of ['Digit6', 'Digit9', 'Numpad0', 'Digit1', 'Digit2', 'Digit3', 'KeyA']) {
+      wedge.keydown({ key: 'Process', code, ctrlKey: false, altKey: false, metaKey: false, target: field, preventDefault: () => undefined });
+      clock.advance(8);
+    }
+    press('Enter');
+    expect(scans).toEqual(['690123A']);
+  });
+
   it('ignores Shift inside a scan (capital letters)', () => {
     for (const k of ['Shift', 'A', 'Shift', 'B', '1', '2', '3', '4']) {
       press(k);

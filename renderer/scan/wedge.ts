@@ -43,6 +43,8 @@ export interface WedgeKey {
   ctrlKey: boolean;
   altKey: boolean;
   metaKey: boolean;
+  /** The physical key ('Digit4', 'Numpad4', 'KeyA'). */
+  code?: string;
   /** The focused element the key went to. */
   target: unknown;
   /**
@@ -71,6 +73,21 @@ export interface WedgeHooks {
   undo?(target: unknown, text: string): void;
   /** A scan was cut by another key (an arrow, Escape): nothing is used of it. */
   onBroken?(): void;
+}
+
+/**
+ * The character a key stands for. With a Chinese input method on, keys arrive as 'Process' (the
+ * IME takes them): digits and letters are still known from the physical key, so a scan read
+ * while the IME is on is recognised too (the IME's half-composed text is its own matter).
+ */
+function charOf(e: WedgeKey): string | null {
+  if (e.ctrlKey || e.altKey || e.metaKey) return null;
+  if (e.key.length === 1) return e.key;
+  if (e.key === 'Process' && e.code) {
+    const m = /^(?:Digit|Numpad)(\d)$/.exec(e.code) ?? /^Key([A-Z])$/.exec(e.code);
+    if (m?.[1]) return m[1];
+  }
+  return null;
 }
 
 /** Keys that never break a burst: a scanner sends Shift for capitals. */
@@ -152,8 +169,8 @@ export function createWedgeDetector(hooks: WedgeHooks, clock: WedgeClock, initia
     const fast = inBurst && t - last <= settings.maxGapMs;
     if (inBurst && !fast) finish(); // too slow to belong to it: the burst is over
 
-    const printable = e.key.length === 1 && !e.ctrlKey && !e.altKey && !e.metaKey;
-    if (printable) {
+    const ch = charOf(e);
+    if (ch !== null) {
       if (dropping && fast) {
         last = t;
         swallow(e);
@@ -164,7 +181,7 @@ export function createWedgeDetector(hooks: WedgeHooks, clock: WedgeClock, initia
         restore = hooks.snapshot?.() ?? null;
         target = e.target;
       }
-      chars.push(e.key);
+      chars.push(ch);
       last = t;
       if (!scanning && chars.length >= settings.minLength) {
         scanning = true;
