@@ -1,11 +1,14 @@
 // A venue gateway with the test acquirer on 127.0.0.1, and tills enrolled with it, for the card
-// payment tests (tests/cards, tests/crash). One place, so every card test starts the same way.
+// payment tests (tests/cards, tests/crash) and the wallet payment tests (tests/wallets), which
+// also give the wallet provider. One place, so every payment test starts the same way.
 import type { FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
 import { replaceCatalog } from '../../db/catalog';
 import { openTerminalDb } from '../../db/terminal-db';
 import { systemClock } from '../../lib/clock';
 import { TestAcquirer } from '../../gateway/acquirer/test-acquirer';
 import { buildGateway } from '../../gateway/server';
+import type { WalletOptions } from '../../gateway/wallet-routes';
 import { seedDemoVenue } from '../../gateway/start';
 import { createStore, storeTargetFromUrl } from '../../gateway/storage/create-store';
 import type { GatewayStore } from '../../gateway/store';
@@ -33,6 +36,10 @@ export async function startCardGateway(opts: {
   adminToken: string;
   acquirer?: TestAcquirer;
   acquirerTimeoutMs: number;
+  /** Wallet payment codes: the provider (default the built-in test wallet), its deadline. */
+  wallet?: WalletOptions;
+  /** Debug logs written here (tests that look for secrets in logs); default no logger. */
+  logTo?: DestinationStream;
 }): Promise<CardGateway> {
   const store = await createStore(storeTargetFromUrl(undefined, opts.dir));
   await store.migrate();
@@ -41,12 +48,13 @@ export async function startCardGateway(opts: {
     store,
     adminToken: opts.adminToken,
     clock: systemClock,
-    logger: false,
+    ...(opts.logTo ? { logger: { level: 'debug' }, logDestination: opts.logTo } : { logger: false }),
     payments: {
       acquirer: opts.acquirer ?? new TestAcquirer(),
       acquirerTimeoutMs: opts.acquirerTimeoutMs,
       captureScheduler: false,
     },
+    ...(opts.wallet ? { wallet: opts.wallet } : {}),
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const port = (app.server.address() as { port: number }).port;
