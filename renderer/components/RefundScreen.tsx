@@ -108,7 +108,7 @@ export function RefundScreen() {
               {sale.tenders.map((tender) => (
                 <li key={tender.paymentId} data-testid="refund-sale-tender" data-kind={tender.kind}>
                   {tenderName(tender)} · {money(tender.amount, sale.currency)}
-                  {tender.refunded > 0 && ` · ${t('refund.alreadyRefunded', { count: money(tender.refunded, sale.currency) })}`}
+                  {tender.refunded > 0 && ` · ${t('refund.tenderRefunded', { amount: money(tender.refunded, sale.currency) })}`}
                 </li>
               ))}
             </ul>

@@ -546,6 +546,7 @@ export const en = {
   "wallet.recoveryTitle": "Wallet payment approved, not completed",
   "refund.tender.wallet": "Wallet",
   "refund.tenderStatus.walletApproved": "refunded to the wallet",
+  "refund.tenderRefunded": "{{amount}} refunded",
   "refund.tenders": "Paid with",
   "report.tender.wallet": "Wallet",
   "devices.simulateScan": "Demo: scan this code",

@@ -547,6 +547,7 @@ export const zh: Record<MessageKey, string> = {
   "wallet.recoveryTitle": "钱包支付已批准，未完成",
   "refund.tender.wallet": "钱包",
   "refund.tenderStatus.walletApproved": "已退回钱包",
+  "refund.tenderRefunded": "已退 {{amount}}",
   "refund.tenders": "支付方式",
   "report.tender.wallet": "钱包",
   "devices.simulateScan": "演示：扫描此条码",
