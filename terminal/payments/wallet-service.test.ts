@@ -274,6 +274,24 @@ describe('wallet payments', () => {
     expect(next.paying('S1').map((x) => x.paymentId)).toEqual([p.paymentId]);
   });
 
+  it('recovery after a crash between approval and sale completion: approved, not completed, the cashier decides', async () => {
+    gw.authorizeAnswers = [reply('approved')];
+    const crashed = service();
+    const p = crashed.start(WECHAT);
+    await crashed.idle();
+    expect(crashed.paying('S1').map((x) => x.paymentId)).toEqual([p.paymentId]);
+    // The process dies with the approval committed and the sale still open.
+    services.pop();
+    const next = service();
+    await next.startBackground();
+    expect(next.listRecovered().map((r) => r.paymentId)).toEqual([p.paymentId]);
+    expect(next.paying('S1')).toEqual([]);
+    expect(gw.statusAsks).toEqual([]);
+    const kept = await next.resolveRecovered(p.paymentId, 'complete');
+    expect(kept).toMatchObject({ state: 'approved', needsResolution: false });
+    expect(next.paying('S1').map((x) => x.paymentId)).toEqual([p.paymentId]);
+  });
+
   it('recovery: a voided recovered payment is reversed at the gateway', async () => {
     gw.authorizeAnswers = [() => new Promise(() => undefined)];
     const crashed = service();

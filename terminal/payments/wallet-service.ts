@@ -514,6 +514,13 @@ export function createWalletService(deps: WalletServiceDeps): WalletService {
       return r ? toWalletDto(r) : undefined;
     },
     async startBackground() {
+      // Approved while its sale never completed (a crash in between): "approved, not completed"
+      // (§5), for the cashier to complete or void, like card payments; not silently kept.
+      const open = prep(db, "SELECT sale_id FROM sales WHERE status = 'open'").all() as { sale_id: string }[];
+      for (const row of open.flatMap((s) => walletPaymentsOfSale(db, s.sale_id))) {
+        if (row.state !== 'approved' || row.needsResolution || live.has(row.paymentId)) continue;
+        emit(walletTransition(db, row.paymentId, ['approved'], 'approved', now(), { needsResolution: true }));
+      }
       await tick();
       schedule();
     },

@@ -14,6 +14,9 @@ import type { WalletConfig } from '../../terminal/payments/wallet-service';
 import type { Terminal, TerminalConfig } from '../../terminal/terminal';
 import { openTill } from '../../terminal/testing';
 import { call } from '../support/card-rig';
+import { FAST_SYNC, FAST_WALLET_CONFIG } from './wallet-timing';
+
+export { FAST_SYNC, FAST_WALLET_CONFIG };
 
 /** The test wallet's customer: confirms (`03`) after this, gives up (`04`) after that (ms). */
 export const CONFIRM_AFTER_MS = 250;
@@ -31,26 +34,6 @@ export function fastWallet(): WalletOptions & { provider: TestWalletProvider } {
     timeoutMs: PROVIDER_TIMEOUT_MS,
   };
 }
-
-/** Terminal wallet timing to match (polling the gateway every 40 ms). */
-export const FAST_WALLET_CONFIG: Partial<WalletConfig> = {
-  pollMs: 40,
-  backgroundMs: 150,
-  unknownQueries: 3,
-  confirmGraceMs: 300,
-  defaultConfirmMs: 2000,
-};
-
-/** Sync compressed: online within milliseconds, completed sales uploaded at once. */
-export const FAST_SYNC = {
-  reconnectJitterMs: 5,
-  pollIntervalMs: 20,
-  backoffBaseMs: 10,
-  backoffCapMs: 100,
-  referencePollMs: 60_000,
-  controlPollMs: 0,
-  requestTimeoutMs: 2000,
-};
 
 let serial = Date.now() % 1e9;
 /** A fresh code (codes pay once) of `provider`'s shape that makes the test wallet do `behaviour`. */
