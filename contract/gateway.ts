@@ -7,6 +7,7 @@ import { CatalogId, StopSaleState, Tag } from './menu';
 import { CurrencyCode, Minor } from './money';
 import { StandInPolicy } from './payments';
 import { VenueConfig } from './venue';
+import { MaskedWalletCode, WalletProvider } from './wallet';
 
 const Id = z.string().min(1).max(64);
 const IsoInstant = z.string().datetime({ offset: true });
@@ -170,7 +171,18 @@ export const SaleCompletedData = z.object({
     ),
   }),
   payments: z.array(
-    z.object({ paymentId: Id, kind: z.string(), amount: Minor, tendered: Minor, change: Minor, rounding: Minor }),
+    z.object({
+      paymentId: Id,
+      kind: z.string(),
+      amount: Minor,
+      tendered: Minor,
+      change: Minor,
+      rounding: Minor,
+      /** Wallet tenders: which wallet, the code's mask (never the code) and the provider's reference. */
+      provider: WalletProvider.optional(),
+      maskedCode: MaskedWalletCode.optional(),
+      providerRef: z.string().max(128).nullable().optional(),
+    }),
   ),
   cashRounding: Minor,
   change: Minor,

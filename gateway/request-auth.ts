@@ -97,7 +97,9 @@ export function parseBody(request: FastifyRequest, _reply: FastifyReply): void {
       throw new HttpError(
         400,
         'body.malformed_json',
-        `the body is not valid JSON: ${e instanceof Error ? e.message : String(e)}`,
+        // Where it broke, never what it said: V8's message quotes the body, and a body may carry
+        // a wallet payment code (a bearer token).
+        `the body is not valid JSON (${jsonErrorPlace(e)})`,
       );
     }
     request.rawJson = request.body;
@@ -114,4 +116,12 @@ export function parseBody(request: FastifyRequest, _reply: FastifyReply): void {
     'body.unsupported_media_type',
     `send the body as application/json, not "${mediaType || 'no content type'}"`,
   );
+}
+
+/** "position N" (or "line L column C") of a JSON.parse error, without any of the text it quotes. */
+function jsonErrorPlace(e: unknown): string {
+  const message = e instanceof Error ? e.message : '';
+  const at = /position \d+(?: \(line \d+ column \d+\))?/.exec(message);
+  if (at) return `at ${at[0]}`;
+  return /end of (?:JSON )?input/i.test(message) ? 'it ends too early' : 'a syntax error';
 }

@@ -103,6 +103,16 @@ describe('gateway basics', () => {
     expect(broken.statusCode).toBe(400);
     expect(broken.json()).toMatchObject({ error: { code: 'body.malformed_json' } });
 
+    // The message says where the JSON broke, never what the body said (it may carry a wallet code).
+    const leaky = await gw.app.inject({
+      method: 'POST',
+      url: '/v1/enrollments',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"code": 134567890123456700',
+    });
+    expect(leaky.statusCode).toBe(400);
+    expect(leaky.body).not.toContain('1345678901');
+
     const missingField = await gw.app.inject({
       method: 'POST',
       url: '/v1/enrollments',
