@@ -199,7 +199,7 @@ export type RefundLine = z.infer<typeof RefundLine>;
 
 export const RefundRequest = z.object({
   idempotencyKey: PaymentKey,
-  /** The key of the card payment to refund. */
+  /** The key of the card (or wallet) payment to refund. */
   originalKey: PaymentKey,
   amount: PositiveMinor,
   currency: CurrencyCode.optional(),
