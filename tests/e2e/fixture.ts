@@ -54,6 +54,8 @@ export interface PosFixtureOptions {
   reader?: ReaderConfig;
   /** Card payment timing. */
   cards?: CardsConfig;
+  /** A scanner the terminal drives, e.g. `{ address: 'sim:scanner' }` (the in-process simulator). */
+  scanner?: { address: string };
   /** Enrolls the demo terminal with this gateway before it starts (its sync worker then runs). */
   gateway?: { url: string; adminToken: string };
   sync?: Partial<SyncConfig>;
@@ -121,6 +123,7 @@ export async function startPos(options: PosFixtureOptions = {}): Promise<PosFixt
       ...(options.printer ? { printer: options.printer } : {}),
       ...(options.reader ? { reader: options.reader } : {}),
       ...(options.cards ? { cards: options.cards } : {}),
+      ...(options.scanner ? { scanner: options.scanner } : {}),
       ...(options.gateway ? { sync: { ...FAST_SYNC, ...options.sync } } : options.sync ? { sync: options.sync } : {}),
     });
     undo.push(() => terminal.close());
