@@ -229,6 +229,16 @@ describe('wallet payments', () => {
     expect(gw.sent).toHaveLength(1);
   });
 
+  it('a gateway that keeps answering pending is asked a bounded number of times, then the payment is cancelled', async () => {
+    gw.authorizeAnswers = [reply('pending')];
+    gw.statusAnswers = [reply('pending')];
+    gw.cancelAnswers = [cancelled()];
+    const s = service({ pendingQueries: 4 });
+    s.start(WECHAT);
+    expect(await settle(s)).toMatchObject({ state: 'cancelled', reason: 'no_answer' });
+    expect(gw.statusAsks).toHaveLength(4);
+  });
+
   it('no answer and the gateway never had it: cancels (a tombstone), never charges twice', async () => {
     gw.authorizeAnswers = [{ kind: 'no_answer', message: 'timeout' }];
     gw.statusAnswers = [{ kind: 'not_found' }];
@@ -303,7 +313,7 @@ describe('wallet payments', () => {
     const next = service();
     await next.tick();
     const voided = await next.resolveRecovered(p.paymentId, 'void');
-    expect(voided).toMatchObject({ state: 'reversed', reason: 'voided' });
+    expect(voided).toMatchObject({ state: 'reversed', reason: 'voided', needsResolution: false });
     await expect(next.resolveRecovered(p.paymentId, 'complete')).rejects.toMatchObject({ code: 'payment.not_found' });
   });
 

@@ -54,6 +54,8 @@ export interface WalletConfig {
   backgroundMs: number;
   /** Status questions about an `unknown` payment before it is cancelled. */
   unknownQueries: number;
+  /** Status questions answered `pending` (the provider still has it) before it is cancelled. */
+  pendingQueries: number;
   /** Waited past the gateway's `confirmBy` before the terminal cancels on its own (ms). */
   confirmGraceMs: number;
   /** The wait for the customer when the gateway gives no deadline (ms). */
@@ -64,6 +66,7 @@ export const defaultWalletConfig: WalletConfig = {
   pollMs: 1000,
   backgroundMs: 3000,
   unknownQueries: 3,
+  pendingQueries: 30,
   confirmGraceMs: 5000,
   defaultConfirmMs: 90_000,
 };
@@ -286,14 +289,18 @@ export function createWalletService(deps: WalletServiceDeps): WalletService {
     }
     const status = out.value.status;
     db.transaction(() => ackWalletCancel(db, paymentId, now()))();
-    if (status === 'reversed') move(paymentId, ['cancelling'], 'reversed');
-    else if (status === 'declined' || status === 'failed') move(paymentId, ['cancelling'], status);
-    else move(paymentId, ['cancelling'], 'cancelled');
+    // Final: a voided recovered payment no longer waits for the cashier.
+    const done = { needsResolution: false };
+    if (status === 'reversed') move(paymentId, ['cancelling'], 'reversed', done);
+    else if (status === 'declined' || status === 'failed') move(paymentId, ['cancelling'], status, done);
+    else move(paymentId, ['cancelling'], 'cancelled', done);
   }
 
   /** Waits for the customer to confirm (polling the gateway) until final or past the deadline. */
   async function follow(paymentId: string): Promise<void> {
     let unknownLeft = cfg.unknownQueries;
+    // `pending`: the gateway is still waiting for the provider (its own deadline is ~10 s).
+    let pendingLeft = cfg.pendingQueries;
     while (!stopped) {
       const row = getWalletPayment(db, paymentId);
       if (!row || !['awaiting_customer', 'unknown', 'authorizing'].includes(row.state)) return;
@@ -308,7 +315,7 @@ export function createWalletService(deps: WalletServiceDeps): WalletService {
       const out = await deps.gateway!.status(paymentId);
       if (out.kind === 'ok') {
         if (apply(current, out.value)) return;
-        if (out.value.status === 'unknown' && --unknownLeft <= 0) {
+        if ((out.value.status === 'unknown' && --unknownLeft <= 0) || (out.value.status === 'pending' && --pendingLeft <= 0)) {
           await cancelPayment(paymentId, 'timeout', 'no_answer');
           return;
         }
