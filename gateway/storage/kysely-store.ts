@@ -39,6 +39,7 @@ import type {
 } from '../store';
 import type { PaymentStatus } from '../../contract/payments';
 import { PaymentStore } from './payment-store';
+import { num } from './rows';
 import { KyselyWalletStore } from './wallet-store';
 import { migrate, type Dialect, type GatewayDatabase } from './schema';
 
@@ -63,15 +64,6 @@ class ConflictRollback extends Error {
   constructor(readonly conflicts: number[]) {
     super('conflict');
   }
-}
-
-/** COUNT/SUM come back as number (SQLite), or as string (PostgreSQL int8/numeric): numbers here. */
-function num(value: unknown): number {
-  if (value === null || value === undefined) return 0;
-  const n = typeof value === 'number' ? value : Number(value);
-  if (!Number.isSafeInteger(n))
-    throw new RangeError(`not a safe integer from the database: ${JSON.stringify(value)}`);
-  return n;
 }
 
 function chunks<T>(rows: T[], columns: number): T[][] {

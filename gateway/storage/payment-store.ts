@@ -13,18 +13,12 @@ import type {
   StandInLimits,
   StandInTotals,
 } from '../store';
+import { claimRefundAmount, refundableAmount, releaseRefundAmount } from './refunded-amount';
+import { Rollback, num } from './rows';
 import type { Dialect, GatewayDatabase, PaymentsTable, RefundsTable } from './schema';
 
 type Db = Kysely<GatewayDatabase>;
 type Trx = Transaction<GatewayDatabase>;
-
-function num(value: unknown): number {
-  if (value === null || value === undefined) return 0;
-  const n = typeof value === 'number' ? value : Number(value);
-  if (!Number.isSafeInteger(n))
-    throw new RangeError(`not a safe integer from the database: ${JSON.stringify(value)}`);
-  return n;
-}
 
 function toPayment(r: Selectable<PaymentsTable>): PaymentRecord {
   return {
@@ -106,13 +100,6 @@ function patchRow(patch: PaymentPatch): Partial<PaymentsTable> {
 interface RefundLineJson {
   lineId: string;
   quantity: number;
-}
-
-/** Thrown inside a transaction to roll it back with an answer; never escapes this module. */
-class Rollback<T> extends Error {
-  constructor(readonly answer: T) {
-    super('rollback');
-  }
 }
 
 export class PaymentStore {
@@ -355,14 +342,8 @@ export class PaymentStore {
           })
           .onConflict((oc) => oc.column('key').doNothing())
           .executeTakeFirst();
-        const remainingOf = async () => {
-          const p = await trx
-            .selectFrom('payments')
-            .select(['amount', 'refunded_amount'])
-            .where('key', '=', refund.originalKey)
-            .executeTakeFirst();
-          return p ? num(p.amount) - num(p.refunded_amount) : 0;
-        };
+        const remainingOf = async () =>
+          (await refundableAmount(trx, 'payments', refund.originalKey)) ?? 0;
         if (num(inserted.numInsertedOrUpdatedRows) === 0) {
           const existing = await trx
             .selectFrom('refunds')
@@ -375,18 +356,15 @@ export class PaymentStore {
             remaining: await remainingOf(),
           };
         }
-        // The conditional UPDATE is the guard: concurrent refunds of one payment take turns on
-        // its row and the loser finds the limit reached.
-        const claimed = await trx
-          .updateTable('payments')
-          .set((eb) => ({
-            refunded_amount: eb('refunded_amount', '+', refund.amount),
-            updated_at: refund.updatedAt,
-          }))
-          .where('key', '=', refund.originalKey)
-          .where((eb) => eb(eb('refunded_amount', '+', refund.amount), '<=', eb.ref('amount')))
-          .executeTakeFirst();
-        if (num(claimed.numUpdatedRows) === 0) {
+        if (
+          !(await claimRefundAmount(
+            trx,
+            'payments',
+            refund.originalKey,
+            refund.amount,
+            refund.updatedAt,
+          ))
+        ) {
           throw new Rollback<RefundReservation>({
             kind: 'exceeds',
             remaining: await remainingOf(),
@@ -455,16 +433,8 @@ export class PaymentStore {
         .where('status', '=', 'pending')
         .returning(['original_key', 'amount'])
         .executeTakeFirst();
-      if (refund && outcome.status === 'declined') {
-        await trx
-          .updateTable('payments')
-          .set((eb) => ({
-            refunded_amount: eb('refunded_amount', '-', num(refund.amount)),
-            updated_at: at,
-          }))
-          .where('key', '=', refund.original_key)
-          .execute();
-      }
+      if (refund && outcome.status === 'declined')
+        await releaseRefundAmount(trx, 'payments', refund.original_key, num(refund.amount), at);
     });
   }
 

@@ -5,6 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { WalletDeclineReason, WalletProvider, WalletStatus } from '../../contract/wallet';
+import { claimRefundAmount, refundableAmount, releaseRefundAmount } from './refunded-amount';
+import { Rollback, num } from './rows';
 import type { GatewayDatabase, WalletPaymentsTable, WalletRefundsTable } from './schema';
 
 type Db = Kysely<GatewayDatabase>;
@@ -85,13 +87,6 @@ export interface WalletStore {
   getWalletRefund(key: string): Promise<WalletRefundRecord | undefined>;
 }
 
-function num(value: unknown): number {
-  const n = typeof value === 'number' ? value : Number(value ?? 0);
-  if (!Number.isSafeInteger(n))
-    throw new RangeError(`not a safe integer from the database: ${JSON.stringify(value)}`);
-  return n;
-}
-
 function toPayment(r: Selectable<WalletPaymentsTable>): WalletPaymentRecord {
   return {
     key: r.key,
@@ -129,13 +124,6 @@ function toRefund(r: Selectable<WalletRefundsTable>): WalletRefundRecord {
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
-}
-
-/** Thrown inside a transaction to roll it back with an answer; never escapes this module. */
-class Rollback extends Error {
-  constructor(readonly answer: WalletRefundReservation) {
-    super('rollback');
-  }
 }
 
 export class KyselyWalletStore implements WalletStore {
@@ -229,34 +217,23 @@ export class KyselyWalletStore implements WalletStore {
   async reserveWalletRefund(refund: WalletRefundRecord): Promise<WalletRefundReservation> {
     try {
       return await this.db.transaction().execute(async (trx) => {
-        const remainingOf = async (): Promise<number | undefined> => {
-          const p = await trx
-            .selectFrom('wallet_payments')
-            .select(['amount', 'refunded_amount'])
-            .where('key', '=', refund.originalKey)
-            .executeTakeFirst();
-          return p && num(p.amount) - num(p.refunded_amount);
-        };
         const existing = await trx
           .selectFrom('wallet_refunds')
           .selectAll()
           .where('key', '=', refund.key)
           .executeTakeFirst();
         if (existing) return { kind: 'exists' as const, refund: toRefund(existing) };
-        // The conditional UPDATE is the guard: concurrent refunds of one payment take turns on
-        // its row, and the loser finds the limit reached.
-        const claimed = await trx
-          .updateTable('wallet_payments')
-          .set((eb) => ({
-            refunded_amount: eb('refunded_amount', '+', refund.amount),
-            updated_at: refund.updatedAt,
-          }))
-          .where('key', '=', refund.originalKey)
-          .where((eb) => eb(eb('refunded_amount', '+', refund.amount), '<=', eb.ref('amount')))
-          .executeTakeFirst();
-        if (num(claimed.numUpdatedRows) === 0) {
-          const remaining = await remainingOf();
-          throw new Rollback(
+        if (
+          !(await claimRefundAmount(
+            trx,
+            'wallet_payments',
+            refund.originalKey,
+            refund.amount,
+            refund.updatedAt,
+          ))
+        ) {
+          const remaining = await refundableAmount(trx, 'wallet_payments', refund.originalKey);
+          throw new Rollback<WalletRefundReservation>(
             remaining === undefined ? { kind: 'no_payment' } : { kind: 'exceeds', remaining },
           );
         }
@@ -284,12 +261,12 @@ export class KyselyWalletStore implements WalletStore {
             .selectAll()
             .where('key', '=', refund.key)
             .executeTakeFirstOrThrow();
-          throw new Rollback({ kind: 'exists', refund: toRefund(row) });
+          throw new Rollback<WalletRefundReservation>({ kind: 'exists', refund: toRefund(row) });
         }
         return { kind: 'reserved' as const, refund };
       });
     } catch (e) {
-      if (e instanceof Rollback) return e.answer;
+      if (e instanceof Rollback) return e.answer as WalletRefundReservation;
       throw e;
     }
   }
@@ -311,16 +288,14 @@ export class KyselyWalletStore implements WalletStore {
         .where('status', '=', 'pending')
         .returning(['original_key', 'amount'])
         .executeTakeFirst();
-      if (moved && outcome.status === 'declined') {
-        await trx
-          .updateTable('wallet_payments')
-          .set((eb) => ({
-            refunded_amount: eb('refunded_amount', '-', num(moved.amount)),
-            updated_at: at,
-          }))
-          .where('key', '=', moved.original_key)
-          .execute();
-      }
+      if (moved && outcome.status === 'declined')
+        await releaseRefundAmount(
+          trx,
+          'wallet_payments',
+          moved.original_key,
+          num(moved.amount),
+          at,
+        );
     });
     return this.getWalletRefund(key);
   }
