@@ -10,7 +10,8 @@ import type { CardPaymentDto, CardPaymentState, ReaderStatusDto } from '../../co
 import type { Minor } from '../../contract/money';
 import { call } from './call';
 import { clearQuantity, clearTender } from './entry';
-import { refuseStopped, saleStore, setSale } from './sale';
+import { afterPaymentPaid, loadRecoveredInto, resolveRecoveredIn } from './payment-flow';
+import { refuseStopped, saleStore } from './sale';
 import { setStatus, statusStore } from './status';
 
 export interface CardState {
@@ -202,53 +203,18 @@ function showPayment(payment: CardPaymentDto): void {
   }
 }
 
-/**
- * The card paid its part: with nothing left to pay the sale completes and the change screen
- * shows (card lines included); otherwise the tender screen asks for the rest.
- */
-async function afterAccepted(): Promise<void> {
-  const sale = await call('sale.get', {});
-  if (!sale) return;
-  setSale(sale);
-  if (sale.remaining > 0) {
-    cardStore.setState({ open: false, payment: null, amount: null });
-    clearTender();
-    saleStore.setState({ screen: 'tender' });
-    return;
-  }
-  const completed = await call('sale.complete', {});
-  if (!completed) return; // the toast says why; the tap screen stays on "approved"
-  clearTender();
-  cardStore.setState({ open: false, payment: null, amount: null });
-  saleStore.setState({ lastCompleted: completed, screen: 'change' });
+/** The card paid its part (card lines included on the change screen): see afterPaymentPaid. */
+function afterAccepted(): Promise<void> {
+  return afterPaymentPaid(() => cardStore.setState({ open: false, payment: null, amount: null }));
 }
 
 // ---------- recovery: "approved, not completed" ----------
 
 export async function loadRecovered(): Promise<void> {
-  const recovered = await call('payment.listRecovered', {});
-  if (recovered) cardStore.setState({ recovered: recovered.filter((p) => p.needsResolution) });
+  await loadRecoveredInto(cardStore, () => call('payment.listRecovered', {}));
 }
 
-/**
- * `complete` keeps the payment as a tender of the open sale and completes the sale when that
- * pays it in full; `void` reverses it at the gateway.
- */
+/** Complete the sale with it, or void it (see resolveRecoveredIn). */
 export async function resolveRecovered(paymentId: string, action: 'complete' | 'void'): Promise<void> {
-  if (cardStore.getState().busy) return;
-  cardStore.setState({ busy: true });
-  try {
-    const resolved = await call('payment.resolveRecovered', { paymentId, action });
-    if (!resolved) return;
-    cardStore.setState({ recovered: cardStore.getState().recovered.filter((p) => p.paymentId !== paymentId) });
-    const sale = await call('sale.get', {});
-    if (!sale) return;
-    setSale(sale);
-    if (action === 'complete' && sale.lines.length > 0 && sale.remaining === 0 && saleStore.getState().screen !== 'change') {
-      const completed = await call('sale.complete', {});
-      if (completed) saleStore.setState({ lastCompleted: completed, screen: 'change' });
-    }
-  } finally {
-    cardStore.setState({ busy: false });
-  }
+  await resolveRecoveredIn(cardStore, paymentId, action, () => call('payment.resolveRecovered', { paymentId, action }));
 }

@@ -13,7 +13,8 @@ import { recognizeWalletCode, type WalletProvider } from '../../contract/wallet'
 import { openCard } from './card';
 import { callOr, call } from './call';
 import { clearQuantity, clearTender, entryStore, tenderAmount } from './entry';
-import { refuseStopped, saleStore, setSale } from './sale';
+import { afterPaymentPaid, loadRecoveredInto, resolveRecoveredIn } from './payment-flow';
+import { refuseStopped, saleStore } from './sale';
 import { showError } from './ui';
 
 export interface WalletState {
@@ -225,50 +226,18 @@ function showWallet(payment: WalletPaymentDto): void {
   if (payment.state === 'approved' && !wasApproved) void afterApproved();
 }
 
-/**
- * The wallet paid its part, as after a card approval: nothing left to pay completes the sale and
- * the change screen shows; otherwise the pay screen asks for the rest.
- */
-async function afterApproved(): Promise<void> {
-  const sale = await call('sale.get', {});
-  if (!sale) return;
-  setSale(sale);
-  if (sale.remaining > 0) {
-    walletStore.setState({ open: false, payment: null, pending: null });
-    clearTender();
-    saleStore.setState({ screen: 'tender' });
-    return;
-  }
-  const completed = await call('sale.complete', {});
-  if (!completed) return; // the toast says why; the panel stays on "approved"
-  clearTender();
-  walletStore.setState({ open: false, payment: null, pending: null });
-  saleStore.setState({ lastCompleted: completed, screen: 'change' });
+/** The wallet paid its part, as after a card approval: see afterPaymentPaid. */
+function afterApproved(): Promise<void> {
+  return afterPaymentPaid(() => walletStore.setState({ open: false, payment: null, pending: null }));
 }
 
 // ---------- recovery: "approved, not completed" ----------
 
 export async function loadRecoveredWallets(): Promise<void> {
-  const recovered = await call('payment.listRecoveredWallets', {});
-  if (recovered) walletStore.setState({ recovered: recovered.filter((p) => p.needsResolution) });
+  await loadRecoveredInto(walletStore, () => call('payment.listRecoveredWallets', {}));
 }
 
 /** `complete` keeps it as a tender of the open sale (completing the sale when that pays it); `void` reverses it. */
 export async function resolveRecoveredWallet(paymentId: string, action: 'complete' | 'void'): Promise<void> {
-  if (walletStore.getState().busy) return;
-  walletStore.setState({ busy: true });
-  try {
-    const resolved = await call('payment.resolveRecoveredWallet', { paymentId, action });
-    if (!resolved) return;
-    walletStore.setState({ recovered: walletStore.getState().recovered.filter((p) => p.paymentId !== paymentId) });
-    const sale = await call('sale.get', {});
-    if (!sale) return;
-    setSale(sale);
-    if (action === 'complete' && sale.lines.length > 0 && sale.remaining === 0 && saleStore.getState().screen !== 'change') {
-      const completed = await call('sale.complete', {});
-      if (completed) saleStore.setState({ lastCompleted: completed, screen: 'change' });
-    }
-  } finally {
-    walletStore.setState({ busy: false });
-  }
+  await resolveRecoveredIn(walletStore, paymentId, action, () => call('payment.resolveRecoveredWallet', { paymentId, action }));
 }
