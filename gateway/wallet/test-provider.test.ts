@@ -68,6 +68,22 @@ describe('the test wallet as a provider', () => {
     expect(await provider.query('N')).toEqual({ state: 'declined', reason: 'customer_timeout' });
   });
 
+  it('a customer’s answer stands past the deadline: a confirmed charge stays approved, reversible and refundable', async () => {
+    const { clock, provider, auth } = setup();
+    await auth(testWalletCode('alipay', 'confirm'), 'C', 1_000);
+    await auth(testWalletCode('alipay', 'confirm'), 'R', 1_000);
+    await auth(testWalletCode('alipay', 'customer_declines'), 'D');
+    clock.advance(4_000);
+    const { providerRef } = (await provider.query('C')) as { providerRef: string };
+    clock.advance(120_000);
+    expect(await provider.query('C')).toEqual({ state: 'approved', providerRef });
+    expect(await provider.query('D')).toEqual({ state: 'declined', reason: 'customer_cancelled' });
+    expect(
+      await provider.refund({ key: 'F1', originalKey: 'C', providerRef, amount: 1_000, currency: 'CNY' }),
+    ).toMatchObject({ outcome: 'approved' });
+    expect(await provider.cancel('R')).toEqual({ state: 'reversed' });
+  });
+
   it('05 charges but never answers; a query by key says approved', async () => {
     const { provider, auth } = setup();
     let answered = false;

@@ -168,9 +168,12 @@ export class TestWalletProvider implements WalletProvider {
         return declined('code_expired');
       case 'confirm':
       case 'customer_declines':
+        // The customer's answer, once given before the deadline, stands: a confirmed charge stays
+        // approved (reversible, refundable) long after the deadline has passed.
+        if (elapsed >= this.confirmAfterMs && this.confirmAfterMs < this.confirmTimeoutMs)
+          return c.behaviour === 'confirm' ? approved : declined('customer_cancelled');
         if (elapsed >= this.confirmTimeoutMs) return declined('customer_timeout');
-        if (elapsed < this.confirmAfterMs) return { state: 'awaiting_customer', confirmBy };
-        return c.behaviour === 'confirm' ? approved : declined('customer_cancelled');
+        return { state: 'awaiting_customer', confirmBy };
       case 'never_confirm':
         if (elapsed >= this.confirmTimeoutMs) return declined('customer_timeout');
         return { state: 'awaiting_customer', confirmBy };

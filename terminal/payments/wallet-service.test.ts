@@ -317,6 +317,26 @@ describe('wallet payments', () => {
     await expect(next.resolveRecovered(p.paymentId, 'complete')).rejects.toMatchObject({ code: 'payment.not_found' });
   });
 
+  it('a cancel the gateway answers with the payment still approved is not taken as cancelled, and is sent again', async () => {
+    gw.authorizeAnswers = [() => new Promise(() => undefined)];
+    const crashed = service();
+    const p = crashed.start(WECHAT);
+    services.pop();
+    gw.statusAnswers = [reply('approved')];
+    gw.cancelAnswers = [cancelled('approved'), cancelled('reversed')];
+    const next = service();
+    await next.tick();
+    const voided = await next.resolveRecovered(p.paymentId, 'void');
+    expect(voided.state).toBe('cancelling');
+    expect(db.prepare('SELECT acked_at, last_error FROM wallet_cancels').get()).toEqual({
+      acked_at: null,
+      last_error: 'the gateway still says approved',
+    });
+    await next.tick();
+    expect(next.get(p.paymentId)).toMatchObject({ state: 'reversed', needsResolution: false });
+    expect(gw.cancels).toEqual([p.paymentId, p.paymentId]);
+  });
+
   it('recovery: a row committed as created was never sent, and fails without asking', async () => {
     const s = service();
     openSale();

@@ -288,6 +288,12 @@ export function createWalletService(deps: WalletServiceDeps): WalletService {
       return;
     }
     const status = out.value.status;
+    if (status === 'approved' || status === 'pending' || status === 'awaiting_customer' || status === 'unknown') {
+      // MONEY: the gateway answered without cancelling (still charged, or not settled yet). Never
+      // mark it cancelled: the cancellation stays owed and the background pass sends it again.
+      walletCancelFailed(db, paymentId, `the gateway still says ${status}`);
+      return;
+    }
     db.transaction(() => ackWalletCancel(db, paymentId, now()))();
     // Final: a voided recovered payment no longer waits for the cashier.
     const done = { needsResolution: false };

@@ -10,7 +10,6 @@ import {
 } from '../../gateway/wallet/test-provider';
 import type { WalletOptions } from '../../gateway/wallet-routes';
 import { createTerminalSync } from '../../terminal/create-terminal';
-import type { WalletConfig } from '../../terminal/payments/wallet-service';
 import type { Terminal, TerminalConfig } from '../../terminal/terminal';
 import { openTill } from '../../terminal/testing';
 import { call } from '../support/card-rig';
