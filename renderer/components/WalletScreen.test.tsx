@@ -1,22 +1,17 @@
-import { renderToStaticMarkup } from 'react-dom/server';
-import { I18nextProvider } from 'react-i18next';
 import type { i18n as I18n } from 'i18next';
 import type * as Zustand from 'zustand';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createI18n } from '../i18n';
 import { line, sale, walletPayment } from '../testing/fake-pos';
 import { resetStores } from '../testing/reset';
+import { renderMarkup, visibleText as text } from '../testing/static-render';
 import { saleStore } from '../state/sale';
 import { walletStore, type WalletState } from '../state/wallet';
 import { TenderScreen } from './TenderScreen';
 import { WalletScreen } from './WalletScreen';
 
-// A static render reads a store's initial state (React's server snapshot); here it reads the
-// state each test sets, as the live screen would.
-vi.mock('zustand', async (importOriginal) => ({
-  ...(await importOriginal<typeof Zustand>()),
-  useStore: <S, U>(api: { getState: () => S }, select: (s: S) => U): U => select(api.getState()),
-}));
+// A static render reads the state each test sets (see testing/static-render.tsx).
+vi.mock('zustand', async (importOriginal) => (await import('../testing/static-render')).readingCurrentState(await importOriginal<typeof Zustand>()));
 
 let i18n: I18n;
 beforeAll(async () => {
@@ -32,16 +27,7 @@ afterEach(() => vi.useRealTimers());
 
 function render(state: Partial<WalletState>): string {
   walletStore.setState({ open: true, ...state });
-  return renderToStaticMarkup(
-    <I18nextProvider i18n={i18n}>
-      <WalletScreen />
-    </I18nextProvider>,
-  );
-}
-
-/** The text a cashier reads, without markup. */
-function text(html: string): string {
-  return html.replace(/<[^>]+>/g, ' ').replace(/&#x27;/g, "'").replace(/\s+/g, ' ');
+  return renderMarkup(i18n, <WalletScreen />);
 }
 
 describe('the wallet panel', () => {
@@ -93,11 +79,7 @@ describe('the wallet panel', () => {
 
   it('the pay screen has a Wallet button next to Card, and shows what wallets paid', () => {
     saleStore.setState({ sale: { ...sale([line({ amount: 2500 })]), walletPaid: 1000, remaining: 1500, cashDue: 1500 } });
-    const html = renderToStaticMarkup(
-      <I18nextProvider i18n={i18n}>
-        <TenderScreen />
-      </I18nextProvider>,
-    );
+    const html = renderMarkup(i18n, <TenderScreen />);
     expect(html).toContain('data-testid="pay-wallet"');
     expect(text(html)).toContain('Paid by wallet ¥10.00');
   });

@@ -1,5 +1,3 @@
-import { renderToStaticMarkup } from 'react-dom/server';
-import { I18nextProvider } from 'react-i18next';
 import type { i18n as I18n } from 'i18next';
 import type * as Zustand from 'zustand';
 import type { ReactElement } from 'react';
@@ -8,16 +6,14 @@ import type { CompletedSaleDto, RefundableSaleDto, RefundDto } from '../../contr
 import { createI18n } from '../i18n';
 import { completed, line, sale } from '../testing/fake-pos';
 import { resetStores } from '../testing/reset';
+import { renderMarkup, visibleText } from '../testing/static-render';
 import { refundStore } from '../state/refund';
 import { saleStore } from '../state/sale';
 import { ChangeScreen } from './ChangeScreen';
 import { RefundScreen } from './RefundScreen';
 
-// A static render reads the state each test sets (see WalletScreen.test.tsx).
-vi.mock('zustand', async (importOriginal) => ({
-  ...(await importOriginal<typeof Zustand>()),
-  useStore: <S, U>(api: { getState: () => S }, select: (s: S) => U): U => select(api.getState()),
-}));
+// A static render reads the state each test sets (see testing/static-render.tsx).
+vi.mock('zustand', async (importOriginal) => (await import('../testing/static-render')).readingCurrentState(await importOriginal<typeof Zustand>()));
 
 let i18n: I18n;
 beforeAll(async () => {
@@ -26,9 +22,7 @@ beforeAll(async () => {
 beforeEach(() => resetStores());
 
 function text(ui: ReactElement): string {
-  return renderToStaticMarkup(<I18nextProvider i18n={i18n}>{ui}</I18nextProvider>)
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/\s+/g, ' ');
+  return visibleText(renderMarkup(i18n, ui));
 }
 
 const open = sale([line({ amount: 2500 })]);
