@@ -38,7 +38,15 @@ import { payloadBytes } from './acquirer/card-data';
 import { TestAcquirer } from './acquirer/test-acquirer';
 import type { GatewayContext } from './context';
 import { HttpError } from './errors';
+import {
+  checkPaymentSender,
+  checkRefundCurrency,
+  checkRefundLinesTotal,
+  refundConflict,
+  refundExceeds,
+} from './payment-checks';
 import type { PaymentRecord } from './store';
+import { waitWhilePending } from './wait-pending';
 
 export interface PaymentOptions {
   /** Default: the test acquirer with the standard's test BDK. */
@@ -124,10 +132,6 @@ export function arqcHash(req: AuthorizeRequest): string {
   return sha256(
     `${req.cardKey}\n${req.card.atc.toUpperCase()}\n${req.card.cryptogram.toUpperCase()}`,
   );
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 export class PaymentService {
@@ -234,21 +238,7 @@ export class PaymentService {
   // ---------- authorize ----------
 
   async authorize(signer: string, req: AuthorizeRequest): Promise<AuthorizeReply> {
-    if (req.terminalId !== signer) {
-      throw new HttpError(
-        403,
-        'payment.wrong_terminal',
-        `the payment is for terminal ${req.terminalId} but was signed by ${signer}`,
-      );
-    }
-    const venue = await this.ctx.venue();
-    if (req.currency !== venue.currency) {
-      throw new HttpError(
-        400,
-        'payment.currency',
-        `this venue takes ${venue.currency}, not ${req.currency}`,
-      );
-    }
+    const venue = await checkPaymentSender(this.ctx, signer, req, 'payment');
     const nowMs = this.ctx.clock.now();
     const at = isoUtc(nowMs);
     const hash = requestHash(req);
@@ -395,12 +385,11 @@ export class PaymentService {
 
   /** Waits while another request is authorizing this payment (bounded by the acquirer deadline). */
   private async settled(p: PaymentRecord): Promise<PaymentRecord> {
-    let current = p;
-    const until = Date.now() + this.timeoutMs + 2_000;
-    while (current.status === 'pending' && Date.now() < until) {
-      await sleep(20);
-      current = (await this.ctx.store.getPayment(p.key)) ?? current;
-    }
+    const current = await waitWhilePending(
+      p,
+      (key) => this.ctx.store.getPayment(key),
+      this.timeoutMs,
+    );
     if (current.status === 'pending' && this.stale(current)) {
       // Its gateway died mid-authorization: the outcome is unknown.
       return this.finish(current, { status: 'unknown' });
@@ -606,13 +595,7 @@ export class PaymentService {
         `the gateway holds no payment ${req.originalKey}`,
       );
     }
-    if (req.currency !== undefined && req.currency !== original.currency) {
-      throw new HttpError(
-        400,
-        'payment.currency',
-        `payment ${original.key} is in ${original.currency}`,
-      );
-    }
+    checkRefundCurrency(req, original, 'payment');
     if (original.status === 'stand_in_approved') {
       throw new HttpError(
         409,
@@ -629,14 +612,7 @@ export class PaymentService {
     }
     let lineLimits: Map<string, number> | undefined;
     if (req.lines) {
-      const total = req.lines.reduce((n, l) => n + l.amount, 0);
-      if (total !== req.amount) {
-        throw new HttpError(
-          400,
-          'refund.lines_total',
-          `the refund lines add up to ${total}, not the refund amount ${req.amount}`,
-        );
-      }
+      checkRefundLinesTotal(req);
       // Quantities are checked when the gateway holds the sale (its sale.completed was synced).
       lineLimits = await this.ctx.store.saleLineQuantities(original.saleId);
       const unknown = lineLimits && req.lines.find((l) => !lineLimits?.has(l.lineId));
@@ -675,11 +651,7 @@ export class PaymentService {
           `the gateway holds no payment ${req.originalKey}`,
         );
       case 'exceeds':
-        throw new HttpError(
-          409,
-          'refund.exceeds',
-          `refunding ${req.amount} would exceed what was paid: ${reservation.remaining} is left to refund on ${original.key}`,
-        );
+        throw refundExceeds(req, reservation.remaining, original.key);
       case 'lines_exceed':
         throw new HttpError(
           409,
@@ -687,13 +659,7 @@ export class PaymentService {
           `line ${reservation.lineId} of sale ${original.saleId} would be refunded beyond what was sold: ${reservation.left} left`,
         );
       case 'exists':
-        if (reservation.refund.requestHash !== hash) {
-          throw new HttpError(
-            409,
-            'refund.conflict',
-            `refund ${req.idempotencyKey} exists with other content; a new refund needs a new key`,
-          );
-        }
+        if (reservation.refund.requestHash !== hash) throw refundConflict(req);
         break;
       case 'reserved':
         break;

@@ -23,7 +23,15 @@ import { canonicalJson } from '../../lib/canonical-json';
 import { businessDate, isoUtc } from '../../lib/clock';
 import type { GatewayContext } from '../context';
 import { HttpError } from '../errors';
+import {
+  checkPaymentSender,
+  checkRefundCurrency,
+  checkRefundLinesTotal,
+  refundConflict,
+  refundExceeds,
+} from '../payment-checks';
 import type { WalletPaymentPatch, WalletPaymentRecord, WalletStore } from '../storage/wallet-store';
+import { waitWhilePending } from '../wait-pending';
 import {
   ProviderTimeout,
   ProviderUnreachable,
@@ -47,10 +55,6 @@ export interface WalletOptions {
 
 /** States the gateway still expects to change: asked about again on GET. */
 const OPEN: readonly WalletStatus[] = ['pending', 'awaiting_customer', 'unknown'];
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 export class WalletService {
   readonly provider: WalletProvider;
@@ -100,21 +104,7 @@ export class WalletService {
   // ---------- authorize ----------
 
   async authorize(signer: string, req: WalletAuthorizeRequest): Promise<WalletPaymentReply> {
-    if (req.terminalId !== signer) {
-      throw new HttpError(
-        403,
-        'wallet.wrong_terminal',
-        `the payment is for terminal ${req.terminalId} but was signed by ${signer}`,
-      );
-    }
-    const venue = await this.ctx.venue();
-    if (req.currency !== venue.currency) {
-      throw new HttpError(
-        400,
-        'wallet.currency',
-        `this venue takes ${venue.currency}, not ${req.currency}`,
-      );
-    }
+    const venue = await checkPaymentSender(this.ctx, signer, req, 'wallet');
     const nowMs = this.ctx.clock.now();
     const at = isoUtc(nowMs);
     const requestHash = await this.keyed('request', canonicalJson(req));
@@ -256,14 +246,8 @@ export class WalletService {
   }
 
   /** Waits while another request is with the provider for this payment (bounded by its deadline). */
-  private async settled(p: WalletPaymentRecord): Promise<WalletPaymentRecord> {
-    let current = p;
-    const until = Date.now() + this.timeoutMs + 2_000;
-    while (current.status === 'pending' && Date.now() < until) {
-      await sleep(20);
-      current = (await this.store.getWalletPayment(p.key)) ?? current;
-    }
-    return current;
+  private settled(p: WalletPaymentRecord): Promise<WalletPaymentRecord> {
+    return waitWhilePending(p, (key) => this.store.getWalletPayment(key), this.timeoutMs);
   }
 
   private stale(p: WalletPaymentRecord): boolean {
@@ -464,13 +448,7 @@ export class WalletService {
   async refund(signer: string, req: RefundRequest): Promise<RefundReply | undefined> {
     const original = await this.store.getWalletPayment(req.originalKey);
     if (!original || original.requestHash === null) return undefined;
-    if (req.currency !== undefined && req.currency !== original.currency) {
-      throw new HttpError(
-        400,
-        'payment.currency',
-        `wallet payment ${original.key} is in ${original.currency}`,
-      );
-    }
+    checkRefundCurrency(req, original, 'wallet payment');
     if (original.status !== 'approved' || original.providerRef === null) {
       throw new HttpError(
         409,
@@ -478,16 +456,7 @@ export class WalletService {
         `wallet payment ${original.key} is ${original.status}: only an approved payment can be refunded`,
       );
     }
-    if (req.lines) {
-      const total = req.lines.reduce((n, l) => n + l.amount, 0);
-      if (total !== req.amount) {
-        throw new HttpError(
-          400,
-          'refund.lines_total',
-          `the refund lines add up to ${total}, not the refund amount ${req.amount}`,
-        );
-      }
-    }
+    checkRefundLinesTotal(req);
     const at = this.now();
     const hash = createHash('sha256')
       .update(canonicalJson({ ...req, currency: original.currency }), 'utf8')
@@ -509,22 +478,13 @@ export class WalletService {
       case 'no_payment':
         return undefined;
       case 'exceeds':
-        throw new HttpError(
-          409,
-          'refund.exceeds',
-          `refunding ${req.amount} would exceed what was paid: ${reservation.remaining} is left to refund on ${original.key}`,
-        );
+        throw refundExceeds(req, reservation.remaining, original.key);
       case 'exists':
         if (
           reservation.refund.requestHash !== hash ||
           reservation.refund.originalKey !== original.key
-        ) {
-          throw new HttpError(
-            409,
-            'refund.conflict',
-            `refund ${req.idempotencyKey} exists with other content; a new refund needs a new key`,
-          );
-        }
+        )
+          throw refundConflict(req);
         break;
       case 'reserved':
         break;
