@@ -14,6 +14,7 @@ import {
 } from '../state/card';
 import { saleStore } from '../state/sale';
 import { statusStore } from '../state/status';
+import { PaymentAmount, PaymentState } from './PaymentPanel';
 import { TouchButton } from './TouchButton';
 
 type Tone = 'wait' | 'ok' | 'stored' | 'bad';
@@ -116,19 +117,12 @@ export function CardScreen() {
   return (
     <div className="card-screen" data-testid="card-screen" data-state={state ?? 'none'} aria-busy={busy}>
       <section className="card-main">
-        <h1 className="screen-title">{t('card.title')}</h1>
-        <div className="due-label">{t('card.amount')}</div>
-        <div className="card-amount" data-testid="card-amount">
+        <PaymentAmount title={t('card.title')} label={t('card.amount')} testId="card-amount">
           {money(shownAmount, currency)}
-        </div>
-        <div className={`card-state card-state-${look}`} role="status" aria-live="assertive">
-          <span className="card-icon" aria-hidden="true">
-            <Icon tone={look} />
-          </span>
-          <span className="card-message" data-testid="card-message">
-            {t(title)}
-          </span>
-        </div>
+        </PaymentAmount>
+        <PaymentState tone={look} icon={<Icon tone={look} />} testId="card-message">
+          {t(title)}
+        </PaymentState>
         {reason && (
           <div className="card-reason" data-testid="card-reason" data-reason={payment?.reason ?? undefined}>
             {reason}

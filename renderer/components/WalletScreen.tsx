@@ -17,6 +17,7 @@ import {
   walletToCard,
   walletToCash,
 } from '../state/wallet';
+import { PaymentAmount, PaymentState } from './PaymentPanel';
 import { TouchButton } from './TouchButton';
 
 /** Seconds left for the customer to confirm on the phone, ticking. */
@@ -159,21 +160,17 @@ export function WalletScreen() {
   return (
     <div className="card-screen wallet-screen" data-testid="wallet-screen" data-state={refusal ? 'refused' : (state ?? (idle ? 'idle' : 'starting'))} aria-busy={busy}>
       <section className="card-main">
-        <h1 className="screen-title">{t('wallet.title')}</h1>
-        <div className="due-label">{t('wallet.amount')}</div>
-        <div className="card-amount" data-testid="wallet-amount">
+        <PaymentAmount title={t('wallet.title')} label={t('wallet.amount')} testId="wallet-amount">
           {money(amount, currency)}
-        </div>
+        </PaymentAmount>
         {provider && masked && (
           <div className="card-info wallet-charging" data-testid="wallet-charging">
             {t('wallet.charging', { wallet: WALLET_NAMES[provider][language], masked })}
           </div>
         )}
-        <div className={`card-state card-state-${tone}`} role="status" aria-live="assertive">
-          <span className="card-message" data-testid="wallet-message">
-            {t(title)}
-          </span>
-        </div>
+        <PaymentState tone={tone} testId="wallet-message">
+          {t(title)}
+        </PaymentState>
         {state === 'awaiting_customer' && payment?.confirmBy && <Countdown confirmBy={payment.confirmBy} />}
         {refusal !== null && (
           <div className="card-reason" data-testid="wallet-refusal" data-code={refusal}>
