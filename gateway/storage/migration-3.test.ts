@@ -1,26 +1,10 @@
 // Migration 3 (event v2 report columns, stop-sale acks) on a database written by migrations 1–2,
 // on SQLite and PostgreSQL: sales stored before it read as item lines with no discounts.
-import Database from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPostgres, type PostgresServer } from '../../tests/support/postgres';
-import { createStore, type StoreTarget } from './create-store';
+import type { Kysely } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { createStore } from './create-store';
+import { migrationDialects } from './migration-testing';
 import { SCHEMA_VERSION, migrateUpTo, type Dialect, type GatewayDatabase } from './schema';
-
-let dir = '';
-let pgServer: PostgresServer | undefined;
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'gw-mig3-'));
-  pgServer = await startPostgres();
-});
-afterAll(async () => {
-  await pgServer?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
 
 async function writeVersion2(db: Kysely<GatewayDatabase>, dialect: Dialect): Promise<void> {
   await db.transaction().execute(async (trx) => {
@@ -83,31 +67,7 @@ async function writeVersion2(db: Kysely<GatewayDatabase>, dialect: Dialect): Pro
   });
 }
 
-const dialects: {
-  name: Dialect;
-  open(): Promise<{ db: Kysely<GatewayDatabase>; target: StoreTarget }>;
-}[] = [
-  {
-    name: 'sqlite',
-    open: () => {
-      const path = join(dir, 'gateway.db');
-      const db = new Kysely<GatewayDatabase>({
-        dialect: new SqliteDialect({ database: new Database(path) }),
-      });
-      return Promise.resolve({ db, target: { kind: 'sqlite', path } });
-    },
-  },
-  {
-    name: 'postgres',
-    open: async () => {
-      const url = await pgServer!.createDatabase('mig3');
-      const db = new Kysely<GatewayDatabase>({
-        dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url }) }),
-      });
-      return { db, target: { kind: 'postgres', url } };
-    },
-  },
-];
+const dialects = migrationDialects('mig3');
 
 describe.each(dialects)('migration 3 on $name', (dialect) => {
   it('upgrades a version-2 database: old sales read as item lines without discounts', async () => {

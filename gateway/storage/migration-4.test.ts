@@ -1,27 +1,11 @@
 // Migration 4 (shifts, Z reports, sale refunds, sales.shift_id) on a database written by
 // migrations 1–3, on SQLite and PostgreSQL: old sales keep their figures, have no shift until one
 // that covers them arrives, and the new tables take their events.
-import Database from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPostgres, type PostgresServer } from '../../tests/support/postgres';
-import { createStore, type StoreTarget } from './create-store';
+import type { Kysely } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { createStore } from './create-store';
+import { migrationDialects } from './migration-testing';
 import { SCHEMA_VERSION, migrateUpTo, type Dialect, type GatewayDatabase } from './schema';
-
-let dir = '';
-let pgServer: PostgresServer | undefined;
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'gw-mig4-'));
-  pgServer = await startPostgres();
-});
-afterAll(async () => {
-  await pgServer?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
 
 async function writeVersion3(db: Kysely<GatewayDatabase>, dialect: Dialect): Promise<void> {
   await db.transaction().execute(async (trx) => {
@@ -72,24 +56,7 @@ async function insertOldSale(trx: Kysely<GatewayDatabase>): Promise<void> {
     .execute();
 }
 
-const dialects: { name: Dialect; open(): Promise<{ db: Kysely<GatewayDatabase>; target: StoreTarget }> }[] = [
-  {
-    name: 'sqlite',
-    open: () => {
-      const path = join(dir, 'gateway.db');
-      const db = new Kysely<GatewayDatabase>({ dialect: new SqliteDialect({ database: new Database(path) }) });
-      return Promise.resolve({ db, target: { kind: 'sqlite', path } });
-    },
-  },
-  {
-    name: 'postgres',
-    open: async () => {
-      const url = await pgServer!.createDatabase('mig4');
-      const db = new Kysely<GatewayDatabase>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url }) }) });
-      return { db, target: { kind: 'postgres', url } };
-    },
-  },
-];
+const dialects = migrationDialects('mig4');
 
 describe.each(dialects)('migration 4 on $name', (dialect) => {
   it('upgrades a version-3 database: an old sale keeps its figures and joins the shift that covers it when that arrives', async () => {

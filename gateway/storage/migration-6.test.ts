@@ -1,28 +1,12 @@
 // Migration 6 (wallet payments, their refunds, the wallet secret) on a database written by
 // migrations 1–5, on SQLite and PostgreSQL: card payments and their refunds are untouched, and the
 // new tables take wallet payments with a code that pays once.
-import Database from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPostgres, type PostgresServer } from '../../tests/support/postgres';
-import { createStore, type StoreTarget } from './create-store';
+import type { Kysely } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { createStore } from './create-store';
+import { migrationDialects } from './migration-testing';
 import { SCHEMA_VERSION, migrateUpTo, type Dialect, type GatewayDatabase } from './schema';
 import type { WalletPaymentRecord } from './wallet-store';
-
-let dir = '';
-let pgServer: PostgresServer | undefined;
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'gw-mig6-'));
-  pgServer = await startPostgres();
-});
-afterAll(async () => {
-  await pgServer?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
 
 async function writeVersion5(db: Kysely<GatewayDatabase>, dialect: Dialect): Promise<void> {
   await db.transaction().execute(async (trx) => {
@@ -103,32 +87,7 @@ function wallet(key: string, codeHash: string | null): WalletPaymentRecord {
   };
 }
 
-const dialects: {
-  name: Dialect;
-  open(): Promise<{ db: Kysely<GatewayDatabase>; target: StoreTarget }>;
-}[] = [
-  {
-    name: 'sqlite',
-    open: () => {
-      const path = join(dir, 'gateway.db');
-      const db = new Kysely<GatewayDatabase>({
-        dialect: new SqliteDialect({ database: new Database(path) }),
-      });
-      return Promise.resolve({ db, target: { kind: 'sqlite', path } });
-    },
-  },
-  {
-    name: 'postgres',
-    open: async () => {
-      if (!pgServer) throw new Error('postgres not started');
-      const url = await pgServer.createDatabase('mig6');
-      const db = new Kysely<GatewayDatabase>({
-        dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url }) }),
-      });
-      return { db, target: { kind: 'postgres', url } };
-    },
-  },
-];
+const dialects = migrationDialects('mig6');
 
 describe.each(dialects)('migration 6 on $name', (dialect) => {
   it('upgrades a version-5 database: card payments and refunds stay, wallet payments are taken once per code', async () => {
