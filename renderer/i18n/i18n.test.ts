@@ -1,7 +1,16 @@
+import type { i18n as I18n } from 'i18next';
 import { describe, expect, it } from 'vitest';
 import { CardPaymentState, CardReason, ErrorCode, WalletPaymentState, WalletReason } from '../../contract/api';
 import { formatMoney, localized } from './format';
 import { createI18n } from './index';
+
+/** Each key has its own English text and a Chinese one. */
+function expectTranslated(i18n: I18n, keys: string[]): void {
+  for (const key of keys) {
+    expect(i18n.t(key, { lng: 'en' })).not.toBe(key);
+    expect(i18n.t(key, { lng: 'zh' })).toMatch(/[\u4e00-\u9fff]/);
+  }
+}
 
 describe('translations', () => {
   it('gives every error code a friendly message in both languages', async () => {
@@ -17,16 +26,10 @@ describe('translations', () => {
 
   it('gives every card reason and card state its own text in both languages', async () => {
     const i18n = await createI18n('en', false);
-    const keys = [
+    expectTranslated(i18n, [
       ...CardReason.options.map((r) => `card.reason.${r}`),
       ...CardPaymentState.options.map((s) => `card.state.${s}`),
-    ];
-    for (const key of keys) {
-      const en = i18n.t(key, { lng: 'en' });
-      const zh = i18n.t(key, { lng: 'zh' });
-      expect(en).not.toBe(key);
-      expect(zh).toMatch(/[\u4e00-\u9fff]/);
-    }
+    ]);
     // Offline acceptance is never called approved (ARCHITECTURE §5).
     expect(i18n.t('card.state.stored', { lng: 'en' })).toMatch(/STORED/);
     expect(i18n.t('card.state.stored', { lng: 'en' })).not.toMatch(/approved/i);
@@ -38,10 +41,7 @@ describe('translations', () => {
       ...WalletReason.options.map((r) => `wallet.reason.${r}`),
       ...WalletPaymentState.options.map((s) => `wallet.state.${s}`),
     ];
-    for (const key of keys) {
-      expect(i18n.t(key, { lng: 'en' })).not.toBe(key);
-      expect(i18n.t(key, { lng: 'zh' })).toMatch(/[\u4e00-\u9fff]/);
-    }
+    expectTranslated(i18n, keys);
     expect(new Set(keys.map((k) => i18n.t(k, { lng: 'en' }))).size).toBeGreaterThan(keys.length - 3);
   });
 
