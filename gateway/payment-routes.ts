@@ -24,20 +24,14 @@ import { CaptureService, cardSettlementCsv } from './capture';
 import type { GatewayContext } from './context';
 import { HttpError } from './errors';
 import { PaymentService, type PaymentOptions } from './payments';
+import { signer } from './request-auth';
 
 export type { PaymentOptions };
-import type { TerminalRecord } from './store';
 
 const signed = { auth: 'terminal' as const };
 const admin = { auth: 'admin' as const };
 const terminalSecurity = [{ terminalSignature: [] }];
 const adminSecurity = [{ adminToken: [] }];
-
-function signer(request: { terminal: TerminalRecord | null }): string {
-  if (!request.terminal)
-    throw new HttpError(500, 'internal', 'signed route reached without a verified signer');
-  return request.terminal.terminalId;
-}
 
 function checkDate(date: string): string {
   const ms = Date.parse(`${date}T00:00:00Z`);

@@ -125,3 +125,10 @@ function jsonErrorPlace(e: unknown): string {
   if (at) return `at ${at[0]}`;
   return /end of (?:JSON )?input/i.test(message) ? 'it ends too early' : 'a syntax error';
 }
+
+/** The terminal that signed the request, in a route the signature check ran for. */
+export function signer(request: { terminal: TerminalRecord | null }): string {
+  if (!request.terminal)
+    throw new HttpError(500, 'internal', 'signed route reached without a verified signer');
+  return request.terminal.terminalId;
+}

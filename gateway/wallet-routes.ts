@@ -14,19 +14,13 @@ import {
 } from '../contract/wallet';
 import type { GatewayContext } from './context';
 import { HttpError } from './errors';
-import type { TerminalRecord } from './store';
+import { signer } from './request-auth';
 import { WalletService, type WalletOptions } from './wallet/wallet-service';
 
 export type { WalletOptions };
 
 const signed = { auth: 'terminal' as const };
 const terminalSecurity = [{ terminalSignature: [] }];
-
-function signer(request: { terminal: TerminalRecord | null }): string {
-  if (!request.terminal)
-    throw new HttpError(500, 'internal', 'signed route reached without a verified signer');
-  return request.terminal.terminalId;
-}
 
 export function registerWalletRoutes(
   app: FastifyInstance,
