@@ -1,7 +1,7 @@
-import { useEffect, useEffectEvent } from 'react';
 import { useT } from '../i18n/hooks';
 import { MAX_PIN, MIN_PIN, type PinProblem } from '../state/pin';
 import { TouchButton } from './TouchButton';
+import { usePadKeys } from './use-pad-keys';
 
 const DIGITS = ['1', '2', '3', '4', '5', '6', '7', '8', '9'];
 
@@ -56,35 +56,13 @@ export function PinProblemLine({ problem, id }: { problem: PinProblem | null; id
  */
 export function PinPad(props: PinPadProps) {
   const t = useT();
-  const onKey = useEffectEvent((e: KeyboardEvent) => {
-    // A scan the wedge detector swallowed is not PIN typing.
-    if (e.defaultPrevented || e.ctrlKey || e.altKey || e.metaKey) return;
-    const take = () => {
-      e.preventDefault();
-      e.stopPropagation();
-    };
-    if (/^\d$/.test(e.key)) {
-      take();
-      props.onDigit(e.key);
-    } else if (e.key === 'Backspace') {
-      take();
-      props.onBackspace();
-    } else if (e.key === 'Escape') {
-      take();
-      (props.onEscape ?? props.onClear)();
-    } else if (e.key === 'Enter' && props.pin.length >= MIN_PIN) {
-      // With a PIN typed Enter means OK, wherever focus is (a picked tile keeps focus).
-      take();
-      props.onOk();
-    }
+  usePadKeys({
+    digit: props.onDigit,
+    backspace: props.onBackspace,
+    escape: props.onEscape ?? props.onClear,
+    // With a PIN typed Enter means OK, wherever focus is (a picked tile keeps focus).
+    enter: props.pin.length >= MIN_PIN ? props.onOk : null,
   });
-  useEffect(() => {
-    // Capture phase: the pad sees the keys before the screen behind it (or a focused input). On
-    // the document, not the window: the wedge scanner detector (window, capture) must come first.
-    const listener = (e: KeyboardEvent) => onKey(e);
-    document.addEventListener('keydown', listener, true);
-    return () => document.removeEventListener('keydown', listener, true);
-  }, []);
   const okDisabled = props.busy || props.pin.length < MIN_PIN || props.ready === false;
   return (
     <div className="pin-pad" data-testid={`${props.id}-pad`}>

@@ -1,4 +1,4 @@
-import { useEffect, useEffectEvent, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import { maskWalletCode, recognizeWalletCode, WALLET_NAMES } from '../../contract/wallet';
 import { useMoney, useT, type TextKey } from '../i18n/hooks';
@@ -19,6 +19,7 @@ import {
 } from '../state/wallet';
 import { PaymentAmount, PaymentState } from './PaymentPanel';
 import { TouchButton } from './TouchButton';
+import { usePadKeys } from './use-pad-keys';
 
 /** Seconds left for the customer to confirm on the phone, ticking. */
 function Countdown({ confirmBy }: { confirmBy: string }) {
@@ -62,34 +63,17 @@ function TypedCode() {
     setDigits('');
     void startWallet(code);
   };
-  const onKey = useEffectEvent((e: KeyboardEvent) => {
-    // A scan (the wedge swallowed it) or a modified key is not typing.
-    if (e.defaultPrevented || e.ctrlKey || e.altKey || e.metaKey) return;
-    const take = (): void => {
-      e.preventDefault();
-      e.stopPropagation();
-    };
-    if (/^\d$/.test(e.key)) {
-      take();
-      setDigits((d) => (d.length < MAX_CODE ? d + e.key : d));
-    } else if (e.key === 'Backspace') {
-      take();
-      setDigits((d) => d.slice(0, -1));
-    } else if (e.key === 'Enter') {
-      take();
-      charge();
-    } else if (e.key === 'Escape') {
-      take();
+  const addDigit = (k: string): void => setDigits((d) => (d.length < MAX_CODE ? d + k : d));
+  const backspace = (): void => setDigits((d) => d.slice(0, -1));
+  usePadKeys({
+    digit: addDigit,
+    backspace,
+    enter: charge,
+    escape: () => {
       setDigits('');
       setTyping(false);
-    }
+    },
   });
-  useEffect(() => {
-    // Document capture: after the wedge detector (window capture), before the screens.
-    const listener = (e: KeyboardEvent): void => onKey(e);
-    document.addEventListener('keydown', listener, true);
-    return () => document.removeEventListener('keydown', listener, true);
-  }, []);
   return (
     <section className="wallet-typed" aria-label={t('wallet.typeTitle')} data-testid="wallet-typed">
       <div className="section-label">{t('wallet.typeTitle')}</div>
@@ -105,17 +89,17 @@ function TypedCode() {
       </div>
       <div className="keypad">
         {DIGITS.map((k) => (
-          <TouchButton key={k} className="key" data-testid={`wallet-key-${k}`} onClick={() => setDigits((d) => (d.length < MAX_CODE ? d + k : d))}>
+          <TouchButton key={k} className="key" data-testid={`wallet-key-${k}`} onClick={() => addDigit(k)}>
             {k}
           </TouchButton>
         ))}
         <TouchButton className="key key-fn" data-testid="wallet-key-clear" onClick={() => setDigits('')}>
           {t('wallet.typeClear')}
         </TouchButton>
-        <TouchButton className="key" data-testid="wallet-key-0" onClick={() => setDigits((d) => (d.length < MAX_CODE ? `${d}0` : d))}>
+        <TouchButton className="key" data-testid="wallet-key-0" onClick={() => addDigit('0')}>
           0
         </TouchButton>
-        <TouchButton className="key key-fn" data-testid="wallet-key-backspace" aria-label={t('tender.backspace')} onClick={() => setDigits((d) => d.slice(0, -1))}>
+        <TouchButton className="key key-fn" data-testid="wallet-key-backspace" aria-label={t('tender.backspace')} onClick={backspace}>
           ⌫
         </TouchButton>
       </div>
