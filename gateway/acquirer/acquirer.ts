@@ -7,6 +7,7 @@
 // to the processor, which decrypts inside its HSM. Only the test acquirer (test-acquirer.ts)
 // decrypts, with the standard's published test BDK.
 import type { CardInfo, DeclineReason } from '../../contract/payments';
+import { raceDeadline } from '../deadline';
 
 export interface AcquirerAuthRequest {
   key: string;
@@ -84,18 +85,5 @@ export class AcquirerTimeout extends Error {
 
 /** Races a call against the gateway's deadline; the call itself may go on (its answer is ignored). */
 export function withDeadline<T>(call: () => Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new AcquirerTimeout(ms)), ms);
-    timer.unref();
-    call().then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(timer);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
+  return raceDeadline(call, ms, () => new AcquirerTimeout(ms));
 }

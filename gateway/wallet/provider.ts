@@ -6,6 +6,7 @@
 // The payment code is a bearer token: an adapter passes it through in the one authorize call and
 // keeps nothing of it; nothing here logs it.
 import type { WalletDeclineReason, WalletProvider as WalletName } from '../../contract/wallet';
+import { raceDeadline } from '../deadline';
 
 export interface WalletAuthRequest {
   key: string;
@@ -76,18 +77,5 @@ export class ProviderTimeout extends Error {
 
 /** Races a provider call against the gateway's deadline; the call may go on, its answer ignored. */
 export function providerDeadline<T>(call: () => Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new ProviderTimeout(ms)), ms);
-    timer.unref();
-    call().then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(timer);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
+  return raceDeadline(call, ms, () => new ProviderTimeout(ms));
 }
