@@ -337,6 +337,30 @@ describe('wallet payments', () => {
     expect(gw.cancels).toEqual([p.paymentId, p.paymentId]);
   });
 
+  it('a cancellation acknowledged while the till closes stays owed, and the next start-up finishes it', async () => {
+    gw.authorizeAnswers = [reply('awaiting_customer', { confirmBy: isoUtc(Date.now() + 60_000) })];
+    gw.statusAnswers = [reply('awaiting_customer', { confirmBy: isoUtc(Date.now() + 60_000) })];
+    const first = service();
+    const p = first.start(WECHAT);
+    await expect.poll(() => first.get(p.paymentId)?.state).toBe('awaiting_customer');
+    // The gateway cancels, but the answer arrives after the till began closing: nothing of it
+    // may be half written (acknowledged, yet still cancelling).
+    gw.cancelAnswers = [
+      () => {
+        void first.stop();
+        return cancelled('cancelled');
+      },
+      cancelled('cancelled'),
+    ];
+    await first.cancel().catch(() => undefined);
+    expect(db.prepare('SELECT acked_at FROM wallet_cancels').get()).toEqual({ acked_at: null });
+    const next = service();
+    await next.tick();
+    expect(next.get(p.paymentId)).toMatchObject({ state: 'cancelled', reason: 'cancelled_by_cashier' });
+    expect(next.active()).toBeUndefined();
+    expect(gw.cancels).toEqual([p.paymentId, p.paymentId]);
+  });
+
   it('recovery: a row committed as created was never sent, and fails without asking', async () => {
     const s = service();
     openSale();

@@ -187,11 +187,14 @@ export function createWalletService(deps: WalletServiceDeps): WalletService {
     from: readonly WalletPaymentRow['state'][],
     to: WalletPaymentRow['state'],
     patch: Parameters<typeof walletTransition>[5] = {},
+    /** Written in the same transaction as the transition (whether or not the row moved). */
+    alsoCommit?: (at: string) => void,
   ): WalletPaymentRow | undefined {
     // Closing: the database may be gone; the next start-up asks the gateway instead.
     if (stopped) return undefined;
     const at = now();
     const row = db.transaction(() => {
+      alsoCommit?.(at);
       const moved = walletTransition(db, paymentId, from, to, at, patch);
       if (moved) {
         appendJournal(db, at, `wallet.${to}`, {
@@ -294,12 +297,13 @@ export function createWalletService(deps: WalletServiceDeps): WalletService {
       walletCancelFailed(db, paymentId, `the gateway still says ${status}`);
       return;
     }
-    db.transaction(() => ackWalletCancel(db, paymentId, now()))();
+    // The acknowledgement and the final state commit together: acked while still `cancelling`
+    // (a crash in between), the payment would stay in progress forever and never be asked again.
+    const ack = (at: string): void => ackWalletCancel(db, paymentId, at);
     // Final: a voided recovered payment no longer waits for the cashier.
     const done = { needsResolution: false };
-    if (status === 'reversed') move(paymentId, ['cancelling'], 'reversed', done);
-    else if (status === 'declined' || status === 'failed') move(paymentId, ['cancelling'], status, done);
-    else move(paymentId, ['cancelling'], 'cancelled', done);
+    const final = status === 'reversed' || status === 'declined' || status === 'failed' ? status : 'cancelled';
+    move(paymentId, ['cancelling'], final, done, ack);
   }
 
   /** Waits for the customer to confirm (polling the gateway) until final or past the deadline. */

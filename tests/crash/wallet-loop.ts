@@ -113,8 +113,9 @@ await terminal.wallets.service.idle();
   const db = new Database(join(dataDir, 'terminal.db'), { readonly: true });
   const rows = db
     .prepare(
-      `SELECT w.payment_id AS id, w.state, w.needs_resolution AS nr, s.status AS sale
+      `SELECT w.payment_id AS id, w.state, w.needs_resolution AS nr, s.status AS sale, c.last_error AS owed
          FROM wallet_payments w JOIN sales s USING (sale_id)
+         LEFT JOIN wallet_cancels c ON c.payment_id = w.payment_id AND c.acked_at IS NULL
         WHERE w.state IN ('created', 'authorizing', 'awaiting_customer', 'unknown', 'cancelling')
            OR w.needs_resolution = 1
            OR (w.state = 'approved' AND s.status <> 'completed')
