@@ -18,7 +18,7 @@ import { demoCatalog } from './demo-venue';
 import { GATEWAY_SETTING } from './enroll';
 import type { HttpFetch, HttpRequest, HttpResponse } from './http-client';
 import { NetworkError } from './http-client';
-import { createSyncWorker, defaultSyncConfig, STOP_SALE_ACKED_SETTING, type SyncConfig, type SyncWorker } from './sync-worker';
+import { createSyncWorker, defaultSyncConfig, PULLED_KINDS, STOP_SALE_ACKED_SETTING, type SyncConfig, type SyncWorker } from './sync-worker';
 import { ensureTerminalKey, type TerminalKey } from './terminal-key';
 import { openTill } from './testing';
 
@@ -385,6 +385,25 @@ describe('timing', () => {
       50, // all sent: idle poll
     ]);
     expect(ackedSeqs(s.db)).toEqual([1, 2, 3]);
+  });
+
+  it('with nothing to send while offline, asks for the reference data each poll to learn the gateway is back', async () => {
+    const s = loopSetup({ reconnectJitterMs: 0, pollIntervalMs: 50 }, 3);
+    const online: string[] = [];
+    // The pull at start and the first probe fail (each stops at its first kind); the next probe
+    // reaches the gateway.
+    s.gw.overrides.push(
+      () => new NetworkError('network', 'down'),
+      () => new NetworkError('network', 'down'),
+    );
+    s.worker.start();
+    await s.finished;
+    online.push(s.worker.status().state);
+    const pulls = s.gw.requests.filter((r) => r.req.url.includes('/v1/reference/'));
+    expect(pulls.length).toBe(2 + PULLED_KINDS.length);
+    expect(s.gw.eventRequests()).toHaveLength(0);
+    expect(online).toEqual(['online']);
+    expect(s.sleeps).toEqual([0, 50, 50]);
   });
 
   it('honours Retry-After on 429 and 503', async () => {

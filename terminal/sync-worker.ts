@@ -655,6 +655,10 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
       }
       const r = await serial(() => uploadPass({ pauseAfterRecovery: true }));
       if (stopped) break;
+      // Offline with nothing to send (an outage at a quiet counter, or a drill just ended): no
+      // upload reaches the gateway to show it is back, so ask it for the reference data instead,
+      // or online-only tenders (wallets) stay refused until the next scheduled pull.
+      if (r.outcome === 'done' && state === 'offline' && !forced) await serial(pullReference);
       if (r.recovered) {
         await cfg.sleep(cfg.random() * cfg.reconnectJitterMs, wake.signal);
       } else if (r.outcome === 'retry') {
