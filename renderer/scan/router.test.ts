@@ -16,7 +16,7 @@ import { supervisorStore } from '../state/supervisor';
 import { statusStore } from '../state/status';
 import { uiStore } from '../state/ui';
 import { walletStore } from '../state/wallet';
-import { findBarcode, looksLikeReceipt, routeScan, snapshotTyped } from './router';
+import { findBarcode, looksLikeReceipt, queueScan, routeScan, snapshotTyped } from './router';
 import { playCue } from './sound';
 
 vi.mock('./sound', () => ({ playCue: vi.fn() }));
@@ -68,6 +68,19 @@ describe('a scan on the sell screen', () => {
     expect(await routeScan(WATER)).toBe('product');
     expect(addItemInputs()).toEqual([{ productId: 'water' }]);
     expect(playCue).toHaveBeenCalledWith('ok');
+  });
+
+  it('adds every one of scans read faster than the till adds them, in order', async () => {
+    const added: string[] = [];
+    fake.reply('sale.addItem', async (input) => {
+      // Each add takes a while (a busy till): the next scans arrive before it answers.
+      await new Promise((r) => setTimeout(r, 20));
+      added.push(input.productId);
+      return ok(sale(added.map((productId) => line({ productId }))));
+    });
+    const outcomes = await Promise.all([queueScan(WATER), queueScan('4006381333931'), queueScan(WATER)]);
+    expect(outcomes).toEqual(['product', 'refused', 'product']);
+    expect(added).toEqual(['water', 'water']);
   });
 
   it('takes a typed quantity prefix, as a tap does', async () => {

@@ -120,7 +120,23 @@ async function sellProduct(catalog: CatalogDto, found: { productId: string; vari
   return refused ? 'refused' : 'product';
 }
 
-/** One scan, from any scanner. */
+let lastScan: Promise<unknown> = Promise.resolve();
+
+/**
+ * Scans are handled one at a time, in the order they were read, from both kinds of scanner. A
+ * scanner reads the next code while the till is still adding the last one; routed at once, that
+ * second scan met the sell screen's guard against double taps and was dropped without a word.
+ */
+export function queueScan(raw: string): Promise<ScanOutcome> {
+  const run = lastScan.then(
+    () => routeScan(raw),
+    () => routeScan(raw),
+  );
+  lastScan = run.catch(() => undefined);
+  return run;
+}
+
+/** One scan, from any scanner (through `queueScan`, so two never overlap). */
 export async function routeScan(raw: string): Promise<ScanOutcome> {
   // Scanners may add a carriage return or a stray space; nothing else is changed.
   const text = raw.replace(/[\r\n]+$/, '').trim();

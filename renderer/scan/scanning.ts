@@ -1,10 +1,11 @@
 // Scanning on: both kinds of scanner feed the one router. Keyboard-wedge scans are recognised
-// here in the renderer; HID and serial scanners come from the terminal as 'scanner.scan'.
+// here in the renderer; HID and serial scanners come from the terminal as 'scanner.scan'. Both
+// queue, so scans are handled one at a time in the order they were read.
 import { useEffect } from 'react';
 import { pos } from '../pos';
 import { showError } from '../state/ui';
 import { installWedge } from './dom';
-import { routeScan, snapshotTyped } from './router';
+import { queueScan, snapshotTyped } from './router';
 import { loadWedgeSettings, saveWedgeSettings } from './settings';
 import { playCue } from './sound';
 import type { WedgeDetector, WedgeSettings } from './wedge';
@@ -13,10 +14,10 @@ let live: WedgeDetector | null = null;
 
 /** Starts both scanner paths; returns how to stop them. */
 export function startScanning(): () => void {
-  const offScan = pos().on('scanner.scan', (scan) => void routeScan(scan.text));
+  const offScan = pos().on('scanner.scan', (scan) => void queueScan(scan.text));
   const wedge = installWedge(
     {
-      onScan: (text) => void routeScan(text),
+      onScan: (text) => void queueScan(text),
       snapshot: snapshotTyped,
       onBroken: () => {
         playCue('error');

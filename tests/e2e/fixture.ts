@@ -191,3 +191,32 @@ export async function showEnglish(page: Page): Promise<void> {
     )
     .toBe('中文');
 }
+
+/**
+ * Types `text` and Enter as a keyboard-wedge scanner does: real (trusted) key events in one
+ * burst. `page.keyboard.type` waits for each key's round trip, which on a loaded machine leaves
+ * gaps a person's typing has (the detector's limit is 35 ms, renderer/scan/wedge.ts); here every
+ * key is sent before any answer is awaited, and the browser delivers them in order.
+ */
+export async function wedgeScan(page: Page, text: string): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const sends: Promise<unknown>[] = [];
+    const key = (type: 'keyDown' | 'keyUp', k: string, code: string, vk: number, typed?: string): void => {
+      sends.push(cdp.send('Input.dispatchKeyEvent', { type, key: k, code, windowsVirtualKeyCode: vk, ...(typed ? { text: typed } : {}) }));
+    };
+    for (const ch of text) {
+      const digit = /[0-9]/.test(ch);
+      const letter = /[a-z]/i.test(ch);
+      const code = digit ? `Digit${ch}` : letter ? `Key${ch.toUpperCase()}` : '';
+      const vk = digit || letter ? ch.toUpperCase().charCodeAt(0) : 0;
+      key('keyDown', ch, code, vk, ch);
+      key('keyUp', ch, code, vk);
+    }
+    key('keyDown', 'Enter', 'Enter', 13, '\r');
+    key('keyUp', 'Enter', 'Enter', 13);
+    await Promise.all(sends);
+  } finally {
+    await cdp.detach();
+  }
+}

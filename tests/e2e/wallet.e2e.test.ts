@@ -6,7 +6,7 @@
 // refund, which a supervisor approves and the gateway sends back to the same wallet.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CompletedSaleDto } from '../../contract/api';
-import { DEMO_SUPERVISOR_PIN, type PosFixture, showEnglish, startPos, venueGateway } from './fixture';
+import { DEMO_SUPERVISOR_PIN, type PosFixture, showEnglish, startPos, venueGateway, wedgeScan } from './fixture';
 
 let pos: PosFixture | null = null;
 const ADMIN = 'wallet-e2e-admin-token-0123456789abcdef';
@@ -36,10 +36,7 @@ describe('scanning and wallet payment codes in the browser', () => {
     p.terminal.on('sale.completed', (s) => completed.push(s));
 
     // A wedge scanner types fast and ends with Enter: hot dog, water, scarf.
-    const wedge = async (text: string): Promise<void> => {
-      await page.keyboard.type(text, { delay: 4 });
-      await page.keyboard.press('Enter');
-    };
+    const wedge = (text: string): Promise<void> => wedgeScan(page, text);
     for (const barcode of ['6901234000016', '6901234000221', '6901234000429']) await wedge(barcode);
     await expect.poll(() => page.getByTestId('cart-line').count()).toBe(3);
     const sale = await p.command('sale.get');
