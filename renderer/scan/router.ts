@@ -128,10 +128,8 @@ let lastScan: Promise<unknown> = Promise.resolve();
  * second scan met the sell screen's guard against double taps and was dropped without a word.
  */
 export function queueScan(raw: string): Promise<ScanOutcome> {
-  const run = lastScan.then(
-    () => routeScan(raw),
-    () => routeScan(raw),
-  );
+  // lastScan never rejects: each run's failure stays with its own caller.
+  const run = lastScan.then(() => routeScan(raw));
   lastScan = run.catch(() => undefined);
   return run;
 }

@@ -36,20 +36,19 @@ describe('scanning and wallet payment codes in the browser', () => {
     p.terminal.on('sale.completed', (s) => completed.push(s));
 
     // A wedge scanner types fast and ends with Enter: hot dog, water, scarf.
-    const wedge = (text: string): Promise<void> => wedgeScan(page, text);
-    for (const barcode of ['6901234000016', '6901234000221', '6901234000429']) await wedge(barcode);
+    for (const barcode of ['6901234000016', '6901234000221', '6901234000429']) await wedgeScan(page, barcode);
     await expect.poll(() => page.getByTestId('cart-line').count()).toBe(3);
     const sale = await p.command('sale.get');
     expect(sale.lines.map((l) => l.productId)).toEqual(['hot-dog', 'water', 'scarf']);
     expect(sale.totals.total).toBe(2500 + 500 + 12800);
     // A code the venue does not sell adds nothing and says so.
-    await wedge('4006381333931');
+    await wedgeScan(page, '4006381333931');
     await expect.poll(() => page.getByTestId('cart-line').count()).toBe(3);
 
     // On the pay screen the customer's payment code becomes a wallet payment.
     await page.getByTestId('pay-cash').click();
     await page.getByTestId('tender-due').waitFor();
-    await wedge(CONFIRM_ON_PHONE);
+    await wedgeScan(page, CONFIRM_ON_PHONE);
     const screen = page.getByTestId('wallet-screen');
     await screen.waitFor();
     await expect.poll(() => screen.getAttribute('data-state'), { timeout: 5000 }).toBe('awaiting_customer');
